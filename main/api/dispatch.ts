@@ -1,0 +1,24 @@
+import { StudioError, toStudioError } from '../errors.ts';
+import { isMethodName, methods, type StudioHandlers } from './contract.ts';
+import type { Envelope } from './envelope.ts';
+
+/** Checks a call's arguments against the contract, then runs its handler; never throws. */
+export function createDispatcher(handlers: StudioHandlers) {
+  return async function dispatch(method: string, args: unknown): Promise<Envelope<unknown>> {
+    try {
+      if (!isMethodName(method)) throw new StudioError('INVALID_ARGUMENT', `unknown method ${JSON.stringify(method)}`, { field: 'method' });
+      const parsed = methods[method].args.safeParse(args ?? {});
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0];
+        const field = issue.path.join('.') || 'args';
+        throw new StudioError('INVALID_ARGUMENT', `${method}: ${field}: ${issue.message}`, { field });
+      }
+      const handler = handlers[method] as (a: unknown) => Promise<unknown>;
+      return { ok: true, value: await handler(parsed.data) };
+    } catch (err) {
+      return { ok: false, error: toStudioError(err).toJSON() };
+    }
+  };
+}
+
+export type Dispatch = ReturnType<typeof createDispatcher>;

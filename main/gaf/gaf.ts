@@ -1,0 +1,401 @@
+/**
+ * Gramian Angular Field images of time series (the student's input).
+ *
+ * Default ('pyts') semantics follow pyts' GramianAngularField, see docs in
+ * shared/reference/gaf.md: PAA to `size` values, min-max to sampleRange, c = cos φ,
+ * s = sin φ = sqrt(clip(1 - c², 0, 1)), GASF = c_i c_j − s_i s_j, GADF = s_i c_j − c_i s_j.
+ *
+ * The 'vskd' variant mirrors VSKD's MATLAB images: no PAA (full n×n), each channel's image
+ * rescaled to [0, 1], GADF negated (its arcsin convention), then bilinear-resized to size×size.
+ *
+ * Decisions:
+ * - A constant channel (max == min) scales to the midpoint of sampleRange (0 for [-1, 1]),
+ *   the fixed point of the scaling under x → −x. Likewise a constant vskd image becomes 0.5.
+ * - With fewer samples than `size`, pyts raises an error; here the pyts variant's n×n image is
+ *   bilinearly resized up to size×size (as the vskd variant does), so every series gives size×size.
+ */
+import { StudioError } from '../errors.ts';
+
+export type GafMethod = 'summation' | 'difference';
+export type GafVariant = 'pyts' | 'vskd';
+
+export interface GafOptions {
+  /** side N of each channel's N×N image (integer ≥ 1) */
+  size: number;
+  /** 'summation' → GASF, 'difference' → GADF */
+  method: GafMethod;
+  /** min-max target of each channel, with -1 ≤ a < b ≤ 1 (default [-1, 1]) */
+  sampleRange?: readonly [number, number];
+  /** pyts' overlapping PAA windows (all equally long); ignored by the vskd variant */
+  overlapping?: boolean;
+  /** 'pyts' (default) or 'vskd' */
+  variant?: GafVariant;
+}
+
+/** A numeric matrix stored row-major (T rows × C columns), as sensor files are read. */
+export type RowMajorData = Float64Array | Float32Array;
+
+interface ResolvedOptions {
+  size: number;
+  method: GafMethod;
+  low: number;
+  high: number;
+  overlapping: boolean;
+  variant: GafVariant;
+}
+
+/** One channel read in place: `n` samples at data[offset + k * stride]. */
+interface StridedSignal {
+  data: ArrayLike<number>;
+  offset: number;
+  stride: number;
+  n: number;
+  /** the argument that holds it, for INVALID_ARGUMENT's field */
+  field: string;
+  /** how a message names the channel */
+  name: string;
+  /** how a message names sample k */
+  describe: (k: number) => string;
+}
+
+function invalid(field: string, message: string): StudioError {
+  return new StudioError('INVALID_ARGUMENT', message, { field });
+}
+
+function isPositiveInteger(v: unknown): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 1;
+}
+
+function resolveOptions(opts: GafOptions): ResolvedOptions {
+  if (opts === null || typeof opts !== 'object') throw invalid('opts', 'GAF options must be an object');
+  const { size, method, sampleRange, overlapping, variant } = opts;
+  if (!isPositiveInteger(size)) throw invalid('size', `size must be an integer ≥ 1 (got ${String(size)})`);
+  if (method !== 'summation' && method !== 'difference') {
+    throw invalid('method', `method must be 'summation' or 'difference' (got ${String(method)})`);
+  }
+  if (variant !== undefined && variant !== 'pyts' && variant !== 'vskd') {
+    throw invalid('variant', `variant must be 'pyts' or 'vskd' (got ${String(variant)})`);
+  }
+  if (overlapping !== undefined && typeof overlapping !== 'boolean') {
+    throw invalid('overlapping', 'overlapping must be a boolean');
+  }
+  let low = -1;
+  let high = 1;
+  if (sampleRange !== undefined) {
+    if (!Array.isArray(sampleRange) || sampleRange.length !== 2) {
+      throw invalid('sampleRange', 'sampleRange must be a pair [a, b]');
+    }
+    [low, high] = sampleRange;
+    // pyts' rule: c must stay a cosine, so the range lies inside [-1, 1]
+    if (!(typeof low === 'number' && typeof high === 'number' && -1 <= low && low < high && high <= 1)) {
+      throw invalid('sampleRange', `sampleRange must satisfy -1 ≤ a < b ≤ 1 (got [${String(low)}, ${String(high)}])`);
+    }
+  }
+  return { size, method, low, high, overlapping: overlapping ?? false, variant: variant ?? 'pyts' };
+}
+
+function assertFiniteSamples(sig: StridedSignal): void {
+  const { data, offset, stride, n } = sig;
+  for (let k = 0; k < n; k++) {
+    const v = data[offset + k * stride];
+    if (!Number.isFinite(v)) {
+      throw invalid(sig.field, `${sig.describe(k)} is ${String(v)}: GAF samples must be finite numbers`);
+    }
+  }
+}
+
+/** numpy's floor(linspace(0, stop, num))[k] for non-negative stop, bit for bit (i * step, last = stop). */
+function linspaceFloor(stop: number, num: number, k: number): number {
+  if (num > 1 && k === num - 1) return stop;
+  const div = num - 1;
+  if (div <= 0) return 0;
+  const step = stop / div;
+  return Math.trunc(step === 0 ? (k / div) * stop : k * step);
+}
+
+/** pyts' PAA window length: ceil(n / size); 1 means the series is kept unchanged. */
+function paaWindowLength(n: number, size: number): number {
+  return Math.floor(n / size) + (n % size > 0 ? 1 : 0);
+}
+
+function readStrided(sig: StridedSignal): Float64Array {
+  const { data, offset, stride, n } = sig;
+  const copy = new Float64Array(n);
+  for (let k = 0; k < n; k++) copy[k] = data[offset + k * stride];
+  return copy;
+}
+
+function paaStrided(sig: StridedSignal, size: number, overlapping: boolean): Float64Array {
+  const { data, offset, stride, n } = sig;
+  const w = paaWindowLength(n, size);
+  if (w === 1) return readStrided(sig);
+  const out = new Float64Array(size);
+  const shift = size * w - n;
+  for (let k = 0; k < size; k++) {
+    // non-overlapping: bounds floor(linspace(0, n, size + 1)); overlapping: w-long windows pulled left
+    const start = overlapping ? k * w - linspaceFloor(shift, size, k) : linspaceFloor(n, size + 1, k);
+    const end = overlapping ? start + w : linspaceFloor(n, size + 1, k + 1);
+    let sum = 0;
+    for (let t = start; t < end; t++) sum += data[offset + t * stride];
+    out[k] = sum / (end - start);
+  }
+  return out;
+}
+
+/**
+ * Piecewise Aggregate Approximation (pyts): the means of `size` windows of x.
+ * When size ≥ x.length the series comes back unchanged (as a copy).
+ */
+export function paa(x: ArrayLike<number>, size: number, overlapping = false): Float64Array {
+  if (!isPositiveInteger(size)) throw invalid('size', `size must be an integer ≥ 1 (got ${String(size)})`);
+  if (x === null || typeof x !== 'object' || !(x.length >= 1)) throw invalid('x', 'x must hold at least one sample');
+  const sig: StridedSignal = { data: x, offset: 0, stride: 1, n: x.length, field: 'x', name: 'x', describe: (k) => `x[${k}]` };
+  assertFiniteSamples(sig);
+  return paaStrided(sig, size, overlapping);
+}
+
+/** Min-max scales v in place to [low, high]; a constant series goes to the midpoint. */
+export function minMaxScale(v: Float64Array, low: number, high: number): Float64Array {
+  let min = Infinity;
+  let max = -Infinity;
+  for (let k = 0; k < v.length; k++) {
+    if (v[k] < min) min = v[k];
+    if (v[k] > max) max = v[k];
+  }
+  if (max === min) return v.fill((low + high) / 2);
+  const range = max - min;
+  const span = high - low;
+  for (let k = 0; k < v.length; k++) v[k] = ((v[k] - min) / range) * span + low;
+  return v;
+}
+
+/** sin φ for c = cos φ, φ in [0, π]; clipped because scaled values may stray past ±1 by rounding. */
+function sinesOf(c: Float64Array): Float64Array {
+  const s = new Float64Array(c.length);
+  for (let k = 0; k < c.length; k++) {
+    const v = 1 - c[k] * c[k];
+    s[k] = Math.sqrt(v < 0 ? 0 : v > 1 ? 1 : v);
+  }
+  return s;
+}
+
+/**
+ * Writes scale · G + shift for the m×m Gramian G of (c, s) at out[offset…].
+ * Only the upper triangle is computed: GASF is symmetric, GADF antisymmetric.
+ * `negate` flips GADF's sign (VSKD's arcsin convention).
+ */
+function renderGramian(
+  c: Float64Array,
+  s: Float64Array,
+  method: GafMethod,
+  negate: boolean,
+  scale: number,
+  shift: number,
+  out: Float32Array,
+  offset: number,
+): void {
+  const m = c.length;
+  const summation = method === 'summation';
+  const sign = negate ? -scale : scale;
+  for (let i = 0; i < m; i++) {
+    const ci = c[i];
+    const si = s[i];
+    const row = offset + i * m;
+    if (summation) {
+      out[row + i] = (ci * ci - si * si) * scale + shift;
+      for (let j = i + 1; j < m; j++) {
+        const v = (ci * c[j] - si * s[j]) * scale + shift;
+        out[row + j] = v;
+        out[offset + j * m + i] = v;
+      }
+    } else {
+      out[row + i] = shift;
+      for (let j = i + 1; j < m; j++) {
+        const g = (si * c[j] - ci * s[j]) * sign;
+        out[row + j] = g + shift;
+        out[offset + j * m + i] = shift - g;
+      }
+    }
+  }
+}
+
+/** [min, max] over the full n×n Gramian (GADF's range is symmetric, so its sign does not matter). */
+function gramianRange(c: Float64Array, s: Float64Array, method: GafMethod): [number, number] {
+  const n = c.length;
+  if (method === 'difference') {
+    let maxAbs = 0;
+    for (let i = 0; i < n; i++) {
+      for (let j = i + 1; j < n; j++) {
+        const g = Math.abs(s[i] * c[j] - c[i] * s[j]);
+        if (g > maxAbs) maxAbs = g;
+      }
+    }
+    return [-maxAbs, maxAbs];
+  }
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < n; i++) {
+    for (let j = i; j < n; j++) {
+      const g = c[i] * c[j] - s[i] * s[j];
+      if (g < min) min = g;
+      if (g > max) max = g;
+    }
+  }
+  return [min, max];
+}
+
+/**
+ * Bilinear resampling of a vector to `size` points with half-pixel centres (OpenCV / PyTorch
+ * align_corners=false, no antialiasing). Resizing G = c cᵀ − s sᵀ with the same map R on both axes
+ * gives (Rc)(Rc)ᵀ − (Rs)(Rs)ᵀ, so resizing the vectors resizes the image without forming n×n.
+ */
+export function resampleLinear(v: Float64Array, size: number): Float64Array {
+  const n = v.length;
+  if (n === size) return v;
+  const out = new Float64Array(size);
+  const ratio = n / size;
+  for (let d = 0; d < size; d++) {
+    const src = Math.max(0, (d + 0.5) * ratio - 0.5);
+    const i0 = Math.floor(src);
+    if (i0 >= n - 1) {
+      out[d] = v[n - 1];
+      continue;
+    }
+    const t = src - i0;
+    out[d] = v[i0] * (1 - t) + v[i0 + 1] * t;
+  }
+  return out;
+}
+
+function clampUnit(out: Float32Array, offset: number, length: number): void {
+  for (let k = offset; k < offset + length; k++) {
+    const v = out[k];
+    if (v < 0) out[k] = 0;
+    else if (v > 1) out[k] = 1;
+  }
+}
+
+function renderChannel(sig: StridedSignal, o: ResolvedOptions, out: Float32Array, offset: number): void {
+  if (!(sig.n >= 1)) throw invalid(sig.field, `${sig.name} has no samples`);
+  assertFiniteSamples(sig);
+  const c = o.variant === 'pyts' ? paaStrided(sig, o.size, o.overlapping) : readStrided(sig);
+  minMaxScale(c, o.low, o.high);
+  const s = sinesOf(c);
+  if (o.variant === 'pyts') {
+    // fewer samples than size: PAA keeps the n values and the n×n image is resized up
+    renderGramian(resampleLinear(c, o.size), resampleLinear(s, o.size), o.method, false, 1, 0, out, offset);
+    return;
+  }
+  // vskd: rescale the full n×n image to [0, 1]; rescaling is affine so it commutes with bilinear resizing
+  const [min, max] = gramianRange(c, s, o.method);
+  const scale = max > min ? 1 / (max - min) : 0;
+  const shift = max > min ? -min * scale : 0.5;
+  renderGramian(resampleLinear(c, o.size), resampleLinear(s, o.size), o.method, true, scale, shift, out, offset);
+  clampUnit(out, offset, o.size * o.size);
+}
+
+function outputBuffer(out: Float32Array | undefined, outOffset: number, length: number): Float32Array {
+  if (!Number.isInteger(outOffset) || outOffset < 0) {
+    throw invalid('outOffset', `outOffset must be an integer ≥ 0 (got ${String(outOffset)})`);
+  }
+  if (out === undefined) {
+    if (outOffset !== 0) throw invalid('outOffset', 'outOffset needs an out buffer');
+    return new Float32Array(length);
+  }
+  if (!(out instanceof Float32Array)) throw invalid('out', 'out must be a Float32Array');
+  if (out.length - outOffset < length) {
+    throw invalid('out', `out holds ${out.length} values; ${length} are needed from offset ${outOffset}`);
+  }
+  return out;
+}
+
+/**
+ * One channel's N×N GAF image (N = opts.size), row-major, written at out[outOffset…] when out is
+ * given. Returns a view of exactly the written N×N values.
+ */
+export function gafChannel(x: ArrayLike<number>, opts: GafOptions, out?: Float32Array, outOffset = 0): Float32Array {
+  const o = resolveOptions(opts);
+  if (x === null || typeof x !== 'object') throw invalid('x', 'x must be an array of samples');
+  const pixels = o.size * o.size;
+  const target = outputBuffer(out, outOffset, pixels);
+  const sig: StridedSignal = { data: x, offset: 0, stride: 1, n: x.length, field: 'x', name: 'x', describe: (k) => `x[${k}]` };
+  renderChannel(sig, o, target, outOffset);
+  return target.subarray(outOffset, outOffset + pixels);
+}
+
+/**
+ * A C×N×N GAF image, channel-major (for the student: accelerometer x, y, z), written at
+ * out[outOffset…] when out is given so many images can share one batch buffer.
+ * Returns a view of exactly the written C·N·N values.
+ */
+export function gafImage(
+  channels: readonly ArrayLike<number>[],
+  opts: GafOptions,
+  out?: Float32Array,
+  outOffset = 0,
+): Float32Array {
+  const o = resolveOptions(opts);
+  if (!Array.isArray(channels) || channels.length === 0) throw invalid('channels', 'channels must be a non-empty array');
+  const pixels = o.size * o.size;
+  const target = outputBuffer(out, outOffset, channels.length * pixels);
+  channels.forEach((x, ch) => {
+    if (x === null || typeof x !== 'object') throw invalid('channels', `channels[${ch}] must be an array of samples`);
+    const sig: StridedSignal = {
+      data: x,
+      offset: 0,
+      stride: 1,
+      n: x.length,
+      field: 'channels',
+      name: `channels[${ch}]`,
+      describe: (k) => `channels[${ch}][${k}]`,
+    };
+    renderChannel(sig, o, target, outOffset + ch * pixels);
+  });
+  return target.subarray(outOffset, outOffset + channels.length * pixels);
+}
+
+/**
+ * The C×N×N GAF image of selected columns of a row-major rows×cols matrix (e.g. columns [0, 1, 2]
+ * of UTD-MHAD's d_iner, the accelerometer). Columns are read in place with a stride: each is copied
+ * once, into its PAA (or scaled) vector.
+ */
+export function gafFromRows(
+  data: RowMajorData,
+  rows: number,
+  cols: number,
+  columns: readonly number[],
+  opts: GafOptions,
+  out?: Float32Array,
+  outOffset = 0,
+): Float32Array {
+  const o = resolveOptions(opts);
+  if (!(data instanceof Float64Array || data instanceof Float32Array)) {
+    throw invalid('data', 'data must be a Float64Array or Float32Array');
+  }
+  if (!isPositiveInteger(rows)) throw invalid('rows', `rows must be an integer ≥ 1 (got ${String(rows)})`);
+  if (!isPositiveInteger(cols)) throw invalid('cols', `cols must be an integer ≥ 1 (got ${String(cols)})`);
+  if (data.length !== rows * cols) {
+    throw invalid('data', `data holds ${data.length} values, not rows × cols = ${rows * cols}`);
+  }
+  if (!Array.isArray(columns) || columns.length === 0) throw invalid('columns', 'columns must be a non-empty array');
+  columns.forEach((col, k) => {
+    if (!Number.isInteger(col) || col < 0 || col >= cols) {
+      throw invalid('columns', `columns[${k}] = ${String(col)} is not a column index in [0, ${cols})`);
+    }
+  });
+  const pixels = o.size * o.size;
+  const target = outputBuffer(out, outOffset, columns.length * pixels);
+  columns.forEach((col, ch) => {
+    const sig: StridedSignal = {
+      data,
+      offset: col,
+      stride: cols,
+      n: rows,
+      field: 'data',
+      name: `data column ${col}`,
+      describe: (k) => `data row ${k}, column ${col}`,
+    };
+    renderChannel(sig, o, target, outOffset + ch * pixels);
+  });
+  return target.subarray(outOffset, outOffset + columns.length * pixels);
+}

@@ -1,0 +1,65 @@
+/** The Electron entry: one secure window on the renderer, the API served over IPC. */
+import { app, BrowserWindow, session } from 'electron';
+import { join } from 'node:path';
+import { createDispatcher } from './api/dispatch.ts';
+import { isAppUrl } from './api/origin.ts';
+import { createStudioService } from './api/service.ts';
+import { broadcast, registerIpc } from './ipc.ts';
+
+const CSP = [
+  "default-src 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "media-src 'self' blob:",
+  "connect-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+const origins = { rendererDir: join(import.meta.dirname, '../renderer'), devServerUrl: process.env.ELECTRON_RENDERER_URL };
+const isOwnPage = (url: string) => isAppUrl(url, origins);
+
+function createWindow(): BrowserWindow {
+  const window = new BrowserWindow({
+    width: 1280,
+    height: 820,
+    title: 'VSKD Studio',
+    webPreferences: {
+      preload: join(import.meta.dirname, '../preload/index.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+    },
+  });
+  // Nothing opens a new window or navigates away from the studio's own pages.
+  window.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
+  window.webContents.on('will-navigate', (event, url) => {
+    if (!isOwnPage(url)) event.preventDefault();
+  });
+  if (origins.devServerUrl) void window.loadURL(origins.devServerUrl);
+  else void window.loadFile(join(origins.rendererDir, 'index.html'));
+  return window;
+}
+
+const service = createStudioService({ version: app.getVersion(), emit: broadcast });
+
+app.whenReady().then(() => {
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
+  });
+  session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
+  registerIpc(createDispatcher(service.handlers), isOwnPage);
+  createWindow();
+  app.on('activate', () => {
+    if (BrowserWindow.getAllWindows().length === 0) createWindow();
+  });
+});
+
+app.on('window-all-closed', () => {
+  void service.dispose().finally(() => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+});

@@ -1,0 +1,203 @@
+import { StudioError } from '../errors.ts';
+import type { Database, Queryable } from './db.ts';
+import { ensureLabels, type LabelInput } from './labels.ts';
+import { writeSamples, type SampleDtype, type SensorSamples } from './samples.ts';
+
+export interface Channel {
+  name: string;
+  unit: string;
+}
+
+export type StreamKind = 'sensor' | 'video' | 'depth' | 'skeleton';
+
+export interface SourceInput {
+  /** what the file is to the recording: 'inertial', 'depth', 'skeleton', 'video', 'sensor' */
+  role: string;
+  path: string;
+  sha256: string;
+  bytes: number;
+}
+
+export interface StreamInput {
+  kind: StreamKind;
+  name: string;
+  rate: number;
+  length: number;
+  channels?: Channel[];
+  meta?: Record<string, unknown>;
+  /** the source (by role) this stream was read from */
+  sourceRole?: string;
+  /** sensor streams only */
+  samples?: SensorSamples;
+  dtype?: SampleDtype;
+}
+
+export interface RecordingInput {
+  name: string;
+  subject?: string | null;
+  trial?: number | null;
+  label?: LabelInput | null;
+  sources: SourceInput[];
+  streams: StreamInput[];
+}
+
+export interface StreamSummary {
+  id: number;
+  kind: StreamKind;
+  name: string;
+  rate: number;
+  length: number;
+  channels: Channel[];
+  meta: Record<string, unknown>;
+}
+
+export interface RecordingSummary {
+  id: number;
+  name: string;
+  subject: string | null;
+  trial: number | null;
+  label: string | null;
+  createdAt: string;
+  streams: StreamSummary[];
+}
+
+export interface RecordingFilter {
+  label?: string;
+  subject?: string;
+  trial?: number;
+  /** a substring of the recording's name */
+  search?: string;
+}
+
+async function insertRecording(tx: Queryable, input: RecordingInput, labelIds: Map<string, number>): Promise<number> {
+  const labelId = input.label ? labelIds.get(input.label.name)! : null;
+  const { lastID: recordingId } = await tx.run('INSERT INTO recordings (name, subject, trial, label_id) VALUES (?, ?, ?, ?)', [
+    input.name,
+    input.subject ?? null,
+    input.trial ?? null,
+    labelId,
+  ]);
+  const sourceIds = new Map<string, number>();
+  for (const source of input.sources) {
+    const { lastID } = await tx.run('INSERT INTO sources (recording_id, role, path, sha256, bytes) VALUES (?, ?, ?, ?, ?)', [
+      recordingId,
+      source.role,
+      source.path,
+      source.sha256,
+      source.bytes,
+    ]);
+    sourceIds.set(source.role, lastID);
+  }
+  for (const stream of input.streams) {
+    if (stream.kind === 'sensor' && !stream.samples) {
+      throw new StudioError('INVALID_ARGUMENT', `${input.name}: sensor stream ${stream.name} has no samples`, { field: 'samples' });
+    }
+    const { lastID: streamId } = await tx.run(
+      'INSERT INTO streams (recording_id, kind, name, source_id, rate, length, channels, meta) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+      [
+        recordingId,
+        stream.kind,
+        stream.name,
+        stream.sourceRole ? (sourceIds.get(stream.sourceRole) ?? null) : null,
+        stream.rate,
+        stream.length,
+        JSON.stringify(stream.channels ?? []),
+        JSON.stringify(stream.meta ?? {}),
+      ],
+    );
+    if (stream.samples) await writeSamples(tx, streamId, stream.samples, stream.dtype);
+  }
+  return recordingId;
+}
+
+/** Adds all the recordings in one transaction: on any error none of them is stored. */
+export async function addRecordings(db: Database, inputs: RecordingInput[]): Promise<number[]> {
+  return db.transaction(async (tx) => {
+    const labels = inputs.flatMap((r) => (r.label ? [r.label] : []));
+    const labelIds = await ensureLabels(tx, labels);
+    const ids: number[] = [];
+    for (const input of inputs) {
+      const clash = await tx.get('SELECT id FROM recordings WHERE name = ?', [input.name]);
+      if (clash) throw new StudioError('CONFLICT', `a recording named ${input.name} is already in the project`, { field: 'name' });
+      ids.push(await insertRecording(tx, input, labelIds));
+    }
+    return ids;
+  });
+}
+
+export async function recordingNames(db: Queryable): Promise<Set<string>> {
+  const rows = await db.all<{ name: string }>('SELECT name FROM recordings');
+  return new Set(rows.map((r) => r.name));
+}
+
+interface StreamRow {
+  id: number;
+  recording_id: number;
+  kind: StreamKind;
+  name: string;
+  rate: number;
+  length: number;
+  channels: string;
+  meta: string;
+}
+
+function toStream(row: StreamRow): StreamSummary {
+  return {
+    id: row.id,
+    kind: row.kind,
+    name: row.name,
+    rate: row.rate,
+    length: row.length,
+    channels: JSON.parse(row.channels),
+    meta: JSON.parse(row.meta),
+  };
+}
+
+export async function listRecordings(db: Queryable, filter: RecordingFilter & { id?: number } = {}): Promise<RecordingSummary[]> {
+  const where: string[] = [];
+  const params: (string | number)[] = [];
+  if (filter.id !== undefined) (where.push('r.id = ?'), params.push(filter.id));
+  if (filter.label !== undefined) (where.push('l.name = ?'), params.push(filter.label));
+  if (filter.subject !== undefined) (where.push('r.subject = ?'), params.push(filter.subject));
+  if (filter.trial !== undefined) (where.push('r.trial = ?'), params.push(filter.trial));
+  if (filter.search) (where.push("r.name LIKE ? ESCAPE '\\'"), params.push(`%${filter.search.replace(/[\\%_]/g, '\\$&')}%`));
+  const rows = await db.all<{ id: number; name: string; subject: string | null; trial: number | null; label: string | null; created_at: string }>(
+    `SELECT r.id, r.name, r.subject, r.trial, l.name AS label, r.created_at
+       FROM recordings r LEFT JOIN labels l ON l.id = r.label_id
+      ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
+      ORDER BY r.id`,
+    params,
+  );
+  const streams = await db.all<StreamRow>(
+    `SELECT id, recording_id, kind, name, rate, length, channels, meta FROM streams
+      ${filter.id !== undefined ? 'WHERE recording_id = ?' : ''} ORDER BY id`,
+    filter.id !== undefined ? [filter.id] : [],
+  );
+  const byRecording = new Map<number, StreamSummary[]>();
+  for (const s of streams) {
+    const list = byRecording.get(s.recording_id) ?? [];
+    list.push(toStream(s));
+    byRecording.set(s.recording_id, list);
+  }
+  return rows.map((r) => ({
+    id: r.id,
+    name: r.name,
+    subject: r.subject,
+    trial: r.trial,
+    label: r.label,
+    createdAt: r.created_at,
+    streams: byRecording.get(r.id) ?? [],
+  }));
+}
+
+export async function getRecording(db: Queryable, id: number): Promise<RecordingSummary> {
+  const [recording] = await listRecordings(db, { id });
+  if (!recording) throw new StudioError('NOT_FOUND', `no recording with id ${id}`, { field: 'recordingId' });
+  return recording;
+}
+
+export async function getStream(db: Queryable, streamId: number): Promise<StreamSummary & { recordingId: number }> {
+  const row = await db.get<StreamRow>('SELECT id, recording_id, kind, name, rate, length, channels, meta FROM streams WHERE id = ?', [streamId]);
+  if (!row) throw new StudioError('NOT_FOUND', `no stream with id ${streamId}`, { field: 'streamId' });
+  return { ...toStream(row), recordingId: row.recording_id };
+}

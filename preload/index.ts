@@ -1,0 +1,24 @@
+/**
+ * window.studio: the renderer's only door to the main side. It forwards contract calls and
+ * events as plain data; the renderer's client rebuilds typed errors from the envelopes.
+ */
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import type { StudioBridge } from '../main/api/bridge.ts';
+import { eventNames, isMethodName } from '../main/api/contract.ts';
+
+const bridge: StudioBridge = {
+  invoke(method, args) {
+    if (!isMethodName(method)) {
+      return Promise.resolve({ ok: false, error: { code: 'INVALID_ARGUMENT', message: `unknown method ${method}`, field: 'method' } });
+    }
+    return ipcRenderer.invoke(method, args);
+  },
+  on(event, listener) {
+    if (!eventNames.includes(event)) throw new Error(`unknown event ${event}`);
+    const forward = (_e: IpcRendererEvent, payload: unknown) => listener(payload);
+    ipcRenderer.on(event, forward);
+    return () => ipcRenderer.removeListener(event, forward);
+  },
+};
+
+contextBridge.exposeInMainWorld('studio', bridge);

@@ -1,0 +1,36 @@
+/**
+ * The renderer's typed client of the API contract. It talks to whatever bridge the page was
+ * given (window.studio in Electron) and turns error envelopes back into StudioErrors.
+ */
+import type { StudioBridge } from '../../../main/api/bridge.ts';
+import type { EventName, EventPayload, MethodArgs, MethodName, MethodResult } from '../../../main/api/contract.ts';
+import { unwrap, type Envelope } from '../../../main/api/envelope.ts';
+
+export { StudioError } from '../../../main/errors.ts';
+
+declare global {
+  interface Window {
+    studio?: StudioBridge;
+  }
+}
+
+export interface StudioClient {
+  call<M extends MethodName>(method: M, args: MethodArgs<M>): Promise<MethodResult<M>>;
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+}
+
+export function createClient(bridge: StudioBridge): StudioClient {
+  return {
+    async call(method, args) {
+      return unwrap((await bridge.invoke(method, args)) as Envelope<MethodResult<typeof method>>);
+    },
+    on(event, listener) {
+      return bridge.on(event, (payload) => listener(payload as EventPayload<typeof event>));
+    },
+  };
+}
+
+/** The bridge this page runs with, or null when the page was opened outside the studio. */
+export function connect(): StudioClient | null {
+  return window.studio ? createClient(window.studio) : null;
+}

@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import type { EventName } from '../../main/api/contract.ts';
+import { methodNames } from '../../main/api/contract.ts';
+import { createDispatcher } from '../../main/api/dispatch.ts';
+import { unwrap } from '../../main/api/envelope.ts';
+import { createStudioService } from '../../main/api/service.ts';
+import { StudioError } from '../../main/errors.ts';
+import { fixtures, tempDir } from '../helpers/tmp.ts';
+
+function studio() {
+  const events: { event: EventName; payload: unknown }[] = [];
+  const service = createStudioService({ version: '0.0.0-test', emit: (event, payload) => events.push({ event, payload }) });
+  const dispatch = createDispatcher(service.handlers);
+  return { dispatch, events, service };
+}
+
+describe('API contract dispatch', () => {
+  it('rejects malformed arguments with a typed error naming the field', async () => {
+    const { dispatch } = studio();
+    const noPath = await dispatch('project.open', {});
+    assert.equal(noPath.ok, false);
+    if (!noPath.ok) {
+      assert.equal(noPath.error.code, 'INVALID_ARGUMENT');
+      assert.equal(noPath.error.field, 'path');
+    }
+    const wrongType = await dispatch('recordings.list', { trial: 'two' });
+    assert.ok(!wrongType.ok && wrongType.error.field === 'trial');
+    const extra = await dispatch('project.summary', { sneaky: 1 });
+    assert.ok(!extra.ok && extra.error.code === 'INVALID_ARGUMENT');
+    const unknown = await dispatch('fs.readFile', { path: '/etc/passwd' });
+    assert.ok(!unknown.ok && unknown.error.code === 'INVALID_ARGUMENT' && unknown.error.field === 'method');
+  });
+
+  it('carries a handler error across as plain data that unwraps to a StudioError', async () => {
+    const { dispatch } = studio();
+    const envelope = await dispatch('project.summary', {});
+    assert.deepEqual(JSON.parse(JSON.stringify(envelope)), envelope); // survives structured copies and JSON
+    assert.throws(
+      () => unwrap(envelope),
+      (err: unknown) => err instanceof StudioError && err.code === 'NOT_FOUND' && /no project is open/.test(err.message),
+    );
+  });
+
+  it('creates a project, imports UTD-MHAD with progress events and lists recordings', async () => {
+    const { dispatch, events, service } = studio();
+    const path = join(tempDir(), 'api.vskd');
+    const created = unwrap(await dispatch('project.create', { path })) as { recordings: number };
+    assert.equal(created.recordings, 0);
+    const report = unwrap(await dispatch('import.utdMhad', { dir: join(fixtures, 'utd-mhad-mini') })) as { imported: number };
+    assert.equal(report.imported, 4);
+    assert.equal(events.filter((e) => e.event === 'job.progress').length, 4);
+    const list = unwrap(await dispatch('recordings.list', { subject: '2' })) as { name: string }[];
+    assert.deepEqual(list.map((r) => r.name), ['a1_s2_t1', 'a2_s2_t1']);
+    const stream = (unwrap(await dispatch('recordings.list', {})) as { streams: { id: number; kind: string }[] }[])[0].streams.find((s) => s.kind === 'sensor')!;
+    const samples = unwrap(await dispatch('streams.samples', { streamId: stream.id, resampleHz: 25 })) as { rate: number; cols: number; data: number[] };
+    assert.equal(samples.rate, 25);
+    assert.equal(samples.data.length % samples.cols, 0);
+    const depth = await dispatch('streams.samples', { streamId: stream.id + 1 });
+    assert.ok(!depth.ok && depth.error.code === 'INVALID_ARGUMENT');
+    await service.dispose();
+  });
+
+  it('has a handler for every method of the contract', () => {
+    const { service } = studio();
+    assert.deepEqual(Object.keys(service.handlers).sort(), [...methodNames].sort());
+  });
+});

@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import type { StudioError } from '../../main/errors.ts';
+import { listLabels } from '../../main/store/labels.ts';
+import { createProject } from '../../main/store/project.ts';
+import { addRecordings, getRecording, listRecordings, type RecordingInput } from '../../main/store/recordings.ts';
+import { readSamples } from '../../main/store/samples.ts';
+import { projectSummary } from '../../main/store/summary.ts';
+import { tempDir } from '../helpers/tmp.ts';
+
+const dir = tempDir();
+let n = 0;
+const fresh = () => createProject(join(dir, `r${n++}.vskd`));
+
+function recording(name: string, label: string, rows = 4, timestamps?: Float64Array): RecordingInput {
+  const data = Float64Array.from({ length: rows * 3 }, (_, i) => i * 0.5 - 1);
+  return {
+    name,
+    subject: '1',
+    trial: 2,
+    label: { name: label },
+    sources: [{ role: 'sensor', path: `/data/${name}.csv`, sha256: 'ab'.repeat(32), bytes: 100 }],
+    streams: [
+      {
+        kind: 'sensor',
+        name: 'acc',
+        rate: 50,
+        length: rows,
+        channels: [{ name: 'x', unit: 'g' }, { name: 'y', unit: 'g' }, { name: 'z', unit: 'g' }],
+        sourceRole: 'sensor',
+        samples: { rows, cols: 3, data, timestamps },
+      },
+      { kind: 'depth', name: 'depth', rate: 30, length: 60, meta: { width: 320, height: 240 } },
+    ],
+  };
+}
+
+describe('recordings', () => {
+  it('store samples as one blob and read them back', async () => {
+    const { db } = await fresh();
+    const times = Float64Array.from([0, 0.02, 0.05, 0.061]);
+    const [id] = await addRecordings(db, [recording('rec', 'wave', 4, times)]);
+    const rec = await getRecording(db, id);
+    assert.equal(rec.label, 'wave');
+    assert.deepEqual(rec.streams.map((s) => [s.kind, s.length]), [['sensor', 4], ['depth', 60]]);
+    const blobs = await db.all<{ n: number }>('SELECT COUNT(*) AS n FROM sensor_samples');
+    assert.equal(blobs[0].n, 1); // one row per stream, not per sample
+    const samples = await readSamples(db, rec.streams[0].id);
+    assert.equal(samples.rows, 4);
+    assert.deepEqual(Array.from(samples.data), Array.from({ length: 12 }, (_, i) => i * 0.5 - 1));
+    assert.deepEqual(Array.from(samples.timestamps!), Array.from(times));
+  });
+
+  it('add all of a batch or none of it', async () => {
+    const { db } = await fresh();
+    await addRecordings(db, [recording('first', 'wave')]);
+    // the second batch clashes on its last recording: its first one and its new label must not stay
+    await assert.rejects(addRecordings(db, [recording('second', 'clap'), recording('first', 'wave')]), (err: StudioError) => {
+      assert.equal(err.code, 'CONFLICT');
+      assert.match(err.message, /first/);
+      return true;
+    });
+    assert.deepEqual((await listRecordings(db)).map((r) => r.name), ['first']);
+    assert.deepEqual((await listLabels(db)).map((l) => l.name), ['wave']);
+    assert.equal((await projectSummary(db)).sensorSamples, 4);
+  });
+
+  it('reject samples that do not fill rows × cols, writing nothing', async () => {
+    const { db } = await fresh();
+    const bad = recording('bad', 'wave');
+    bad.streams[0].samples!.rows = 5;
+    await assert.rejects(addRecordings(db, [bad]), (err: StudioError) => err.code === 'INVALID_ARGUMENT');
+    assert.equal((await listRecordings(db)).length, 0);
+  });
+
+  it('filter by label, subject, trial and name', async () => {
+    const { db } = await fresh();
+    const second = recording('a2_s2', 'clap');
+    second.subject = '2';
+    await addRecordings(db, [recording('a1_s1', 'wave'), second]);
+    assert.deepEqual((await listRecordings(db, { label: 'clap' })).map((r) => r.name), ['a2_s2']);
+    assert.deepEqual((await listRecordings(db, { subject: '1' })).map((r) => r.name), ['a1_s1']);
+    assert.deepEqual((await listRecordings(db, { trial: 3 })).map((r) => r.name), []);
+    assert.deepEqual((await listRecordings(db, { search: '_s2' })).map((r) => r.name), ['a2_s2']);
+    assert.deepEqual((await listRecordings(db, { search: '%' })).map((r) => r.name), []); // LIKE wildcards are literal
+  });
+
+  it('delete a recording with everything that hangs on it', async () => {
+    const { db } = await fresh();
+    const [id] = await addRecordings(db, [recording('gone', 'wave')]);
+    await db.run('INSERT INTO clock_alignments (recording_id, offset_s, drift, method) VALUES (?, 0.1, 0.0001, ?)', [id, 'manual']);
+    await db.run('DELETE FROM recordings WHERE id = ?', [id]);
+    for (const table of ['streams', 'sensor_samples', 'sources', 'clock_alignments']) {
+      assert.equal((await db.get<{ n: number }>(`SELECT COUNT(*) AS n FROM ${table}`))?.n, 0, table);
+    }
+  });
+});
