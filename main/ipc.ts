@@ -1,6 +1,7 @@
 /** The Electron side of the contract: one ipcMain handler per method, events to every window. */
 import { BrowserWindow, ipcMain } from 'electron';
-import { methodNames, type EventName, type EventPayload } from './api/contract.ts';
+import { methodNames } from './api/channels.ts';
+import type { EventName, EventPayload } from './api/contract.ts';
 import type { Dispatch } from './api/dispatch.ts';
 import type { Envelope } from './api/envelope.ts';
 

@@ -4,7 +4,7 @@
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type { StudioBridge } from '../main/api/bridge.ts';
-import { eventNames, isMethodName } from '../main/api/contract.ts';
+import { isEventName, isMethodName } from '../main/api/channels.ts';
 
 const bridge: StudioBridge = {
   invoke(method, args) {
@@ -14,7 +14,7 @@ const bridge: StudioBridge = {
     return ipcRenderer.invoke(method, args);
   },
   on(event, listener) {
-    if (!eventNames.includes(event)) throw new Error(`unknown event ${event}`);
+    if (!isEventName(event)) throw new Error(`unknown event ${event}`);
     const forward = (_e: IpcRendererEvent, payload: unknown) => listener(payload);
     ipcRenderer.on(event, forward);
     return () => ipcRenderer.removeListener(event, forward);

@@ -5,6 +5,9 @@
  * Electron preload bridge and the web mode's HTTP/WebSocket bridge.
  */
 import { z } from 'zod';
+import type { EventName, MethodName } from './channels.ts';
+
+export { eventNames, isMethodName, methodNames, type EventName, type MethodName } from './channels.ts';
 
 const id = z.number().int().positive();
 const path = z.string().min(1, 'a path is required');
@@ -104,7 +107,7 @@ export const methods = {
   'streams.samples': method(z.object({ streamId: id, resampleHz: z.number().positive().optional() }).strict(), sensorStream),
   'import.utdMhad': method(z.object({ dir: path, skipBad: z.boolean().optional() }).strict(), importReport),
   'import.sensor': method(z.object({ file: path, options: sensorImportOptions.optional() }).strict(), recordingSummary),
-} as const;
+} as const satisfies Record<MethodName, { args: z.ZodType; result: z.ZodType }>;
 
 /** Event streams from main to renderer. */
 export const events = {
@@ -114,10 +117,8 @@ export const events = {
     total: z.number().int().nonnegative(),
     message: z.string(),
   }),
-} as const;
+} as const satisfies Record<EventName, z.ZodType>;
 
-export type MethodName = keyof typeof methods;
-export type EventName = keyof typeof events;
 export type MethodArgs<M extends MethodName> = z.input<(typeof methods)[M]['args']>;
 export type MethodResult<M extends MethodName> = z.output<(typeof methods)[M]['result']>;
 export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
@@ -125,11 +126,3 @@ export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
 /** What a handler set must implement: one async function per method. */
 export type StudioHandlers = { [M in MethodName]: (args: z.output<(typeof methods)[M]['args']>) => Promise<MethodResult<M>> };
 
-export type SensorImportOptions = z.output<typeof sensorImportOptions>;
-
-export const methodNames = Object.keys(methods) as MethodName[];
-export const eventNames = Object.keys(events) as EventName[];
-
-export function isMethodName(name: string): name is MethodName {
-  return Object.hasOwn(methods, name);
-}

@@ -209,7 +209,8 @@ function checkColumnRef(file: string, field: string, ref: unknown): void {
   }
 }
 
-function delimiterCode(file: string, delimiter: string): number {
+function delimiterCode(file: string, delimiter: unknown): number {
+  if (typeof delimiter !== 'string') throw invalidOption(file, 'delimiter', `must be text, got ${String(delimiter)}`);
   const named: Record<string, number> = { tab: TAB, '\\t': TAB, comma: 44, semicolon: 59, whitespace: WHITESPACE, space: WHITESPACE };
   const code = named[delimiter.toLowerCase()];
   if (code !== undefined) return code;

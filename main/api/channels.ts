@@ -1,0 +1,29 @@
+/**
+ * The names of the contract's methods and events: the IPC channels. Kept apart from the
+ * schemas so that the sandboxed preload can check names without bundling a schema library.
+ */
+export const methodNames = [
+  'app.version',
+  'project.create',
+  'project.open',
+  'project.close',
+  'project.summary',
+  'recordings.list',
+  'labels.list',
+  'streams.samples',
+  'import.utdMhad',
+  'import.sensor',
+] as const;
+
+export const eventNames = ['job.progress'] as const;
+
+export type MethodName = (typeof methodNames)[number];
+export type EventName = (typeof eventNames)[number];
+
+export function isMethodName(name: unknown): name is MethodName {
+  return typeof name === 'string' && (methodNames as readonly string[]).includes(name);
+}
+
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && (eventNames as readonly string[]).includes(name);
+}
