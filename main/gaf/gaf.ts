@@ -10,7 +10,8 @@
  *
  * Decisions:
  * - A constant channel (max == min) scales to the midpoint of sampleRange (0 for [-1, 1]),
- *   the fixed point of the scaling under x → −x. Likewise a constant vskd image becomes 0.5.
+ *   the fixed point of the scaling under x → −x. Likewise a constant vskd image (range below
+ *   1e-9, e.g. the GADF of a two-valued series) becomes 0.5.
  * - With fewer samples than `size`, pyts raises an error; here the pyts variant's n×n image is
  *   bilinearly resized up to size×size (as the vskd variant does), so every series gives size×size.
  */
@@ -217,29 +218,72 @@ function renderGramian(
   }
 }
 
-/** [min, max] over the full n×n Gramian (GADF's range is symmetric, so its sign does not matter). */
+/** Below this the vskd rescale would only magnify rounding noise: such an image counts as constant. */
+const FLAT_RANGE = 1e-9;
+
+/**
+ * [min, max] over the full n×n Gramian without visiting its n² pairs. With φ = arccos c in
+ * ascending order, GASF = cos(φ_i + φ_j) peaks at the extreme sums 2φ_first, 2φ_last and bottoms
+ * out at the sum nearest π; |GADF| = |sin(φ_j − φ_i)| peaks at the difference nearest π/2 (GADF's
+ * range is symmetric, so its sign does not matter). Two pointers find each nearest pair in O(n);
+ * the values come from the renderer's own c/s products, so the extreme pixels map exactly to 0 and 1.
+ */
 function gramianRange(c: Float64Array, s: Float64Array, method: GafMethod): [number, number] {
   const n = c.length;
+  const phi = new Float64Array(n);
+  for (let k = 0; k < n; k++) phi[k] = Math.acos(Math.min(1, Math.max(-1, c[k])));
+  const order = new Uint32Array(n);
+  for (let k = 0; k < n; k++) order[k] = k;
+  order.sort((a, b) => phi[a] - phi[b]);
+  const sorted = new Float64Array(n);
+  for (let k = 0; k < n; k++) sorted[k] = phi[order[k]];
+
   if (method === 'difference') {
-    let maxAbs = 0;
-    for (let i = 0; i < n; i++) {
-      for (let j = i + 1; j < n; j++) {
-        const g = Math.abs(s[i] * c[j] - c[i] * s[j]);
-        if (g > maxAbs) maxAbs = g;
-      }
-    }
+    const [a, b] = nearestDifference(sorted, Math.PI / 2);
+    const i = order[a];
+    const j = order[b];
+    const maxAbs = Math.abs(s[i] * c[j] - c[i] * s[j]);
     return [-maxAbs, maxAbs];
   }
-  let min = Infinity;
-  let max = -Infinity;
-  for (let i = 0; i < n; i++) {
-    for (let j = i; j < n; j++) {
-      const g = c[i] * c[j] - s[i] * s[j];
-      if (g < min) min = g;
-      if (g > max) max = g;
+  const gasf = (a: number, b: number): number => {
+    const i = order[a];
+    const j = order[b];
+    return c[i] * c[j] - s[i] * s[j];
+  };
+  const [lo, hi] = nearestSum(sorted, Math.PI);
+  return [gasf(lo, hi), Math.max(gasf(0, 0), gasf(n - 1, n - 1))];
+}
+
+/** Positions [i, j] (i ≤ j) of the sum phi[i] + phi[j] nearest target, phi ascending. */
+function nearestSum(phi: Float64Array, target: number): [number, number] {
+  let best: [number, number] = [0, 0];
+  let bestGap = Infinity;
+  for (let lo = 0, hi = phi.length - 1; lo <= hi; ) {
+    const sum = phi[lo] + phi[hi];
+    if (Math.abs(sum - target) < bestGap) {
+      bestGap = Math.abs(sum - target);
+      best = [lo, hi];
     }
+    if (sum < target) lo++;
+    else hi--;
   }
-  return [min, max];
+  return best;
+}
+
+/** Positions [i, j] (i ≤ j) of the difference phi[j] − phi[i] nearest target ≥ 0, phi ascending. */
+function nearestDifference(phi: Float64Array, target: number): [number, number] {
+  let best: [number, number] = [0, 0];
+  let bestGap = Infinity;
+  for (let i = 0, j = 0; j < phi.length; ) {
+    const diff = phi[j] - phi[i];
+    if (Math.abs(diff - target) < bestGap) {
+      bestGap = Math.abs(diff - target);
+      best = [i, j];
+    }
+    if (diff < target || i === j) j++;
+    else i++;
+  }
+  return best;
 }
 
 /**
@@ -290,8 +334,9 @@ function renderChannel(sig: StridedSignal, o: ResolvedOptions, out: Float32Array
   // vskd: (±G − min) / (max − min) over the full n×n image, GADF negated (arcsin convention);
   // the rescale is affine, so applying it to the resized image gives the same result
   const [min, max] = gramianRange(c, s, o.method);
-  const scale = max > min ? 1 / (max - min) : 0;
-  const shift = max > min ? -min * scale : 0.5;
+  const flat = !(max - min > FLAT_RANGE);
+  const scale = flat ? 0 : 1 / (max - min);
+  const shift = flat ? 0.5 : -min * scale;
   renderGramian(cs, ss, o.method, o.method === 'difference' ? -scale : scale, shift, out, offset);
   clampUnit(out, offset, o.size * o.size);
 }

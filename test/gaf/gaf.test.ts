@@ -82,11 +82,13 @@ function bilinearResize(image: readonly number[], n: number, size: number): numb
 }
 
 /** The vskd variant the slow way: full n×n, rescale to [0, 1], GADF negated, 2-D bilinear resize. */
-function referenceVskd(x: ArrayLike<number>, size: number, method: GafOptions['method']): number[] {
+function referenceVskd(x: ArrayLike<number>, size: number, method: GafOptions['method'], range: [number, number] = [-1, 1]): number[] {
   const n = x.length;
-  const raw = referenceGaf(x, n, method).map((v) => (method === 'difference' ? -v : v));
+  const raw = referenceGaf(x, n, method, range).map((v) => (method === 'difference' ? -v : v));
   const min = Math.min(...raw);
   const max = Math.max(...raw);
+  // a range of rounding noise (e.g. sin(π) for a two-valued series) counts as a constant image
+  if (max - min < 1e-9) return new Array<number>(size * size).fill(0.5);
   return bilinearResize(
     raw.map((v) => (v - min) / (max - min)),
     n,
@@ -284,6 +286,18 @@ describe('vskd variant', () => {
       const x = randomSeries(n, n + size);
       for (const method of ['summation', 'difference'] as const) {
         assertClose(gafChannel(x, { size, method, variant: 'vskd' }), referenceVskd(x, size, method), TOL, `${method} ${n}→${size}`);
+      }
+    }
+  });
+
+  it('finds the full image range exactly (small series, many seeds, other sample ranges)', () => {
+    for (let seed = 1; seed <= 60; seed++) {
+      const n = 2 + (seed % 11);
+      const x = randomSeries(n, seed);
+      const range: [number, number] = seed % 3 === 0 ? [-1, 1] : seed % 3 === 1 ? [0, 1] : [-0.9, 0.3];
+      for (const method of ['summation', 'difference'] as const) {
+        const image = gafChannel(x, { size: n, method, variant: 'vskd', sampleRange: range });
+        assertClose(image, referenceVskd(x, n, method, range), TOL, `seed ${seed} ${method}`);
       }
     }
   });
