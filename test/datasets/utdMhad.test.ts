@@ -5,6 +5,7 @@ import { describe, it } from 'node:test';
 import { importUtdMhad, readActionNames, scanUtdMhad } from '../../main/datasets/utdMhad.ts';
 import type { StudioError } from '../../main/errors.ts';
 import { parseMat, requireVariable, toRowMajor2D } from '../../main/sensors/mat.ts';
+import { writeMat } from '../../main/sensors/matWriter.ts';
 import { createProject } from '../../main/store/project.ts';
 import { listRecordings } from '../../main/store/recordings.ts';
 import { readSamples } from '../../main/store/samples.ts';
@@ -104,5 +105,37 @@ describe('UTD-MHAD import', () => {
     const empty = tempDir();
     writeFileSync(join(empty, 'actions.tsv'), 'a1\twave\n');
     await assert.rejects(importUtdMhad(await fresh(), empty), (err: StudioError) => err.code === 'NOT_FOUND' && /no UTD-MHAD files/.test(err.message));
+  });
+
+  describe('refuses a bad inertial file, naming the file and the problem, and writes nothing', () => {
+    const column = (rows: number, cols: number, at?: { index: number; value: number }) => {
+      const data = Array.from({ length: rows * cols }, (_, i) => Math.sin(i));
+      if (at) data[at.index] = at.value;
+      return data;
+    };
+    const cases: [string, Buffer, RegExp][] = [
+      ['NaN', writeMat([{ name: 'd_iner', className: 'double', dims: [50, 6], data: column(50, 6, { index: 7, value: NaN }) }]), /non-finite value \(NaN\) at row 8, column 1/],
+      ['Inf', writeMat([{ name: 'd_iner', className: 'double', dims: [50, 6], data: column(50, 6, { index: 120, value: Infinity }) }]), /non-finite value \(Infinity\)/],
+      ['wrong shape', writeMat([{ name: 'd_iner', className: 'double', dims: [50, 5], data: column(50, 5) }]), /d_iner has shape 50×5/],
+      ['missing variable', writeMat([{ name: 'd_acc', className: 'double', dims: [50, 6], data: column(50, 6) }]), /d_iner/],
+      ['too few rows', writeMat([{ name: 'd_iner', className: 'double', dims: [2, 6], data: column(2, 6) }]), /2 rows; at least 3/],
+      ['empty file', Buffer.alloc(0), /empty|too short|header/i],
+      ['not a MAT-file', Buffer.from('a1,a2,a3\n1,2,3\n'.repeat(20)), /MAT/],
+    ];
+    for (const [name, bytes, problem] of cases) {
+      it(name, async () => {
+        const copy = copyOfMini();
+        const bad = join(copy, 'Inertial', 'a1_s2_t1_inertial.mat');
+        writeFileSync(bad, bytes);
+        const project = await fresh();
+        await assert.rejects(importUtdMhad(project, copy), (err: StudioError) => {
+          assert.equal(err.code, 'BAD_INPUT');
+          assert.ok(err.message.includes(bad), err.message);
+          assert.match(err.message, problem);
+          return true;
+        });
+        assert.equal((await projectSummary(project.db)).recordings, 0);
+      });
+    }
   });
 });
