@@ -1,22 +1,13 @@
 /** The Electron entry: one secure window on the renderer, the API served over IPC. */
 import { app, BrowserWindow, session } from 'electron';
 import { join } from 'node:path';
+import { contentSecurityPolicy } from './api/csp.ts';
 import { createDispatcher } from './api/dispatch.ts';
 import { isAppUrl } from './api/origin.ts';
 import { createStudioService } from './api/service.ts';
 import { broadcast, registerIpc } from './ipc.ts';
 
-const CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "media-src 'self' blob:",
-  "connect-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+const CSP = contentSecurityPolicy();
 
 const origins = { rendererDir: join(import.meta.dirname, '../renderer'), devServerUrl: process.env.ELECTRON_RENDERER_URL };
 const isOwnPage = (url: string) => isAppUrl(url, origins);

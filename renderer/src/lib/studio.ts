@@ -1,10 +1,12 @@
 /**
  * The renderer's typed client of the API contract. It talks to whatever bridge the page was
- * given (window.studio in Electron) and turns error envelopes back into StudioErrors.
+ * given (window.studio in Electron, the web bridge in the web mode) and turns error envelopes
+ * back into StudioErrors.
  */
 import type { StudioBridge } from '../../../main/api/bridge.ts';
 import type { EventName, EventPayload, MethodArgs, MethodName, MethodResult } from '../../../main/api/contract.ts';
 import { unwrap, type Envelope } from '../../../main/api/envelope.ts';
+import { createWebBridge, takeToken } from './webBridge.ts';
 
 export { StudioError } from '../../../main/errors.ts';
 
@@ -30,7 +32,12 @@ export function createClient(bridge: StudioBridge): StudioClient {
   };
 }
 
-/** The bridge this page runs with, or null when the page was opened outside the studio. */
+/**
+ * The bridge this page runs with: Electron's preload, else the web server that served the page
+ * (it carries a token); null when the page was opened outside the studio.
+ */
 export function connect(): StudioClient | null {
-  return window.studio ? createClient(window.studio) : null;
+  if (window.studio) return createClient(window.studio);
+  const token = takeToken();
+  return token ? createClient(createWebBridge({ token })) : null;
 }

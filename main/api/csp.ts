@@ -1,0 +1,17 @@
+/**
+ * The studio's Content-Security-Policy, the same for the Electron window and the web mode:
+ * only the studio's own scripts; `extraConnect` adds the web mode's WebSocket origin.
+ */
+export function contentSecurityPolicy(extraConnect: string[] = []): string {
+  return [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "media-src 'self' blob:",
+    ["connect-src 'self'", ...extraConnect].join(' '),
+    "object-src 'none'",
+    "base-uri 'none'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}

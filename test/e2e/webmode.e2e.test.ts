@@ -1,0 +1,97 @@
+/**
+ * The web mode in a real browser: the built renderer served by main/web/server.ts, driven in
+ * headless Chromium. Builds a fresh renderer into a temp folder, so it never tests a stale out/.
+ */
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { chromium, type Browser } from 'playwright-core';
+import { createDispatcher } from '../../main/api/dispatch.ts';
+import { unwrap } from '../../main/api/envelope.ts';
+import { createStudioService } from '../../main/api/service.ts';
+import { startWebServer, type WebServer } from '../../main/web/server.ts';
+import { fixtures, tempDir } from '../helpers/tmp.ts';
+import { ProjectPage } from './pages/projectPage.ts';
+
+const root = fileURLToPath(new URL('../../', import.meta.url));
+const chromiumPath = '/usr/bin/chromium';
+const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const skip = existsSync(chromiumPath) ? false : `${chromiumPath} is missing (apt-get install -y chromium)`;
+
+/** A project with the mini UTD-MHAD imported, made through the contract like any client would. */
+async function importedProject(path: string): Promise<void> {
+  const service = createStudioService({ version: 'e2e', emit: () => {} });
+  const dispatch = createDispatcher(service.handlers);
+  unwrap(await dispatch('project.create', { path }));
+  unwrap(await dispatch('import.utdMhad', { dir: join(fixtures, 'utd-mhad-mini') }));
+  await service.dispose();
+}
+
+describe('web mode in Chromium', { skip }, () => {
+  const dir = tempDir('vskd-e2e-');
+  const projectPath = join(dir, 'e2e.vskd');
+  let server: WebServer;
+  let browser: Browser;
+
+  before(
+    async () => {
+      await promisify(execFile)(join(root, 'node_modules/.bin/electron-vite'), ['build', '--outDir', join(dir, 'out'), '--logLevel', 'error'], { cwd: root });
+      await importedProject(projectPath);
+      server = await startWebServer({ rendererDir: join(dir, 'out', 'renderer'), projectPath, version: 'e2e' });
+      browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+    },
+    { timeout: 180_000 },
+  );
+  after(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  it('shows the project and its recordings, and filters them by action', { timeout: 60_000 }, async () => {
+    const page = await browser.newPage({ viewport: { width: 1100, height: 640 } });
+    const problems: string[] = [];
+    page.on('console', (message) => {
+      // the renderer has no icon: the browser's own favicon request is not the studio's problem
+      if (message.type() === 'error' && !message.location().url.endsWith('/favicon.ico')) problems.push(`${message.text()} ${message.location().url}`);
+    });
+    page.on('pageerror', (err) => problems.push(err.message));
+    const studio = new ProjectPage(page);
+
+    await studio.goto(server.url);
+    // the token left the address bar (and so history and screenshots)
+    assert.equal(page.url(), `http://127.0.0.1:${server.port}/`);
+
+    await studio.open(projectPath);
+    assert.equal(await studio.summaryValue('Project'), projectPath);
+    assert.equal(await studio.summaryValue('Recordings'), '4 from 2 subject(s)');
+    assert.deepEqual((await studio.recordingNames(4)).sort(), ['a1_s1_t1', 'a1_s2_t1', 'a2_s1_t1', 'a2_s2_t1']);
+
+    await studio.filterByAction('right arm swipe to the left');
+    assert.deepEqual((await studio.recordingNames(2)).sort(), ['a1_s1_t1', 'a1_s2_t1']);
+    assert.equal(await studio.shownCount.textContent(), '2 of 4');
+    mkdirSync(join(root, 'test-results'), { recursive: true });
+    await page.screenshot({ path: join(root, 'test-results', 'webmode.png'), fullPage: true });
+
+    // the page's CSP and the server both let this origin's events socket through
+    const socket = await page.evaluate(
+      (token) =>
+        new Promise<string>((resolve) => {
+          const ws = new WebSocket(`ws://${location.host}/events`, ['vskd-studio', `vskd-token.${token}`]);
+          ws.onopen = () => (ws.close(), resolve(`open ${ws.protocol}`));
+          ws.onerror = () => resolve('refused');
+        }),
+      server.token,
+    );
+    assert.equal(socket, 'open vskd-studio');
+
+    // a reload keeps working: the tab kept the token
+    await page.reload();
+    await studio.open(projectPath);
+    assert.equal(await studio.alerts.count(), 0);
+    assert.deepEqual(problems, []);
+  });
+});
