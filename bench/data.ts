@@ -9,7 +9,7 @@ export function utdMhadDir(): string | null {
 
 /** Runs `work` repeatedly for at least `seconds`; returns calls per second. */
 export async function rate(work: () => unknown, seconds = 1.5): Promise<number> {
-  work(); // warm-up
+  await work(); // warm-up
   let calls = 0;
   const start = performance.now();
   while (performance.now() - start < seconds * 1000) {

@@ -1,0 +1,145 @@
+/** What a video file holds, from ffprobe: duration, frame rate, frame count, size, codec, rotation. */
+import { stat } from 'node:fs/promises';
+import { StudioError, badInput } from '../errors.ts';
+import { fileInput, resolveFfmpeg, runTool } from './ffmpeg.ts';
+
+export interface VideoInfo {
+  /** seconds */
+  duration: number;
+  /** frames per second: the average rate, else the stream's base rate */
+  fps: number;
+  frameCount: number;
+  /** where frameCount came from: the container's header, counting packets, or duration × fps */
+  frameCountSource: 'header' | 'packets' | 'estimate';
+  /** the stored size, before rotation */
+  width: number;
+  height: number;
+  /** the time of the first frame in seconds (usually 0) */
+  startTime: number;
+  /** e.g. 'h264', 'vp9' */
+  codec: string;
+  /** degrees clockwise a player turns the picture (0, 90, 180, 270); ffmpeg's decoding applies it */
+  rotation: number;
+  /** e.g. 'yuv420p' */
+  pixFmt: string;
+  /** the index of the video stream in the file */
+  streamIndex: number;
+}
+
+export interface ProbeOptions {
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+interface ProbeStream {
+  index: number;
+  codec_type?: string;
+  codec_name?: string;
+  width?: number;
+  height?: number;
+  pix_fmt?: string;
+  r_frame_rate?: string;
+  avg_frame_rate?: string;
+  start_time?: string;
+  duration?: string;
+  nb_frames?: string;
+  nb_read_packets?: string;
+  disposition?: { attached_pic?: number };
+  tags?: Record<string, string>;
+  side_data_list?: { side_data_type?: string; rotation?: number }[];
+}
+
+interface ProbeOutput {
+  streams?: ProbeStream[];
+  format?: { duration?: string; start_time?: string };
+}
+
+const PROBE_TIMEOUT_MS = 30_000;
+
+/** "30000/1001" → 29.97; undefined for "0/0" and other non-rates */
+function parseRate(text: string | undefined): number | undefined {
+  const [num, den = '1'] = (text ?? '').split('/');
+  const rate = Number(num) / Number(den);
+  return Number.isFinite(rate) && rate > 0 ? rate : undefined;
+}
+
+function positive(text: string | undefined): number | undefined {
+  const value = Number(text);
+  return text !== undefined && Number.isFinite(value) && value > 0 ? value : undefined;
+}
+
+function rotationOf(stream: ProbeStream): number {
+  // ffprobe's display-matrix rotation is counter-clockwise; the older `rotate` tag is clockwise
+  const matrix = stream.side_data_list?.find((s) => s.side_data_type === 'Display Matrix' && typeof s.rotation === 'number');
+  const clockwise = matrix ? -(matrix.rotation as number) : Number(stream.tags?.rotate ?? 0);
+  if (!Number.isFinite(clockwise)) return 0;
+  return (((Math.round(clockwise / 90) * 90) % 360) + 360) % 360;
+}
+
+async function ffprobeJson(ffprobe: string, args: string[], path: string, opts: ProbeOptions): Promise<ProbeOutput> {
+  const { stdout } = await runTool(ffprobe, ['-v', 'error', '-print_format', 'json', ...args, '-i', fileInput(path)], {
+    timeoutMs: opts.timeoutMs ?? PROBE_TIMEOUT_MS,
+    signal: opts.signal,
+    file: path,
+    maxStdoutBytes: 16 * 2 ** 20,
+  });
+  try {
+    return JSON.parse(stdout.toString('utf8')) as ProbeOutput;
+  } catch {
+    throw badInput(path, 'ffprobe gave no readable description of the file');
+  }
+}
+
+/** NOT_FOUND for a missing file, BAD_INPUT for a folder or an empty file: what ffmpeg reports obscurely. */
+export async function requireMediaFile(path: string): Promise<void> {
+  const stats = await stat(path).catch((err: NodeJS.ErrnoException) => {
+    if (err.code === 'ENOENT') throw new StudioError('NOT_FOUND', `${path}: no such file`, { file: path });
+    throw badInput(path, `cannot read the file (${err.code ?? err.message})`);
+  });
+  if (!stats.isFile()) throw badInput(path, 'is not a file');
+  if (stats.size === 0) throw badInput(path, 'is empty (0 bytes)');
+}
+
+/** Reads a video's stream facts; BAD_INPUT (naming the file) for anything that is not a readable video. */
+export async function probeVideo(path: string, opts: ProbeOptions = {}): Promise<VideoInfo> {
+  await requireMediaFile(path);
+
+  const { ffprobe } = await resolveFfmpeg();
+  const probed = await ffprobeJson(ffprobe, ['-show_streams', '-show_format'], path, opts);
+  // a cover picture in an audio file is a "video" stream of one frame: not a video
+  const stream = probed.streams?.find((s) => s.codec_type === 'video' && s.disposition?.attached_pic !== 1);
+  if (!stream) throw badInput(path, 'has no video stream');
+  const width = stream.width ?? 0;
+  const height = stream.height ?? 0;
+  if (width <= 0 || height <= 0) throw badInput(path, 'its video stream has no picture size (corrupt?)');
+  const fps = parseRate(stream.avg_frame_rate) ?? parseRate(stream.r_frame_rate);
+  if (fps === undefined) throw badInput(path, 'its video stream has no frame rate');
+
+  let frameCount = positive(stream.nb_frames);
+  let frameCountSource: VideoInfo['frameCountSource'] = 'header';
+  if (frameCount === undefined) {
+    // webm/mkv headers carry no frame count; counting packets reads the file without decoding it
+    const counted = await ffprobeJson(ffprobe, ['-count_packets', '-select_streams', String(stream.index), '-show_entries', 'stream=nb_read_packets'], path, opts);
+    frameCount = positive(counted.streams?.[0]?.nb_read_packets);
+    frameCountSource = 'packets';
+  }
+  const duration = positive(stream.duration) ?? positive(probed.format?.duration) ?? (frameCount !== undefined ? frameCount / fps : undefined);
+  if (duration === undefined) throw badInput(path, 'has neither a duration nor a frame count');
+  if (frameCount === undefined) {
+    frameCount = Math.max(1, Math.round(duration * fps));
+    frameCountSource = 'estimate';
+  }
+  return {
+    duration,
+    fps,
+    frameCount,
+    frameCountSource,
+    width,
+    height,
+    startTime: Number(stream.start_time ?? probed.format?.start_time ?? 0) || 0,
+    codec: stream.codec_name ?? 'unknown',
+    rotation: rotationOf(stream),
+    pixFmt: stream.pix_fmt ?? 'unknown',
+    streamIndex: stream.index,
+  };
+}
