@@ -32,7 +32,7 @@ export function markdownTable(results: RunResult[]): string {
   const methods = [...new Set(results.map((r) => r.method))];
   const protocols = [...new Set(results.map((r) => r.protocol))];
   const header = ['method', ...protocols.flatMap((p) => [`${p} accuracy %`, `${p} macro-F1 %`, 'seeds'])];
-  const lines = [`| ${header.join(' | ')} |`, `| ${header.map((h, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`];
+  const lines = [`| ${header.join(' | ')} |`, `| ${header.map((_, i) => (i === 0 ? '---' : '---:')).join(' | ')} |`];
   for (const method of methods) {
     const cells = protocols.flatMap((protocol) => {
       const runs = results.filter((r) => r.method === method && r.protocol === protocol);

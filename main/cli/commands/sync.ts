@@ -1,0 +1,170 @@
+import { StudioError } from '../../errors.ts';
+import { resampleUniform } from '../../sensors/resample.ts';
+import { getAlignment, setAlignment, type Alignment, type AlignmentDetail, type AlignmentInput } from '../../store/alignment.ts';
+import type { Queryable } from '../../store/db.ts';
+import { closeProject, openProject } from '../../store/project.ts';
+import { listRecordings, type RecordingSummary } from '../../store/recordings.ts';
+import { readSamples } from '../../store/samples.ts';
+import { fitAnchors, type Anchor } from '../../sync/anchors.ts';
+import { autoSync, type AutoSyncResult } from '../../sync/autoSync.ts';
+import { videoMotion } from '../../sync/motion.ts';
+import { optionalNumber, UsageError, type CliIO, type Command, type OptionValues } from '../command.ts';
+
+/** "1.20=3.71" → { video: 1.2, sensor: 3.71 } */
+function parseAnchor(text: string): Anchor {
+  const parts = text.split('=');
+  const [video, sensor] = parts.map((p) => (p.trim() === '' ? NaN : Number(p)));
+  if (parts.length !== 2 || !Number.isFinite(video) || !Number.isFinite(sensor)) {
+    throw new UsageError(`--anchor takes VIDEO=SENSOR in seconds, e.g. 1.20=3.71; got ${JSON.stringify(text)}`);
+  }
+  return { video, sensor };
+}
+
+/** By exact name first; a whole number that names no recording is taken as an id. */
+async function findRecording(db: Queryable, ref: string): Promise<RecordingSummary> {
+  const byName = await db.get<{ id: number }>('SELECT id FROM recordings WHERE name = ?', [ref]);
+  const id = byName?.id ?? (/^\d+$/.test(ref) ? Number(ref) : undefined);
+  const [recording] = id === undefined ? [] : await listRecordings(db, { id });
+  if (!recording) throw new StudioError('NOT_FOUND', `no recording named (or with id) ${ref} in the project`, { field: 'recording' });
+  return recording;
+}
+
+/** The recording's video motion and first-three-channel accelerometer, ready for autoSync. */
+async function autoSyncRecording(db: Queryable, recording: RecordingSummary, maxOffset: number | undefined): Promise<AutoSyncResult> {
+  const video = recording.streams.find((s) => s.kind === 'video' && typeof s.meta.path === 'string');
+  if (!video) throw new StudioError('NOT_FOUND', `${recording.name} has no video stream with a file to decode (meta.path)`, { field: 'streams' });
+  const sensor = recording.streams.find((s) => s.kind === 'sensor' && s.channels.length >= 3);
+  if (!sensor) throw new StudioError('NOT_FOUND', `${recording.name} has no sensor stream with three accelerometer channels`, { field: 'streams' });
+  const samples = await readSamples(db, sensor.id);
+  const accel = new Float64Array(samples.rows * 3);
+  for (let r = 0; r < samples.rows; r++) for (let c = 0; c < 3; c++) accel[r * 3 + c] = samples.data[r * samples.cols + c];
+  // irregular samples go onto the stream's nominal rate first; the grid starts at the first sample
+  const uniform = samples.timestamps ? resampleUniform(samples.timestamps, accel, 3, sensor.rate).data : accel;
+  const motion = await videoMotion(video.meta.path as string, video.rate);
+  return autoSync({
+    motion: motion.motion,
+    motionRate: motion.rate,
+    motionStart: motion.start,
+    accel: uniform,
+    accelRate: sensor.rate,
+    accelStart: samples.timestamps?.[0] ?? 0,
+    maxOffset,
+  });
+}
+
+const seconds = (s: number) => `${s >= 0 ? '+' : ''}${s.toFixed(4)} s`;
+const ppm = (drift: number) => `${drift >= 0 ? '+' : ''}${(drift * 1e6).toFixed(1)} ppm`;
+
+/** The alignment to store and the lines that describe how it was found. */
+async function estimate(db: Queryable, recording: RecordingSummary, values: OptionValues): Promise<{ input: AlignmentInput; lines: string[] }> {
+  const anchors = ((values.anchor as string[] | undefined) ?? []).map(parseAnchor);
+  if (anchors.length) {
+    const fit = fitAnchors(anchors);
+    const detail: AlignmentDetail = { anchors, residuals: fit.residuals, rms: fit.rms };
+    const lines = [
+      `method      anchors (${anchors.length})`,
+      `offset      ${seconds(fit.model.offset)}`,
+      `drift       ${ppm(fit.model.drift)}${fit.driftFitted ? '' : ' (one anchor: the offset only, the drift taken as 0)'}`,
+      ...anchors.map((a, i) => `  anchor ${i + 1}  video ${a.video.toFixed(3)} s = sensor ${a.sensor.toFixed(3)} s   residual ${seconds(fit.residuals[i])}`),
+      `rms         ${fit.rms.toFixed(4)} s`,
+    ];
+    return { input: { ...fit.model, method: 'anchors', detail }, lines };
+  }
+  if (values.auto) {
+    const result = await autoSyncRecording(db, recording, optionalNumber(values, 'max-offset'));
+    const used = result.windows.filter((w) => w.used).length;
+    const next = result.runnerUp ? `, next best ${result.runnerUp.ncc.toFixed(2)} at ${seconds(result.runnerUp.offset)}` : '';
+    const lines = [
+      'method      auto (motion energy × accelerometer)',
+      `offset      ${seconds(result.model.offset)}`,
+      `drift       ${ppm(result.model.drift)}${result.driftEstimated ? ` (from ${used} of ${result.windows.length} windows)` : ' (not estimated: too short, or too few windows with motion)'}`,
+      `confidence  ${result.confidence.toFixed(2)} (peak NCC ${result.ncc.toFixed(2)}${next})`,
+      ...result.windows.map(
+        (w) =>
+          `  video ${w.start.toFixed(1)}–${w.end.toFixed(1)} s  ` +
+          (w.offset === null ? 'no peak' : `offset ${seconds(w.offset)}  ncc ${(w.ncc as number).toFixed(2)}${w.used ? '' : '  (not used)'}`),
+      ),
+    ];
+    const detail: AlignmentDetail = { confidence: result.confidence, ncc: result.ncc, windows: result.windows };
+    return { input: { ...result.model, method: 'auto', detail }, lines };
+  }
+  const offset = optionalNumber(values, 'offset') as number;
+  const drift = (optionalNumber(values, 'drift-ppm') ?? 0) * 1e-6;
+  return { input: { offset, drift, method: 'manual' }, lines: ['method      manual', `offset      ${seconds(offset)}`, `drift       ${ppm(drift)}`] };
+}
+
+function describe(alignment: Alignment): string[] {
+  if (alignment.method === 'none') return ['not aligned: the identity model (offset 0 s, drift 0 ppm)'];
+  return [
+    `method      ${alignment.method} (${alignment.updatedAt})`,
+    `offset      ${seconds(alignment.model.offset)}`,
+    `drift       ${ppm(alignment.model.drift)}`,
+    ...(alignment.detail.rms !== undefined ? [`rms         ${alignment.detail.rms.toFixed(4)} s`] : []),
+    ...(alignment.detail.confidence !== undefined ? [`confidence  ${alignment.detail.confidence.toFixed(2)}`] : []),
+  ];
+}
+
+function print(io: CliIO, json: boolean, value: object, lines: string[]): void {
+  if (json) io.out(JSON.stringify(value, null, 2));
+  else for (const line of lines) io.out(line);
+}
+
+export const syncCommand: Command = {
+  path: ['sync'],
+  summary: "align a recording's sensor clock to its video (anchors, automatic, or by hand)",
+  usage: 'vskd sync <project.vskd> <recording> [--anchor V=S ... | --auto | --offset S [--drift-ppm P]] [--dry-run] [--json]',
+  help: [
+    '  --anchor V=S      a moment seen at video time V and sensor time S (seconds); repeat it.',
+    '                    Two or more fit offset and drift by least squares; one fits the offset only',
+    '  --auto            estimate from the video\'s motion and the accelerometer (the first three',
+    '                    channels of the sensor stream); long recordings also get the drift',
+    '  --max-offset S    with --auto: consider offsets up to ±S seconds only',
+    '  --offset S        set the offset by hand (with --drift-ppm P, the drift too);',
+    '                    a negative one as --offset=-1.5',
+    '  --dry-run         print the estimate without storing it',
+    '  --json            print the result as JSON',
+    '',
+    'The model: sensor_time = video_time × (1 + drift) + offset. Video time counts from the first',
+    'frame, sensor time from the sensor stream\'s first sample (not a file\'s own clock); offset is',
+    'what the sensor time reads when the video is at 0. The result is stored as the recording\'s',
+    'alignment unless --dry-run is given. With no method, prints the stored alignment.',
+    '<recording> is a name or an id.',
+  ].join('\n'),
+  positionals: 2,
+  options: {
+    anchor: { type: 'string', multiple: true },
+    auto: { type: 'boolean' },
+    'max-offset': { type: 'string' },
+    offset: { type: 'string' },
+    'drift-ppm': { type: 'string' },
+    'dry-run': { type: 'boolean' },
+    json: { type: 'boolean' },
+  },
+  async run([file, ref], values, io) {
+    const methods = [values.anchor !== undefined, values.auto === true, values.offset !== undefined].filter(Boolean).length;
+    if (methods > 1) throw new UsageError('choose one of --anchor, --auto and --offset');
+    if (values['drift-ppm'] !== undefined && values.offset === undefined) throw new UsageError('--drift-ppm goes with --offset');
+    if (values['max-offset'] !== undefined && !values.auto) throw new UsageError('--max-offset goes with --auto');
+    const project = await openProject(file);
+    try {
+      const recording = await findRecording(project.db, ref);
+      const json = values.json === true;
+      if (methods === 0) {
+        const alignment = await getAlignment(project.db, recording.id);
+        print(io, json, { recording: recording.name, ...alignment }, [`recording   ${recording.name} (id ${recording.id})`, ...describe(alignment)]);
+        return;
+      }
+      const { input, lines } = await estimate(project.db, recording, values);
+      const dryRun = values['dry-run'] === true;
+      const stored = dryRun ? null : await setAlignment(project.db, recording.id, input);
+      const outcome = stored ? `stored as the alignment of ${recording.name}` : 'not stored (--dry-run)';
+      print(io, json, { recording: recording.name, recordingId: recording.id, ...input, stored: stored !== null }, [
+        `recording   ${recording.name} (id ${recording.id})`,
+        ...lines,
+        outcome,
+      ]);
+    } finally {
+      await closeProject(project);
+    }
+  },
+};
