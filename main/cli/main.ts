@@ -3,13 +3,19 @@ import { parseArgs } from 'node:util';
 import { StudioError } from '../errors.ts';
 import type { Command, CliIO } from './command.ts';
 import { UsageError } from './command.ts';
+import { datasetCreateCommand, datasetListCommand } from './commands/dataset.ts';
 import { gafCommand } from './commands/gaf.ts';
 import { importSensorCommand } from './commands/importSensor.ts';
 import { importUtdMhadCommand } from './commands/importUtdMhad.ts';
+import { importDemoCommand } from './commands/importDemo.ts';
+import { demoDataCommand } from './commands/demoData.ts';
 import { info } from './commands/info.ts';
+import { framesCommand } from './commands/frames.ts';
+import { doctorCommand } from './commands/doctor.ts';
+import { syncCommand } from './commands/sync.ts';
 import { version } from './version.ts';
 
-export const commands: Command[] = [importUtdMhadCommand, importSensorCommand, gafCommand, info];
+export const commands: Command[] = [importUtdMhadCommand, importDemoCommand, demoDataCommand, importSensorCommand, gafCommand, info, framesCommand, doctorCommand, datasetCreateCommand, datasetListCommand, syncCommand];
 
 function overview(): string {
   const width = Math.max(...commands.map((c) => c.path.join(' ').length));

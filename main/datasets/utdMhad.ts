@@ -1,17 +1,23 @@
 /**
  * UTD-MHAD as recordings: one per sequence a{action}_s{subject}_t{trial}, with the inertial
  * samples stored and the depth and skeleton files referenced (their frame counts read from
- * the MAT headers only, so the 150 MB of depth is never inflated here).
+ * the MAT headers only, so the 150 MB of depth is never inflated here). On request, each
+ * sequence's depth is also transcoded to a browser-playable video stream.
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
 import { badInput, StudioError } from '../errors.ts';
 import { sha256, sha256File } from '../files/checksum.ts';
 import { mapPool } from '../files/pool.ts';
+import { probeVideo } from '../media/probe.ts';
 import { UTD_MHAD_INERTIAL } from '../sensors/utdInertial.ts';
 import { parseMat, readMatDims, requireVariable, toRowMajor2D } from '../sensors/mat.ts';
+import { mediaDir } from '../store/media.ts';
 import type { Project } from '../store/project.ts';
 import { addRecordings, recordingNames, type RecordingInput } from '../store/recordings.ts';
+import { addStreams, recordingsWithoutStream } from '../store/streams.ts';
+import { DEPTH_VIDEO, existingDepthVideo, transcodeDepth } from './utdDepthVideo.ts';
 
 export const UTD_MHAD = {
   /** Kinect v1 depth and skeleton, about 30 frames/s */
@@ -36,12 +42,28 @@ export interface ImportReport {
   skipped: { name: string; reason: string }[];
   missing: string[];
   seconds: number;
+  /** with `withVideo` only */
+  videos?: VideoReport;
+}
+
+export interface VideoReport {
+  /** transcoded now */
+  made: number;
+  /** finished by an earlier run, only registered now */
+  reused: number;
+  /** left without video (with skipBad) */
+  failed: { name: string; reason: string }[];
 }
 
 export interface UtdImportOptions {
   /** skip sequences whose files are unreadable instead of failing the whole import */
   skipBad?: boolean;
   onProgress?: (done: number, total: number, message: string) => void;
+  /** also give every recording without one a 'video' stream: its depth as an H.264 mp4 */
+  withVideo?: boolean;
+  /** ffmpeg processes at once (default: 2 to 4, by the machine's cores) */
+  videoConcurrency?: number;
+  onVideoProgress?: (done: number, total: number, message: string) => void;
 }
 
 export async function readActionNames(dir: string): Promise<Map<number, string>> {
@@ -213,5 +235,82 @@ export async function importUtdMhad(project: Project, dirArg: string, opts: UtdI
   });
   const ready = inputs.filter((r): r is RecordingInput => r !== null);
   await addRecordings(project.db, ready);
-  return { imported: ready.length, skipped, missing: missingFiles(sequences), seconds: (performance.now() - started) / 1000 };
+  const videos = opts.withVideo ? await addDepthVideos(project, sequences, opts) : undefined;
+  return { imported: ready.length, skipped, missing: missingFiles(sequences), seconds: (performance.now() - started) / 1000, videos };
+}
+
+/** Where a sequence's depth video goes: <project>.media/depth/<name>.mp4 */
+export function depthVideoPath(projectPath: string, name: string): string {
+  return join(mediaDir(projectPath), 'depth', `${name}.mp4`);
+}
+
+async function addDepthVideo(project: Project, seq: UtdSequence & { files: { depth: string } }, recordingId: number, signal: AbortSignal): Promise<'made' | 'reused'> {
+  const out = depthVideoPath(project.path, seq.name);
+  const { dims } = await readMatDims(seq.files.depth, 'd_depth');
+  const expected = { height: dims[0], width: dims[1], frames: dims[2] ?? 1 };
+  let video = await existingDepthVideo(out, expected);
+  const outcome = video ? 'reused' : 'made';
+  if (!video) {
+    await transcodeDepth(seq.files.depth, out, { signal });
+    video = await probeVideo(out);
+  }
+  await addStreams(
+    project.db,
+    recordingId,
+    [{ role: 'video', path: out, ...(await sha256File(out)) }],
+    [
+      {
+        kind: 'video',
+        name: 'video',
+        rate: video.fps,
+        length: video.frameCount,
+        meta: {
+          path: out,
+          width: video.width,
+          height: video.height,
+          codec: video.codec,
+          duration: video.duration,
+          sourceVariable: 'd_depth',
+          depthRangeMm: [DEPTH_VIDEO.nearMm, DEPTH_VIDEO.farMm],
+          holeGray: DEPTH_VIDEO.holeGray,
+        },
+        sourceRole: 'video',
+      },
+    ],
+  );
+  return outcome;
+}
+
+/**
+ * Transcodes the depth of every recording in the project that has no video stream yet, a few
+ * ffmpeg processes at once, registering each video as it is done: an interrupted run keeps what
+ * it finished, and a re-run reuses finished files that probe as complete. Without skipBad the
+ * first failure stops the rest (after the ones in flight) and is thrown.
+ */
+async function addDepthVideos(project: Project, sequences: UtdSequence[], opts: UtdImportOptions): Promise<VideoReport> {
+  const lacking = await recordingsWithoutStream(project.db, 'video');
+  const todo = sequences.filter((s): s is UtdSequence & { files: { depth: string } } => s.files.depth !== undefined && lacking.has(s.name));
+  await mkdir(join(mediaDir(project.path), 'depth'), { recursive: true });
+  const report: VideoReport = { made: 0, reused: 0, failed: [] };
+  const stop = new AbortController();
+  let firstError: unknown;
+  let done = 0;
+  const concurrency = opts.videoConcurrency ?? Math.min(4, Math.max(2, availableParallelism()));
+  await mapPool(todo, concurrency, async (seq) => {
+    if (stop.signal.aborted) return;
+    try {
+      report[await addDepthVideo(project, seq, lacking.get(seq.name)!, stop.signal)]++;
+    } catch (err) {
+      if (opts.skipBad) {
+        report.failed.push({ name: seq.name, reason: err instanceof Error ? err.message : String(err) });
+      } else {
+        firstError ??= err;
+        stop.abort();
+      }
+    } finally {
+      opts.onVideoProgress?.(++done, todo.length, seq.name);
+    }
+  });
+  if (firstError !== undefined) throw firstError;
+  return report;
 }

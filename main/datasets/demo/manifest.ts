@@ -1,0 +1,78 @@
+/**
+ * demo.json: what a generated demo dataset holds, and the ground truth its tests check against
+ * (each recording's true clock offset and drift, and when its action happens).
+ */
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { badInput, StudioError } from '../../errors.ts';
+
+export const DEMO_MANIFEST = 'demo.json';
+export const DEMO_FORMAT = 'vskd-demo';
+
+export interface DemoRecordingEntry {
+  name: string;
+  label: string;
+  subject: string;
+  /** 1-based take of this label by this generator run */
+  clip: number;
+  /** paths relative to the dataset folder */
+  video: string;
+  sensor: string;
+  frames: number;
+  /** the true clock relation: sensor_time = video_time × (1 + drift) + offset */
+  offset: number;
+  drift: number;
+  /** when the action blends in and out, in seconds of video time */
+  action: { start: number; end: number };
+  /** the camera's pixels per metre */
+  pixelsPerMetre: number;
+}
+
+export interface DemoManifest {
+  format: typeof DEMO_FORMAT;
+  version: 1;
+  seed: number;
+  seconds: number;
+  perClass: number;
+  classes: { name: string; description: string }[];
+  video: { width: number; height: number; fps: number; codec: 'h264' };
+  sensor: {
+    rate: number;
+    placement: string;
+    /** what x, y and z mean */
+    axes: string;
+    unit: 'g';
+    noise: number;
+  };
+  clock: string;
+  recordings: DemoRecordingEntry[];
+}
+
+const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+const isText = (v: unknown): v is string => typeof v === 'string' && v !== '';
+
+/** Reads and checks demo.json in `dir`: NOT_FOUND without one, BAD_INPUT naming the field at fault. */
+export async function readDemoManifest(dir: string): Promise<DemoManifest> {
+  const file = join(dir, DEMO_MANIFEST);
+  const text = await readFile(file, 'utf8').catch(() => {
+    throw new StudioError('NOT_FOUND', `${file}: missing: a demo dataset folder has ${DEMO_MANIFEST} (make one with vskd demo-data)`, { file });
+  });
+  let json: Partial<DemoManifest>;
+  try {
+    json = JSON.parse(text) as Partial<DemoManifest>;
+  } catch (err) {
+    throw badInput(file, `not valid JSON (${(err as Error).message})`);
+  }
+  if (json.format !== DEMO_FORMAT) throw badInput(file, `format is ${JSON.stringify(json.format)}, expected "${DEMO_FORMAT}"`, { field: 'format' });
+  if (json.version !== 1) throw badInput(file, `version ${JSON.stringify(json.version)} is not one this studio reads (1)`, { field: 'version' });
+  if (!isNumber(json.sensor?.rate) || json.sensor.rate <= 0) throw badInput(file, 'sensor.rate must be a positive number', { field: 'sensor.rate' });
+  if (!Array.isArray(json.classes)) throw badInput(file, 'classes must be a list', { field: 'classes' });
+  if (!Array.isArray(json.recordings)) throw badInput(file, 'recordings must be a list', { field: 'recordings' });
+  json.recordings.forEach((r: Partial<DemoRecordingEntry>, i) => {
+    for (const key of ['name', 'label', 'subject', 'video', 'sensor'] as const) {
+      if (!isText(r[key])) throw badInput(file, `recordings[${i}].${key} must be a non-empty string`, { field: `recordings[${i}].${key}` });
+    }
+    if (!isNumber(r.clip)) throw badInput(file, `recordings[${i}].clip must be a number`, { field: `recordings[${i}].clip` });
+  });
+  return json as DemoManifest;
+}

@@ -1,0 +1,271 @@
+/**
+ * The demo dataset's motion model: a 2-D stick figure seen from the front, posed by joint angles
+ * that are smooth functions of time, so that the same motion yields both the video (drawn) and
+ * the wrist accelerometer (differentiated).
+ *
+ * Coordinates are metres: x to the right of the image, y up, the floor at y = 0, the feet centred
+ * on x = 0. The figure faces the camera, so its right side is on the image's left (x < 0).
+ */
+import type { Rng } from './random.ts';
+
+export const DEMO_CLASSES = ['idle', 'wave', 'clap', 'punch', 'squat'] as const;
+export type DemoClass = (typeof DEMO_CLASSES)[number];
+
+export const DEMO_CLASS_DESCRIPTIONS: Record<DemoClass, string> = {
+  idle: 'standing, shifting weight',
+  wave: 'right hand raised, waving',
+  clap: 'clapping overhead with straight arms',
+  punch: 'punching sideways with the right fist',
+  squat: 'squatting with arms out',
+};
+
+export type Vec2 = [number, number];
+
+export const JOINTS = [
+  'head',
+  'neck',
+  'pelvis',
+  'rightShoulder',
+  'rightElbow',
+  'rightWrist',
+  'leftShoulder',
+  'leftElbow',
+  'leftWrist',
+  'rightHip',
+  'rightKnee',
+  'rightAnkle',
+  'rightFoot',
+  'leftHip',
+  'leftKnee',
+  'leftAnkle',
+  'leftFoot',
+] as const;
+export type Joint = (typeof JOINTS)[number];
+export type Pose = Record<Joint, Vec2>;
+
+/** Segment lengths and heights in metres. */
+export interface Body {
+  height: number;
+  headRadius: number;
+  neck: number;
+  /** pelvis to the base of the neck */
+  trunk: number;
+  halfShoulder: number;
+  halfHip: number;
+  upperArm: number;
+  forearm: number;
+  thigh: number;
+  shin: number;
+  ankleHeight: number;
+}
+
+/** The timing and style of one recording's motion. Times are seconds on the video clock. */
+export interface Motion {
+  action: DemoClass;
+  body: Body;
+  /** the action blends in from `start` and out until `end`, over `ramp` seconds each way */
+  start: number;
+  end: number;
+  ramp: number;
+  /** cycles per second of the action */
+  frequency: number;
+  /** scales the action's excursions (1 = typical) */
+  amplitude: number;
+  /** small smooth wobble of each angle, as sinusoids */
+  jitter: Wobble[][];
+}
+
+interface Wobble {
+  amplitude: number;
+  frequency: number;
+  phase: number;
+}
+
+/** Angles in radians, measured from straight down, positive away from the body's midline. */
+interface Posture {
+  rightUpper: number;
+  rightFore: number;
+  leftUpper: number;
+  leftFore: number;
+  /** trunk tilt, positive toward the image's right */
+  lean: number;
+  /** sideways shift of the pelvis (m) */
+  shift: number;
+  /** how far the pelvis is lowered (m) */
+  drop: number;
+}
+
+const ANGLE_KEYS = ['rightUpper', 'rightFore', 'leftUpper', 'leftFore', 'lean'] as const;
+const deg = (d: number) => (d * Math.PI) / 180;
+
+/** Typical frequencies (Hz) of each action, before per-recording variation. */
+const BASE_FREQUENCY: Record<DemoClass, number> = { idle: 0.35, wave: 2.2, clap: 1.3, punch: 1.2, squat: 0.55 };
+
+/** Body proportions from height (ratios after Drillis & Contini), varied per subject. */
+export function makeBody(rng: Rng): Body {
+  const height = rng.uniform(1.55, 1.9);
+  const vary = (ratio: number) => ratio * height * (1 + 0.04 * rng.gaussian());
+  const ankleHeight = 0.039 * height;
+  const kneeHeight = vary(0.285);
+  const hipHeight = vary(0.53);
+  return {
+    height,
+    headRadius: vary(0.062),
+    neck: vary(0.05),
+    trunk: vary(0.288),
+    halfShoulder: vary(0.129),
+    halfHip: vary(0.095),
+    upperArm: vary(0.186),
+    forearm: vary(0.146),
+    thigh: hipHeight - kneeHeight,
+    shin: kneeHeight - ankleHeight,
+    ankleHeight,
+  };
+}
+
+/** A recording's motion: the action over roughly the middle half, rest before and after. */
+export function makeMotion(action: DemoClass, body: Body, seconds: number, rng: Rng): Motion {
+  const start = seconds * rng.uniform(0.18, 0.28);
+  const end = seconds * rng.uniform(0.72, 0.82);
+  return {
+    action,
+    body,
+    start,
+    end,
+    ramp: Math.min(0.6, (end - start) / 4),
+    frequency: BASE_FREQUENCY[action] * rng.uniform(0.8, 1.25),
+    amplitude: rng.uniform(0.8, 1.2),
+    jitter: ANGLE_KEYS.map(() =>
+      [0, 1].map(() => ({ amplitude: deg(rng.uniform(0.2, 0.6)), frequency: rng.uniform(0.1, 0.8), phase: rng.uniform(0, 2 * Math.PI) })),
+    ),
+  };
+}
+
+/** 0 → 0, 1 → 1 with zero first and second derivatives at both ends, so accelerations stay continuous. */
+function smootherstep(x: number): number {
+  if (x <= 0) return 0;
+  if (x >= 1) return 1;
+  return x * x * x * (x * (6 * x - 15) + 10);
+}
+
+/** How much of the action is in the pose at time t: 0 at rest, 1 in the middle. */
+export function actionWeight(motion: Motion, t: number): number {
+  const { start, end, ramp } = motion;
+  return Math.min(smootherstep((t - start) / ramp), smootherstep((end - t) / ramp));
+}
+
+const REST: Posture = { rightUpper: deg(8), rightFore: deg(4), leftUpper: deg(8), leftFore: deg(4), lean: 0, shift: 0, drop: 0.004 };
+
+/** A fast extension and a slower return, once per cycle, as a smooth 0..1 pulse. */
+function punchPulse(cycles: number): number {
+  const phase = cycles - Math.floor(cycles);
+  return phase < 0.3 ? smootherstep(phase / 0.3) : 1 - smootherstep((phase - 0.3) / 0.7);
+}
+
+/** The posture the action asks for at `cycles` cycles since its start. */
+function actionPosture(motion: Motion, cycles: number): Posture {
+  const { body, amplitude: a } = motion;
+  const wave = Math.sin(2 * Math.PI * cycles);
+  const rise = (1 - Math.cos(2 * Math.PI * cycles)) / 2; // 0 → 1 → 0 each cycle
+  switch (motion.action) {
+    case 'idle':
+      return { ...REST, shift: 0.03 * a * wave, lean: deg(-2 * a * wave), rightFore: deg(4 + 6 * a * rise) };
+    case 'wave':
+      return { ...REST, rightUpper: deg(100), rightFore: deg(160 + 25 * a * wave) };
+    case 'clap': {
+      // straight arms swing past the vertical until the hands are about 8 cm apart overhead
+      const reach = body.upperArm + body.forearm;
+      const together = Math.PI + Math.asin(Math.min(1, (body.halfShoulder - 0.04) / reach));
+      const apart = together - deg(55 * a);
+      const upper = apart + (together - apart) * rise;
+      return { ...REST, rightUpper: upper, rightFore: upper - deg(5), leftUpper: upper, leftFore: upper - deg(5) };
+    }
+    case 'punch': {
+      const out = Math.min(1, a) * punchPulse(cycles);
+      return {
+        ...REST,
+        rightUpper: deg(30 + 60 * out),
+        rightFore: deg(-150 + 240 * out),
+        leftUpper: deg(30),
+        leftFore: deg(-150),
+      };
+    }
+    case 'squat':
+      return { ...REST, drop: 0.004 + 0.3 * a * rise, rightUpper: deg(8 + 60 * rise), rightFore: deg(4 + 70 * rise), leftUpper: deg(8 + 60 * rise), leftFore: deg(4 + 70 * rise) };
+  }
+}
+
+function postureAt(motion: Motion, t: number): Posture {
+  const w = actionWeight(motion, t);
+  const target = actionPosture(motion, Math.max(0, t - motion.start) * motion.frequency);
+  const blend = (key: keyof Posture) => REST[key] + w * (target[key] - REST[key]);
+  const posture: Posture = {
+    rightUpper: blend('rightUpper'),
+    rightFore: blend('rightFore'),
+    leftUpper: blend('leftUpper'),
+    leftFore: blend('leftFore'),
+    lean: blend('lean'),
+    shift: blend('shift'),
+    drop: blend('drop'),
+  };
+  ANGLE_KEYS.forEach((key, i) => {
+    for (const { amplitude, frequency, phase } of motion.jitter[i]) posture[key] += amplitude * Math.sin(2 * Math.PI * frequency * t + phase);
+  });
+  return posture;
+}
+
+const add = (p: Vec2, length: number, angle: number, side: number): Vec2 => [p[0] + side * length * Math.sin(angle), p[1] - length * Math.cos(angle)];
+
+/** The knee of a two-segment leg from hip to ankle, bending outward (toward `side`). */
+function knee(hip: Vec2, ankle: Vec2, thigh: number, shin: number, side: number): Vec2 {
+  const dx = ankle[0] - hip[0];
+  const dy = ankle[1] - hip[1];
+  const reach = Math.hypot(dx, dy);
+  // a leg cannot stretch past straight: then the knee sits on the line
+  const d = Math.min(reach, thigh + shin - 1e-9);
+  const along = (thigh * thigh - shin * shin + d * d) / (2 * d);
+  const across = Math.sqrt(Math.max(0, thigh * thigh - along * along));
+  const ux = dx / reach;
+  const uy = dy / reach;
+  // of the two perpendiculars (-uy, ux) and (uy, -ux), take the one pointing to `side`
+  const sign = Math.sign(-uy) === Math.sign(side) ? 1 : -1;
+  return [hip[0] + along * ux - sign * across * uy, hip[1] + along * uy + sign * across * ux];
+}
+
+/** The figure's joints at video time t (seconds). */
+export function poseAt(motion: Motion, t: number): Pose {
+  const b = motion.body;
+  const p = postureAt(motion, t);
+  const pelvis: Vec2 = [p.shift, b.thigh + b.shin + b.ankleHeight - p.drop];
+  // up the trunk is "down" by a negative length; a lean to the right turns the shoulder line clockwise
+  const neck = add(pelvis, -b.trunk, -p.lean, 1);
+  const shoulder = (side: number): Vec2 => [neck[0] + side * b.halfShoulder * Math.cos(p.lean), neck[1] - side * b.halfShoulder * Math.sin(p.lean)];
+  const head = add(neck, -(b.neck + b.headRadius), -p.lean, 1);
+  const rightShoulder = shoulder(-1);
+  const leftShoulder = shoulder(1);
+  const rightElbow = add(rightShoulder, b.upperArm, p.rightUpper, -1);
+  const leftElbow = add(leftShoulder, b.upperArm, p.leftUpper, 1);
+  const hip = (side: number): Vec2 => [pelvis[0] + side * b.halfHip, pelvis[1]];
+  // the feet stay planted a little wider than the hips
+  const ankle = (side: number): Vec2 => [side * b.halfHip * 1.15, b.ankleHeight];
+  const foot = (side: number): Vec2 => [side * (b.halfHip * 1.15 + 0.05), 0];
+  return {
+    head,
+    neck,
+    pelvis,
+    rightShoulder,
+    rightElbow,
+    rightWrist: add(rightElbow, b.forearm, p.rightFore, -1),
+    leftShoulder,
+    leftElbow,
+    leftWrist: add(leftElbow, b.forearm, p.leftFore, 1),
+    rightHip: hip(-1),
+    rightKnee: knee(hip(-1), ankle(-1), b.thigh, b.shin, -1),
+    rightAnkle: ankle(-1),
+    rightFoot: foot(-1),
+    leftHip: hip(1),
+    leftKnee: knee(hip(1), ankle(1), b.thigh, b.shin, 1),
+    leftAnkle: ankle(1),
+    leftFoot: foot(1),
+  };
+}
