@@ -5,6 +5,7 @@ import { contentSecurityPolicy } from './api/csp.ts';
 import { createDispatcher } from './api/dispatch.ts';
 import { isAppUrl } from './api/origin.ts';
 import { createStudioService } from './api/service.ts';
+import { ensureDemoProject } from './datasets/demoProject.ts';
 import { broadcast, registerIpc } from './ipc.ts';
 
 const CSP = contentSecurityPolicy();
@@ -37,12 +38,20 @@ function createWindow(): BrowserWindow {
 
 const service = createStudioService({ version: app.getVersion(), emit: broadcast });
 
-app.whenReady().then(() => {
+app.whenReady().then(async () => {
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
   });
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   registerIpc(createDispatcher(service.handlers), isOwnPage);
+  // The studio opens on a project: the one named on the command line, else the embedded demo.
+  const projectArg = process.argv.find((a) => a.endsWith('.vskd'));
+  try {
+    const path = projectArg ?? (await ensureDemoProject(undefined, (line) => console.log(line)));
+    await service.handlers['project.open']({ path });
+  } catch (err) {
+    console.error(`VSKD Studio: starting without a project: ${err instanceof Error ? err.message : String(err)}`);
+  }
   createWindow();
   app.on('activate', () => {
     if (BrowserWindow.getAllWindows().length === 0) createWindow();

@@ -6,11 +6,12 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { version } from '../cli/version.ts';
+import { ensureDemoProject } from '../datasets/demoProject.ts';
 import { StudioError, toStudioError } from '../errors.ts';
 import { checkLoopbackHost } from './guard.ts';
 import { startWebServer } from './server.ts';
 
-const usage = 'usage: npm run serve [-- --port <0-65535, 0 = any free> --project <file.vskd> --host <127.0.0.1|localhost|::1>]';
+const usage = 'usage: npm run serve [-- --port <0-65535, 0 = any free> --project <file.vskd, default: the demo project> --host <127.0.0.1|localhost|::1>]';
 
 function parsePort(text: string | undefined): number {
   if (text === undefined) return 0;
@@ -31,7 +32,9 @@ async function main(): Promise<void> {
   if (!existsSync(join(rendererDir, 'index.html'))) {
     throw new StudioError('UNAVAILABLE', `${rendererDir}/index.html is missing: build the renderer with \`npx electron-vite build\` (npm run serve does)`, { file: rendererDir });
   }
-  const server = await startWebServer({ port, host: values.host, rendererDir, projectPath: values.project, version });
+  // Without --project the studio starts on the embedded demo project (made on first use).
+  const projectPath = values.project ?? (await ensureDemoProject(undefined, (line) => console.log(line)));
+  const server = await startWebServer({ port, host: values.host, rendererDir, projectPath, version });
   console.log(`VSKD Studio web mode: ${server.url}`);
   console.log('Open it in a browser on this machine (or through an SSH tunnel to this port). Ctrl-C stops it.');
 
