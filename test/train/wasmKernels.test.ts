@@ -1,0 +1,168 @@
+import { before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+// Its node bundle registers every tfjs-core gradient (tfjs-core's node entry registers none).
+import '@tensorflow/tfjs-layers';
+import { registerWasmGradientKernels, useWasmBackend } from '../../main/train/kernels/wasmGradients.ts';
+import { StudioError } from '../../main/errors.ts';
+
+type Padding = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
+type Shape4 = [number, number, number, number];
+const GRADIENT_KERNELS = ['Conv2DBackpropFilter', 'DepthwiseConv2dNativeBackpropInput', 'DepthwiseConv2dNativeBackpropFilter'];
+
+/** Deterministic values in [-1, 1) (mulberry32), so failures reproduce. */
+function randomValues(size: number, seed: number): Float32Array {
+  let a = seed >>> 0;
+  const out = new Float32Array(size);
+  for (let k = 0; k < size; k++) {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    out[k] = (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 2 - 1;
+  }
+  return out;
+}
+
+/** Runs one kernel on a backend with deterministic inputs of the given shapes; returns shape and values. */
+async function runOn(backend: string, kernel: string, inputShapes: Record<string, number[]>, attrs: object): Promise<{ shape: number[]; values: Float32Array }> {
+  await tf.setBackend(backend);
+  return tf.tidy(() => {
+    const inputs: Record<string, tf.Tensor> = {};
+    let seed = 1;
+    for (const [name, shape] of Object.entries(inputShapes)) inputs[name] = tf.tensor(randomValues(shapeSize(shape), seed++), shape);
+    const out = tf.engine().runKernel(kernel, inputs, attrs as tf.NamedAttrMap) as tf.Tensor;
+    return { shape: out.shape, values: out.dataSync() as Float32Array };
+  });
+}
+
+function shapeSize(shape: number[]): number {
+  return shape.reduce((a, b) => a * b, 1);
+}
+
+/** |actual − expected| ≤ 1e-4 · max|expected| for every entry (float32 sums of many products). */
+function assertCloseRelative(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
+  assert.equal(actual.length, expected.length, `${what}: length`);
+  let scale = 0;
+  for (let k = 0; k < expected.length; k++) scale = Math.max(scale, Math.abs(expected[k]));
+  assert.ok(scale > 0, `${what}: the reference is all zeros`);
+  for (let k = 0; k < expected.length; k++) {
+    const diff = Math.abs(actual[k] - expected[k]);
+    assert.ok(diff <= 1e-4 * scale, `${what}[${k}]: wasm ${actual[k]} vs cpu ${expected[k]} (scale ${scale})`);
+  }
+}
+
+function outShape(xShape: Shape4, filterShape: Shape4, strides: number | [number, number], pad: Padding, depthwise: boolean): number[] {
+  return tf.backend_util.computeConv2DInfo(xShape, filterShape, strides, 1, pad, undefined, depthwise).outShape;
+}
+
+interface ConvCase {
+  x: Shape4;
+  /** [kh, kw, out channels]; depthwise cases use `multiplier` instead */
+  kernel: [number, number, number];
+  multiplier: number;
+  strides: number | [number, number];
+  pad: Padding;
+}
+
+const cases: ConvCase[] = [
+  { x: [2, 7, 7, 3], kernel: [3, 3, 4], multiplier: 1, strides: 1, pad: 'same' },
+  { x: [2, 7, 7, 3], kernel: [3, 3, 4], multiplier: 2, strides: 2, pad: 'same' },
+  { x: [2, 8, 8, 3], kernel: [3, 3, 5], multiplier: 1, strides: 2, pad: 'same' },
+  { x: [2, 8, 9, 3], kernel: [3, 2, 4], multiplier: 3, strides: [2, 3], pad: 'valid' },
+  { x: [1, 9, 9, 2], kernel: [1, 1, 3], multiplier: 2, strides: 2, pad: 'valid' },
+  { x: [3, 10, 6, 4], kernel: [5, 3, 2], multiplier: 1, strides: [3, 1], pad: 'same' },
+  { x: [2, 6, 6, 2], kernel: [3, 3, 2], multiplier: 2, strides: 1, pad: 2 },
+  { x: [2, 8, 9, 3], kernel: [3, 3, 4], multiplier: 1, strides: 2, pad: [[0, 0], [1, 2], [0, 1], [0, 0]] },
+];
+
+function describeCase(c: ConvCase): string {
+  return `x ${c.x.join('×')}, kernel ${c.kernel[0]}×${c.kernel[1]}, strides ${String(c.strides)}, pad ${JSON.stringify(c.pad)}`;
+}
+
+async function assertKernelMatchesCpu(kernel: string, inputShapes: Record<string, number[]>, attrs: object, what: string): Promise<void> {
+  const expected = await runOn('cpu', kernel, inputShapes, attrs);
+  const actual = await runOn('wasm', kernel, inputShapes, attrs);
+  assert.deepEqual(actual.shape, expected.shape, `${what}: shape`);
+  assertCloseRelative(actual.values, expected.values, what);
+}
+
+describe('wasm gradient kernels', () => {
+  before(async () => {
+    await tf.setBackend('cpu');
+    // Why the module exists: the stock wasm backend does not have these kernels.
+    for (const name of GRADIENT_KERNELS) assert.equal(tf.getKernel(name, 'wasm'), undefined, `${name} is already registered for wasm`);
+    await useWasmBackend();
+  });
+
+  it('registers every gradient kernel for wasm, and registering again changes nothing', () => {
+    const registered = [...GRADIENT_KERNELS, 'Conv2DBackpropInput'].map((name) => tf.getKernel(name, 'wasm')?.kernelFunc);
+    for (const kernelFunc of registered) assert.equal(typeof kernelFunc, 'function');
+    registerWasmGradientKernels();
+    assert.deepEqual([...GRADIENT_KERNELS, 'Conv2DBackpropInput'].map((name) => tf.getKernel(name, 'wasm')?.kernelFunc), registered);
+    assert.equal(tf.getBackend(), 'wasm');
+  });
+
+  for (const c of cases) {
+    it(`Conv2DBackpropFilter and Conv2DBackpropInput match cpu: ${describeCase(c)}`, async () => {
+      const filterShape: Shape4 = [c.kernel[0], c.kernel[1], c.x[3], c.kernel[2]];
+      const dy = outShape(c.x, filterShape, c.strides, c.pad, false);
+      const common = { strides: c.strides, pad: c.pad, dataFormat: 'NHWC' };
+      await assertKernelMatchesCpu('Conv2DBackpropFilter', { x: c.x, dy }, { ...common, filterShape }, 'dW');
+      await assertKernelMatchesCpu('Conv2DBackpropInput', { dy, filter: filterShape }, { ...common, inputShape: c.x }, 'dx');
+    });
+
+    it(`depthwise BackpropFilter and BackpropInput match cpu (multiplier ${c.multiplier}): ${describeCase(c)}`, async () => {
+      const filterShape: Shape4 = [c.kernel[0], c.kernel[1], c.x[3], c.multiplier];
+      const dy = outShape(c.x, filterShape, c.strides, c.pad, true);
+      const common = { strides: c.strides, pad: c.pad, dilations: 1 };
+      await assertKernelMatchesCpu('DepthwiseConv2dNativeBackpropFilter', { x: c.x, dy }, { ...common, filterShape }, 'dW');
+      await assertKernelMatchesCpu('DepthwiseConv2dNativeBackpropInput', { dy, filter: filterShape }, { ...common, inputShape: c.x }, 'dx');
+    });
+  }
+
+  it('frees every intermediate: one kernel call leaves exactly its output behind', async () => {
+    await tf.setBackend('wasm');
+    const x = tf.tensor(randomValues(2 * 8 * 8 * 3, 5), [2, 8, 8, 3]);
+    const dy = tf.tensor(randomValues(2 * 4 * 4 * 4, 6), [2, 4, 4, 4]);
+    const before = tf.backend().numDataIds();
+    const dW = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: 2, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 3, 4] }) as tf.Tensor;
+    const depthwiseDx = tf.engine().runKernel('DepthwiseConv2dNativeBackpropInput', { dy, filter: tf.ones([3, 3, 2, 2]) }, { strides: 2, pad: 'same', dilations: 1, inputShape: [2, 8, 8, 2] }) as tf.Tensor;
+    assert.equal(tf.backend().numDataIds(), before + 3, 'dW, the ones filter and depthwise dx');
+    tf.dispose([x, dy, dW, depthwiseDx]);
+  });
+
+  it('refuses NCHW with INVALID_ARGUMENT naming dataFormat', async () => {
+    await tf.setBackend('wasm');
+    const x = tf.zeros([1, 3, 5, 5]);
+    const dy = tf.zeros([1, 4, 5, 5]);
+    assert.throws(
+      () => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: 1, pad: 'same', dataFormat: 'NCHW', filterShape: [3, 3, 3, 4] }),
+      (err: unknown) => err instanceof StudioError && err.code === 'INVALID_ARGUMENT' && err.detail.field === 'dataFormat',
+    );
+    tf.dispose([x, dy]);
+  });
+
+  it("a tiny conv net's gradients (tf.grads) on wasm equal cpu's", async () => {
+    const shapes: Record<string, number[]> = { x: [2, 9, 9, 3], conv1: [3, 3, 3, 4], conv2: [3, 3, 4, 6], depthwise: [3, 3, 6, 2], target: [2, 3, 3, 12] };
+    const net = (x: tf.Tensor, conv1: tf.Tensor, conv2: tf.Tensor, depthwise: tf.Tensor, target: tf.Tensor): tf.Scalar => {
+      const h1 = tf.relu(tf.conv2d(x as tf.Tensor4D, conv1 as tf.Tensor4D, 1, 'same'));
+      const h2 = tf.relu(tf.conv2d(h1, conv2 as tf.Tensor4D, 2, 'same'));
+      const h3 = tf.depthwiseConv2d(h2, depthwise as tf.Tensor4D, 2, 'same');
+      return tf.mean(tf.squaredDifference(h3, target));
+    };
+    const gradientsOn = async (backend: string): Promise<Float32Array[]> => {
+      await tf.setBackend(backend);
+      return tf.tidy(() => {
+        const args = Object.values(shapes).map((shape, k) => tf.tensor(randomValues(shapeSize(shape), 10 + k), shape));
+        const grads = tf.grads((x, c1, c2, d, t) => net(x, c1, c2, d, t))(args);
+        return grads.slice(0, 4).map((g) => g.dataSync() as Float32Array);
+      });
+    };
+    const expected = await gradientsOn('cpu');
+    const actual = await gradientsOn('wasm');
+    const names = Object.keys(shapes);
+    expected.forEach((values, k) => assertCloseRelative(actual[k], values, `d loss / d ${names[k]}`));
+  });
+});
