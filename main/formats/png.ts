@@ -49,7 +49,9 @@ function invalid(field: string, message: string): StudioError {
 /** Encodes row-major 8-bit pixels (gray, or interleaved R, G, B) as a PNG file. */
 export function encodePng(width: number, height: number, pixels: Uint8Array, channels: PngChannels): Buffer {
   for (const [field, v] of [['width', width], ['height', height]] as const) {
-    if (!Number.isInteger(v) || v < 1 || v > 0x7fffffff) throw invalid(field, `${field} must be an integer ≥ 1 (got ${String(v)})`);
+    if (!Number.isInteger(v) || v < 1 || v > 0x7fffffff) {
+      throw invalid(field, `${field} must be an integer in [1, 2³¹) (got ${String(v)})`);
+    }
   }
   if (channels !== 1 && channels !== 3) throw invalid('channels', `channels must be 1 or 3 (got ${String(channels)})`);
   const stride = width * channels;

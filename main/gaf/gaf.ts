@@ -1,8 +1,8 @@
 /**
  * Gramian Angular Field images of time series (the student's input).
  *
- * Default ('pyts') semantics follow pyts' GramianAngularField, see docs in
- * shared/reference/gaf.md: PAA to `size` values, min-max to sampleRange, c = cos φ,
+ * Default ('pyts') semantics follow pyts' GramianAngularField (the definition and golden vectors
+ * are in the shared reference gaf.md): PAA to `size` values, min-max to sampleRange, c = cos φ,
  * s = sin φ = sqrt(clip(1 - c², 0, 1)), GASF = c_i c_j − s_i s_j, GADF = s_i c_j − c_i s_j.
  *
  * The 'vskd' variant mirrors VSKD's MATLAB images: no PAA (full n×n), each channel's image
@@ -25,7 +25,7 @@ export interface GafOptions {
   size: number;
   /** 'summation' → GASF, 'difference' → GADF */
   method: GafMethod;
-  /** min-max target of each channel, with -1 ≤ a < b ≤ 1 (default [-1, 1]) */
+  /** min-max target of each channel, with -1 ≤ a < b ≤ 1 (default [-1, 1]); both variants */
   sampleRange?: readonly [number, number];
   /** pyts' overlapping PAA windows (all equally long); ignored by the vskd variant */
   overlapping?: boolean;
@@ -171,39 +171,42 @@ export function minMaxScale(v: Float64Array, low: number, high: number): Float64
 }
 
 /** sin φ for c = cos φ, φ in [0, π]; clipped because scaled values may stray past ±1 by rounding. */
+function sineOf(c: number): number {
+  const v = 1 - c * c;
+  return Math.sqrt(v < 0 ? 0 : v > 1 ? 1 : v);
+}
+
 function sinesOf(c: Float64Array): Float64Array {
   const s = new Float64Array(c.length);
-  for (let k = 0; k < c.length; k++) {
-    const v = 1 - c[k] * c[k];
-    s[k] = Math.sqrt(v < 0 ? 0 : v > 1 ? 1 : v);
-  }
+  for (let k = 0; k < c.length; k++) s[k] = sineOf(c[k]);
   return s;
 }
 
 /**
- * Writes scale · G + shift for the m×m Gramian G of (c, s) at out[offset…]: GASF c_i c_j − s_i s_j or
- * GADF s_i c_j − c_i s_j. Only the upper triangle is computed (GASF is symmetric, GADF antisymmetric);
- * measured faster than full rows or a tiled mirror for m ≤ 224, and the affine map costs nothing
- * measurable while keeping the vskd rescale in double precision. A negative scale negates GADF.
+ * Writes scale · G + shift, clamped to [low, high], for the m×m Gramian G of (c, s) at out[offset…]:
+ * GASF c_i c_j − s_i s_j or GADF s_i c_j − c_i s_j. Only the upper triangle is computed (GASF is
+ * symmetric, GADF antisymmetric); measured faster than full rows or a tiled mirror for m ≤ 224.
+ * The affine map keeps the vskd rescale in double precision; the clamp catches rounding strays
+ * (cheaper here than in a second pass). A negative scale negates GADF.
  */
 function renderGramian(
   c: Float64Array,
   s: Float64Array,
   method: GafMethod,
-  scale: number,
-  shift: number,
+  affine: { scale: number; shift: number; low: number; high: number },
   out: Float32Array,
   offset: number,
 ): void {
+  const { scale, shift, low, high } = affine;
   const m = c.length;
   for (let i = 0; i < m; i++) {
     const ci = c[i];
     const si = s[i];
     const row = offset + i * m;
     if (method === 'summation') {
-      out[row + i] = (ci * ci - si * si) * scale + shift;
+      out[row + i] = Math.min(high, Math.max(low, (ci * ci - si * si) * scale + shift));
       for (let j = i + 1; j < m; j++) {
-        const v = (ci * c[j] - si * s[j]) * scale + shift;
+        const v = Math.min(high, Math.max(low, (ci * c[j] - si * s[j]) * scale + shift));
         out[row + j] = v;
         out[offset + j * m + i] = v;
       }
@@ -211,8 +214,8 @@ function renderGramian(
       out[row + i] = shift;
       for (let j = i + 1; j < m; j++) {
         const g = (si * c[j] - ci * s[j]) * scale;
-        out[row + j] = g + shift;
-        out[offset + j * m + i] = shift - g;
+        out[row + j] = Math.min(high, Math.max(low, shift + g));
+        out[offset + j * m + i] = Math.min(high, Math.max(low, shift - g));
       }
     }
   }
@@ -225,32 +228,23 @@ const FLAT_RANGE = 1e-9;
  * [min, max] over the full n×n Gramian without visiting its n² pairs. With φ = arccos c in
  * ascending order, GASF = cos(φ_i + φ_j) peaks at the extreme sums 2φ_first, 2φ_last and bottoms
  * out at the sum nearest π; |GADF| = |sin(φ_j − φ_i)| peaks at the difference nearest π/2 (GADF's
- * range is symmetric, so its sign does not matter). Two pointers find each nearest pair in O(n);
- * the values come from the renderer's own c/s products, so the extreme pixels map exactly to 0 and 1.
+ * range is symmetric, so its sign does not matter). Two pointers find each nearest pair in O(n).
+ * The values come from the renderer's own c/s products (s is a function of c, so sorting c
+ * suffices), so the extreme pixels map exactly to 0 and 1.
  */
-function gramianRange(c: Float64Array, s: Float64Array, method: GafMethod): [number, number] {
+function gramianRange(c: Float64Array, method: GafMethod): [number, number] {
   const n = c.length;
+  const cSorted = Float64Array.from(c).sort().reverse(); // c descending = φ ascending
   const phi = new Float64Array(n);
-  for (let k = 0; k < n; k++) phi[k] = Math.acos(Math.min(1, Math.max(-1, c[k])));
-  const order = new Uint32Array(n);
-  for (let k = 0; k < n; k++) order[k] = k;
-  order.sort((a, b) => phi[a] - phi[b]);
-  const sorted = new Float64Array(n);
-  for (let k = 0; k < n; k++) sorted[k] = phi[order[k]];
+  for (let k = 0; k < n; k++) phi[k] = Math.acos(Math.min(1, Math.max(-1, cSorted[k])));
 
   if (method === 'difference') {
-    const [a, b] = nearestDifference(sorted, Math.PI / 2);
-    const i = order[a];
-    const j = order[b];
-    const maxAbs = Math.abs(s[i] * c[j] - c[i] * s[j]);
+    const [i, j] = nearestDifference(phi, Math.PI / 2);
+    const maxAbs = Math.abs(sineOf(cSorted[i]) * cSorted[j] - cSorted[i] * sineOf(cSorted[j]));
     return [-maxAbs, maxAbs];
   }
-  const gasf = (a: number, b: number): number => {
-    const i = order[a];
-    const j = order[b];
-    return c[i] * c[j] - s[i] * s[j];
-  };
-  const [lo, hi] = nearestSum(sorted, Math.PI);
+  const gasf = (i: number, j: number): number => cSorted[i] * cSorted[j] - sineOf(cSorted[i]) * sineOf(cSorted[j]);
+  const [lo, hi] = nearestSum(phi, Math.PI);
   return [gasf(lo, hi), Math.max(gasf(0, 0), gasf(n - 1, n - 1))];
 }
 
@@ -309,18 +303,7 @@ export function resampleLinear(v: Float64Array, size: number): Float64Array {
   return out;
 }
 
-/** Clamps rounding strays (the rank-2 resize can land a hair outside [min, max]) back into [0, 1]. */
-function clampUnit(out: Float32Array, offset: number, length: number): void {
-  for (let k = offset; k < offset + length; k++) {
-    const v = out[k];
-    if (v < 0) out[k] = 0;
-    else if (v > 1) out[k] = 1;
-  }
-}
-
 function renderChannel(sig: StridedSignal, o: ResolvedOptions, out: Float32Array, offset: number): void {
-  if (!(sig.n >= 1)) throw invalid(sig.field, `${sig.name} has no samples`);
-  assertFiniteSamples(sig);
   const c = o.variant === 'pyts' ? paaStrided(sig, o.size, o.overlapping) : readStrided(sig);
   minMaxScale(c, o.low, o.high);
   const s = sinesOf(c);
@@ -328,17 +311,37 @@ function renderChannel(sig: StridedSignal, o: ResolvedOptions, out: Float32Array
   const ss = resampleLinear(s, o.size);
   if (o.variant === 'pyts') {
     // with fewer samples than size, PAA keeps the n values and this resizes the n×n image up
-    renderGramian(cs, ss, o.method, 1, 0, out, offset);
+    renderGramian(cs, ss, o.method, { scale: 1, shift: 0, low: -1, high: 1 }, out, offset);
     return;
   }
   // vskd: (±G − min) / (max − min) over the full n×n image, GADF negated (arcsin convention);
   // the rescale is affine, so applying it to the resized image gives the same result
-  const [min, max] = gramianRange(c, s, o.method);
+  const [min, max] = gramianRange(c, o.method);
   const flat = !(max - min > FLAT_RANGE);
   const scale = flat ? 0 : 1 / (max - min);
   const shift = flat ? 0.5 : -min * scale;
-  renderGramian(cs, ss, o.method, o.method === 'difference' ? -scale : scale, shift, out, offset);
-  clampUnit(out, offset, o.size * o.size);
+  const signedScale = o.method === 'difference' ? -scale : scale;
+  renderGramian(cs, ss, o.method, { scale: signedScale, shift, low: 0, high: 1 }, out, offset);
+}
+
+/**
+ * Checks every channel before writing any, so a bad channel leaves out untouched, then renders
+ * them channel-major at out[outOffset…] (a fresh array when out is not given).
+ */
+function renderChannels(
+  signals: readonly StridedSignal[],
+  o: ResolvedOptions,
+  out: Float32Array | undefined,
+  outOffset: number,
+): Float32Array {
+  for (const sig of signals) {
+    if (!(sig.n >= 1)) throw invalid(sig.field, `${sig.name} has no samples`);
+    assertFiniteSamples(sig);
+  }
+  const pixels = o.size * o.size;
+  const target = outputBuffer(out, outOffset, signals.length * pixels);
+  signals.forEach((sig, ch) => renderChannel(sig, o, target, outOffset + ch * pixels));
+  return target.subarray(outOffset, outOffset + signals.length * pixels);
 }
 
 function outputBuffer(out: Float32Array | undefined, outOffset: number, length: number): Float32Array {
@@ -363,11 +366,8 @@ function outputBuffer(out: Float32Array | undefined, outOffset: number, length: 
 export function gafChannel(x: ArrayLike<number>, opts: GafOptions, out?: Float32Array, outOffset = 0): Float32Array {
   const o = resolveOptions(opts);
   if (x === null || typeof x !== 'object') throw invalid('x', 'x must be an array of samples');
-  const pixels = o.size * o.size;
-  const target = outputBuffer(out, outOffset, pixels);
   const sig: StridedSignal = { data: x, offset: 0, stride: 1, n: x.length, field: 'x', name: 'x', describe: (k) => `x[${k}]` };
-  renderChannel(sig, o, target, outOffset);
-  return target.subarray(outOffset, outOffset + pixels);
+  return renderChannels([sig], o, out, outOffset);
 }
 
 /**
@@ -383,11 +383,9 @@ export function gafImage(
 ): Float32Array {
   const o = resolveOptions(opts);
   if (!Array.isArray(channels) || channels.length === 0) throw invalid('channels', 'channels must be a non-empty array');
-  const pixels = o.size * o.size;
-  const target = outputBuffer(out, outOffset, channels.length * pixels);
-  channels.forEach((x, ch) => {
+  const signals = channels.map((x, ch): StridedSignal => {
     if (x === null || typeof x !== 'object') throw invalid('channels', `channels[${ch}] must be an array of samples`);
-    const sig: StridedSignal = {
+    return {
       data: x,
       offset: 0,
       stride: 1,
@@ -396,9 +394,8 @@ export function gafImage(
       name: `channels[${ch}]`,
       describe: (k) => `channels[${ch}][${k}]`,
     };
-    renderChannel(sig, o, target, outOffset + ch * pixels);
   });
-  return target.subarray(outOffset, outOffset + channels.length * pixels);
+  return renderChannels(signals, o, out, outOffset);
 }
 
 /**
@@ -430,10 +427,8 @@ export function gafFromRows(
       throw invalid('columns', `columns[${k}] = ${String(col)} is not a column index in [0, ${cols})`);
     }
   });
-  const pixels = o.size * o.size;
-  const target = outputBuffer(out, outOffset, columns.length * pixels);
-  columns.forEach((col, ch) => {
-    const sig: StridedSignal = {
+  const signals = columns.map(
+    (col): StridedSignal => ({
       data,
       offset: col,
       stride: cols,
@@ -441,8 +436,7 @@ export function gafFromRows(
       field: 'data',
       name: `data column ${col}`,
       describe: (k) => `data row ${k}, column ${col}`,
-    };
-    renderChannel(sig, o, target, outOffset + ch * pixels);
-  });
-  return target.subarray(outOffset, outOffset + columns.length * pixels);
+    }),
+  );
+  return renderChannels(signals, o, out, outOffset);
 }

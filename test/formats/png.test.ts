@@ -106,8 +106,9 @@ describe('gafToRgb', () => {
     assert.deepEqual(gafToRgb(Float32Array.from([-1, 0, 1]), 1, [0, 1]), Uint8Array.from([0, 0, 255]));
     assert.deepEqual(gafToRgb(Float32Array.from([2, NaN, 0.5]), 1, [0, 1]), Uint8Array.from([255, 0, 128]));
     const sixValues = new Float32Array(6);
-    assert.throws(() => gafToRgb(sixValues, 1, [-1, 1]), (err: unknown) => err instanceof StudioError && err.detail.field === 'image');
-    assert.throws(() => gafToRgb(sixValues.subarray(0, 3), 1, [1, 1]), (err: unknown) => err instanceof StudioError && err.detail.field === 'range');
+    const invalidField = (field: string) => (err: unknown) => err instanceof StudioError && err.detail.field === field;
+    assert.throws(() => gafToRgb(sixValues, 1, [-1, 1]), invalidField('image'));
+    assert.throws(() => gafToRgb(sixValues.subarray(0, 3), 1, [1, 1]), invalidField('range'));
   });
 
   it('turns a 3-channel GAF into a PNG of the same size', () => {

@@ -39,7 +39,9 @@ function invalidArgument(field: string, message?: RegExp) {
 }
 
 /** Direct (slow) definition: PAA by exact floor(k·n/size) bounds, φ = arccos, cos(φi+φj) / sin(φi−φj). */
-function referenceGaf(x: ArrayLike<number>, size: number, method: GafOptions['method'], range: [number, number] = [-1, 1]): number[] {
+type Method = GafOptions['method'];
+
+function referenceGaf(x: ArrayLike<number>, size: number, method: Method, range: [number, number] = [-1, 1]): number[] {
   const n = x.length;
   const values: number[] = [];
   if (size >= n) values.push(...Array.from(x));
@@ -54,7 +56,8 @@ function referenceGaf(x: ArrayLike<number>, size: number, method: GafOptions['me
   }
   const min = Math.min(...values);
   const max = Math.max(...values);
-  const phi = values.map((v) => Math.acos(Math.max(-1, Math.min(1, ((v - min) / (max - min)) * (range[1] - range[0]) + range[0]))));
+  const scaled = values.map((v) => ((v - min) / (max - min)) * (range[1] - range[0]) + range[0]);
+  const phi = scaled.map((v) => Math.acos(Math.max(-1, Math.min(1, v))));
   const image: number[] = [];
   for (const pi of phi) for (const pj of phi) image.push(method === 'summation' ? Math.cos(pi + pj) : Math.sin(pi - pj));
   return image;
@@ -82,7 +85,7 @@ function bilinearResize(image: readonly number[], n: number, size: number): numb
 }
 
 /** The vskd variant the slow way: full n×n, rescale to [0, 1], GADF negated, 2-D bilinear resize. */
-function referenceVskd(x: ArrayLike<number>, size: number, method: GafOptions['method'], range: [number, number] = [-1, 1]): number[] {
+function referenceVskd(x: ArrayLike<number>, size: number, method: Method, range: [number, number] = [-1, 1]): number[] {
   const n = x.length;
   const raw = referenceGaf(x, n, method, range).map((v) => (method === 'difference' ? -v : v));
   const min = Math.min(...raw);
@@ -275,7 +278,8 @@ describe('gafImage and gafFromRows', () => {
     for (const variant of ['pyts', 'vskd'] as const) {
       const opts: GafOptions = { size: 24, method: 'difference', variant };
       assert.deepEqual(gafFromRows(data, rows, cols, [0, 1, 2], opts), gafImage(signal, opts));
-      assert.deepEqual(gafFromRows(Float32Array.from(data), rows, cols, [2], opts), gafImage([Float32Array.from(signal[2])], opts));
+      const single = Float32Array.from(signal[2]);
+      assert.deepEqual(gafFromRows(Float32Array.from(data), rows, cols, [2], opts), gafImage([single], opts));
     }
   });
 });
@@ -285,7 +289,8 @@ describe('vskd variant', () => {
     for (const [n, size] of [[120, 64], [40, 96], [50, 50]] as const) {
       const x = randomSeries(n, n + size);
       for (const method of ['summation', 'difference'] as const) {
-        assertClose(gafChannel(x, { size, method, variant: 'vskd' }), referenceVskd(x, size, method), TOL, `${method} ${n}→${size}`);
+        const image = gafChannel(x, { size, method, variant: 'vskd' });
+        assertClose(image, referenceVskd(x, size, method), TOL, `${method} ${n}→${size}`);
       }
     }
   });
@@ -322,7 +327,8 @@ describe('vskd variant', () => {
 
   it('stays within [0, 1] after resizing up and down', () => {
     for (const [n, size] of [[326, 224], [107, 224]] as const) {
-      const image = gafImage([randomSeries(n, 1), randomSeries(n, 2), randomSeries(n, 3)], { size, method: 'difference', variant: 'vskd' });
+      const channels = [randomSeries(n, 1), randomSeries(n, 2), randomSeries(n, 3)];
+      const image = gafImage(channels, { size, method: 'difference', variant: 'vskd' });
       let min = Infinity;
       let max = -Infinity;
       for (const v of image) {
@@ -357,19 +363,31 @@ describe('invalid arguments', () => {
 
   it('rejects empty series and channel lists', () => {
     assert.throws(() => gafChannel([], { size: 1, method: 'summation' }), invalidArgument('x', /x has no samples/));
-    assert.throws(() => gafImage([x, []], { size: 3, method: 'summation' }), invalidArgument('channels', /channels\[1\] has no samples/));
+    assert.throws(
+      () => gafImage([x, []], { size: 3, method: 'summation' }),
+      invalidArgument('channels', /channels\[1\] has no samples/),
+    );
     assert.throws(() => gafImage([], { size: 3, method: 'summation' }), invalidArgument('channels'));
   });
 
   it('rejects non-finite samples naming the channel and sample', () => {
-    assert.throws(() => gafChannel([1, 2, Infinity], { size: 2, method: 'summation' }), invalidArgument('x', /x\[2\] is Infinity/));
+    assert.throws(
+      () => gafChannel([1, 2, Infinity], { size: 2, method: 'summation' }),
+      invalidArgument('x', /x\[2\] is Infinity/),
+    );
     assert.throws(
       () => gafImage([x, [1, 2, 3, 4, 5, NaN, 7]], { size: 2, method: 'difference', variant: 'vskd' }),
       invalidArgument('channels', /channels\[1\]\[5\] is NaN/),
     );
+    const out = new Float32Array(2 * 4).fill(7);
+    assert.throws(() => gafImage([x, [1, NaN]], { size: 2, method: 'summation' }, out), invalidArgument('channels'));
+    assert.deepEqual(out, new Float32Array(8).fill(7), 'a rejected call writes nothing');
     const data = Float64Array.from({ length: 20 * 4 }, (_, k) => k);
     data[17 * 4 + 2] = NaN;
-    assert.throws(() => gafFromRows(data, 20, 4, [0, 2], { size: 4, method: 'summation' }), invalidArgument('data', /row 17, column 2 is NaN/));
+    assert.throws(
+      () => gafFromRows(data, 20, 4, [0, 2], { size: 4, method: 'summation' }),
+      invalidArgument('data', /row 17, column 2 is NaN/),
+    );
   });
 
   it('rejects a bad matrix shape, column or output buffer', () => {
