@@ -1,6 +1,6 @@
 /**
- * A small seeded pseudo-random generator (mulberry32), so sampling and training runs repeat exactly
- * from a seed. Not for anything secret.
+ * Seeded pseudo-random numbers (mulberry32), so that sampling, dataset splits and the demo
+ * dataset repeat exactly from a seed on any machine. Not for anything secret.
  */
 
 /** Returns numbers uniform in [0, 1); the same seed gives the same sequence. */
@@ -21,4 +21,30 @@ export function mulberry32(seed: number): Rng {
 /** A whole number uniform in [0, n). */
 export function randomInt(rng: Rng, n: number): number {
   return Math.floor(rng() * n);
+}
+
+/** A number uniform in [low, high). */
+export function randomUniform(rng: Rng, low: number, high: number): number {
+  return low + (high - low) * rng();
+}
+
+/** A standard normal number (Box–Muller); draws two numbers from `rng`. */
+export function randomGaussian(rng: Rng): number {
+  // 1 - rng() is in (0, 1], so the log is finite
+  const r = Math.sqrt(-2 * Math.log(1 - rng()));
+  return r * Math.cos(2 * Math.PI * rng());
+}
+
+/**
+ * A seed derived from a base seed and a key (FNV-1a), so that each user of a seed (a demo
+ * recording, say) has its own stream of numbers and does not change when others are added or
+ * removed around it.
+ */
+export function deriveSeed(seed: number, key: string): number {
+  let hash = 0x811c9dc5 ^ (seed >>> 0);
+  for (let i = 0; i < key.length; i++) {
+    hash ^= key.charCodeAt(i);
+    hash = Math.imul(hash, 0x01000193);
+  }
+  return hash >>> 0;
 }

@@ -14,11 +14,12 @@ import { probeVideo } from '../../main/media/probe.ts';
 import { createProject } from '../../main/store/project.ts';
 import { listRecordings } from '../../main/store/recordings.ts';
 import { readSamples } from '../../main/store/samples.ts';
+import { main } from '../../main/cli/main.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 const dir = tempDir();
 const out = join(dir, 'demo');
-const tiny: DemoOptions = { seed: 3, classes: ['wave', 'squat'], perClass: 1, seconds: 2 };
+const tiny: DemoOptions = { seed: 3, classes: ['wave', 'squat'], perClass: 1, seconds: 2, sessionSeconds: 14 };
 let manifest: DemoManifest;
 
 describe('demo dataset, end to end', () => {
@@ -75,6 +76,27 @@ describe('demo dataset, end to end', () => {
     assert.ok(Math.abs(times[1] - times[0] - 0.02) < 1e-9, 'sampled at 50 Hz');
   });
 
+  it('writes a session: a smaller video of the classes in turn, its accelerometer, and its actions in demo.json', async () => {
+    assert.equal(manifest.sessions.length, 1);
+    const session = manifest.sessions[0];
+    assert.equal(session.name, 'session1_s1');
+    const info = await probeVideo(join(out, session.video));
+    assert.deepEqual([info.codec, info.width, info.height, info.frameCount], ['h264', 160, 120, 14 * 30]);
+    assert.deepEqual([session.width, session.height, session.frames], [160, 120, 14 * 30]);
+    assert.ok(Math.abs(session.drift) >= 100e-6 && Math.abs(session.drift) <= 300e-6, `drift ${session.drift}`);
+    assert.ok(session.segments.length >= 1, 'at least one action');
+    for (const g of session.segments) assert.ok(['wave', 'squat'].includes(g.label) && g.start > 0 && g.end < 14 && g.start < g.end, JSON.stringify(g));
+    const times = readFileSync(join(out, session.sensor), 'utf8').trim().split('\n').slice(1).map((l) => Number(l.split(',')[0]));
+    assert.ok(times[0] <= session.offset - 0.98 && times.at(-1)! >= 14 * (1 + session.drift) + session.offset + 0.98, `${times[0]}..${times.at(-1)}`);
+  });
+
+  it('refuses a session too short to hold an action', async () => {
+    const err: string[] = [];
+    const code = await main(['demo-data', '--out', join(dir, 'short'), '--session-seconds', '5'], { out: () => {}, err: (l) => err.push(l), interactive: false });
+    assert.equal(code, 1);
+    assert.match(err.join('\n'), /sessionSeconds must be 0 \(no sessions\) or at least/);
+  });
+
   it('refuses to write over a finished dataset', async () => {
     await assert.rejects(generateDemo(out, tiny), (err: StudioError) => err.code === 'CONFLICT' && err.message.includes('demo.json'));
   });
@@ -113,6 +135,15 @@ describe('demo dataset, end to end', () => {
     const again = await importDemo(project, out);
     assert.equal(again.imported, 0);
     assert.deepEqual(again.skipped, ['wave_s1_c1', 'squat_s1_c1']);
+
+    // sessions come only when asked for, with no label: they belong to no class
+    const withSessions = await importDemo(project, out, { sessions: true });
+    assert.equal(withSessions.imported, 1);
+    assert.deepEqual(withSessions.skipped, ['wave_s1_c1', 'squat_s1_c1']);
+    const session = (await listRecordings(project.db)).find((r) => r.name === 'session1_s1')!;
+    assert.deepEqual([session.label, session.subject, session.trial], [null, 's1', null]);
+    assert.deepEqual(session.streams.map((s) => s.kind).sort(), ['sensor', 'video']);
+    assert.equal(session.streams.find((s) => s.kind === 'video')!.length, 14 * 30);
   });
 
   it('names the missing file when a clip is gone, and imports nothing', async () => {

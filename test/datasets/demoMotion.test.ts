@@ -1,24 +1,29 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { sensorTimes, STANDARD_GRAVITY, synthesizeAccelerometer, toVideoTime, type ClockRelation } from '../../main/datasets/demo/accelerometer.ts';
-import { planDemo } from '../../main/datasets/demo/generate.ts';
-import { createRng } from '../../main/datasets/demo/random.ts';
-import { actionWeight, DEMO_CLASSES, makeBody, makeMotion, poseAt, type DemoClass, type Motion } from '../../main/datasets/demo/skeleton.ts';
+import { planDemo, planSessions } from '../../main/datasets/demo/generate.ts';
+import { actionWeight, DEMO_CLASSES, makeBody, JOINTS, makeMotion, poseAt, type DemoClass, type Motion } from '../../main/datasets/demo/skeleton.ts';
+import type { StudioError } from '../../main/errors.ts';
+import { mulberry32 } from '../../main/random.ts';
 
 const SECONDS = 4;
 
 function motionOf(action: DemoClass, seed = 11): Motion {
-  const rng = createRng(seed);
+  const rng = mulberry32(seed);
   return makeMotion(action, makeBody(rng), SECONDS, rng);
 }
 
+/** A clip's one action. */
+const actionOf = (m: Motion) => m.segments[0];
+
 /** The middle of the action, where its weight is 1. */
-const middle = (m: Motion) => (m.start + m.end) / 2;
+const middle = (m: Motion) => (actionOf(m).start + actionOf(m).end) / 2;
 
 /** The extreme of `value` over the action's full-weight part, sampled at 100 Hz. */
 function extreme(m: Motion, value: (t: number) => number, pick: (a: number, b: number) => number): number {
-  let best = value(m.start + m.ramp);
-  for (let t = m.start + m.ramp; t <= m.end - m.ramp; t += 0.01) best = pick(best, value(t));
+  const { start, end, ramp } = actionOf(m);
+  let best = value(start + ramp);
+  for (let t = start + ramp; t <= end - ramp; t += 0.01) best = pick(best, value(t));
   return best;
 }
 
@@ -51,7 +56,9 @@ describe('demo motion model', () => {
   it('rests before and after the action, and moves during it', () => {
     for (const action of DEMO_CLASSES) {
       const m = motionOf(action);
-      assert.ok(m.start > 0.15 * SECONDS && m.end < 0.85 * SECONDS, `${action}: ${m.start}..${m.end}`);
+      const { start, end } = actionOf(m);
+      assert.equal(m.segments.length, 1);
+      assert.ok(start > 0.15 * SECONDS && end < 0.85 * SECONDS, `${action}: ${start}..${end}`);
       assert.equal(actionWeight(m, 0.1), 0);
       assert.equal(actionWeight(m, SECONDS - 0.1), 0);
       assert.equal(actionWeight(m, middle(m)), 1);
@@ -86,6 +93,48 @@ describe('demo motion model', () => {
   });
 });
 
+describe('demo sessions', () => {
+  it('plans actions apart with rests between, every class once per round, and a drift that matters', () => {
+    const [plan] = planSessions({ seed: 3 });
+    assert.equal(plan.name, 'session1_s1');
+    assert.deepEqual([plan.view.width, plan.view.height], [160, 120]);
+    const { segments } = plan.motion;
+    assert.ok(segments.length >= 12, `${segments.length} actions in 150 s`);
+    assert.ok(segments[0].start >= 1.5 && segments.at(-1)!.end <= 150 - 1.5, `${segments[0].start}..${segments.at(-1)!.end}`);
+    segments.forEach((g, i) => {
+      assert.ok(g.end - g.start >= 4 && g.end - g.start <= 8, `action ${i} lasts ${g.end - g.start} s`);
+      if (i > 0) assert.ok(g.start - segments[i - 1].end >= 1.5, `rest before action ${i}: ${g.start - segments[i - 1].end} s`);
+    });
+    assert.deepEqual(segments.slice(0, DEMO_CLASSES.length).map((g) => g.action).sort(), [...DEMO_CLASSES].sort());
+    const drift = Math.abs(plan.clock.drift);
+    assert.ok(drift >= 100e-6 && drift <= 300e-6 && Math.abs(plan.clock.offset) <= 2, JSON.stringify(plan.clock));
+    // the same seed gives the same session, whatever the clips around it
+    assert.deepEqual(planSessions({ seed: 3, perClass: 2, sessions: 2 })[0], plan);
+    assert.equal(planSessions({ seed: 3, sessions: 2 })[1].subject, 's2');
+    assert.notDeepEqual(planSessions({ seed: 4 })[0].motion.segments, segments);
+    assert.deepEqual(planSessions({ sessions: 0 }), []);
+    assert.deepEqual(planSessions({ sessionSeconds: 0 }), []);
+    assert.throws(() => planSessions({ sessionSeconds: 5 }), (err: StudioError) => err.code === 'INVALID_ARGUMENT' && err.detail.field === 'sessionSeconds');
+  });
+
+  it('moves continuously through the whole session, resting between actions', () => {
+    const [plan] = planSessions({ seed: 3, classes: ['punch', 'squat'], sessionSeconds: 40 });
+    const m = plan.motion;
+    const step = 0.001;
+    let biggest = 0;
+    for (let t = 0; t < 40; t += step) {
+      const [a, b] = [poseAt(m, t), poseAt(m, t + step)];
+      for (const joint of JOINTS) biggest = Math.max(biggest, Math.hypot(b[joint][0] - a[joint][0], b[joint][1] - a[joint][1]));
+    }
+    // a fist punches at up to about 8 m/s, under 1 cm a millisecond; a switch between an action and rest would jump by tens of cm
+    assert.ok(biggest < 0.05, `largest move of a joint in ${step} s: ${biggest} m`);
+    m.segments.forEach((g, i) => {
+      assert.equal(actionWeight(m, (g.start + g.end) / 2), 1, `the middle of action ${i}`);
+      if (i > 0) assert.equal(actionWeight(m, (m.segments[i - 1].end + g.start) / 2), 0, `the rest before action ${i}`);
+    });
+  });
+});
+
 describe('demo accelerometer', () => {
   const quiet = { rate: 50, noise: 0, margin: 1 };
 
@@ -100,7 +149,7 @@ describe('demo accelerometer', () => {
   it('equals the differentiated wrist path plus gravity, at the video times the clock maps to', () => {
     const m = motionOf('wave', 3);
     const clock: ClockRelation = { offset: 0.73, drift: 180e-6 };
-    const trace = synthesizeAccelerometer(m, clock, SECONDS, quiet, createRng(1));
+    const trace = synthesizeAccelerometer(m, clock, SECONDS, quiet, mulberry32(1));
     const h = 1 / 400; // a different step from the generator's, so this is an independent estimate
     let checked = 0;
     let peak = 0;
@@ -133,7 +182,7 @@ describe('demo accelerometer', () => {
       if (magnitude > best) (best = magnitude), (videoPeak = f / fps);
     }
     const sensorPeak = (clock: ClockRelation) => {
-      const trace = synthesizeAccelerometer(m, clock, SECONDS, quiet, createRng(1));
+      const trace = synthesizeAccelerometer(m, clock, SECONDS, quiet, mulberry32(1));
       let at = 0;
       let most = -1;
       for (let i = 0; i < trace.t.length; i++) {
@@ -150,8 +199,8 @@ describe('demo accelerometer', () => {
 
   it('adds Gaussian noise of the asked size', () => {
     const m = motionOf('idle');
-    const clean = synthesizeAccelerometer(m, { offset: 0, drift: 0 }, SECONDS, quiet, createRng(1));
-    const noisy = synthesizeAccelerometer(m, { offset: 0, drift: 0 }, SECONDS, { ...quiet, noise: 0.05 }, createRng(1));
+    const clean = synthesizeAccelerometer(m, { offset: 0, drift: 0 }, SECONDS, quiet, mulberry32(1));
+    const noisy = synthesizeAccelerometer(m, { offset: 0, drift: 0 }, SECONDS, { ...quiet, noise: 0.05 }, mulberry32(1));
     let sum = 0;
     for (let i = 0; i < clean.acc.length; i++) sum += (noisy.acc[i] - clean.acc[i]) ** 2;
     const sd = Math.sqrt(sum / clean.acc.length);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { renderBackground, renderPose, toPixel, type View } from '../../main/datasets/demo/figure.ts';
 import { createCanvas, drawLine, fillCircle, fillRect, type Canvas } from '../../main/datasets/demo/raster.ts';
-import { createRng } from '../../main/datasets/demo/random.ts';
+import { mulberry32 } from '../../main/random.ts';
 import { makeBody, makeMotion, poseAt } from '../../main/datasets/demo/skeleton.ts';
 
 const red = (canvas: Canvas, i: number, j: number) => canvas.data[(j * canvas.width + i) * 3];
@@ -68,7 +68,7 @@ describe('demo rasterizer', () => {
 
 describe('demo figure', () => {
   it('draws the right arm (orange) on the image left and the left arm (blue) on the right', () => {
-    const rng = createRng(5);
+    const rng = mulberry32(5);
     const body = makeBody(rng);
     const motion = makeMotion('wave', body, 4, rng);
     const view: View = { width: 160, height: 120, scale: 45, originX: 80, floorY: 112, wall: [220, 220, 220], floor: [150, 130, 110] };

@@ -1,20 +1,27 @@
-import { DEMO_DEFAULTS, generateDemo } from '../../datasets/demo/generate.ts';
-import type { DemoClass } from '../../datasets/demo/skeleton.ts';
+import { DEMO_DEFAULTS, generateDemo, SESSION_DRIFT } from '../../datasets/demo/generate.ts';
+import { MIN_SESSION_SECONDS, type DemoClass } from '../../datasets/demo/skeleton.ts';
 import { optionalNumber, progressBar, requireString, type Command } from '../command.ts';
+
+const ppm = (drift: number) => Math.round(drift * 1e6);
 
 export const demoDataCommand: Command = {
   path: ['demo-data'],
   summary: 'generate the synthetic demo dataset (stick-figure videos + wrist accelerometer)',
-  usage: 'vskd demo-data --out <dir> [--seed N] [--per-class N] [--seconds S] [--classes A,B]',
+  usage: 'vskd demo-data --out <dir> [--seed N] [--per-class N] [--seconds S] [--classes A,B] [--sessions N] [--session-seconds S]',
   help: [
-    '  --out DIR        the folder to write (created when missing; refused if it holds a dataset)',
-    `  --seed N         the random seed: the same seed gives the same dataset (default ${DEMO_DEFAULTS.seed})`,
-    `  --per-class N    recordings per class (default ${DEMO_DEFAULTS.perClass})`,
-    `  --seconds S      length of each recording (default ${DEMO_DEFAULTS.seconds})`,
-    `  --classes A,B    the classes to make (default ${DEMO_DEFAULTS.classes.join(',')})`,
+    '  --out DIR            the folder to write (created when missing; refused if it holds a dataset)',
+    `  --seed N             the random seed: the same seed gives the same dataset (default ${DEMO_DEFAULTS.seed})`,
+    `  --per-class N        clips per class (default ${DEMO_DEFAULTS.perClass})`,
+    `  --seconds S          length of each clip (default ${DEMO_DEFAULTS.seconds})`,
+    `  --classes A,B        the classes to make (default ${DEMO_DEFAULTS.classes.join(',')})`,
+    `  --sessions N         long sessions to make besides the clips (default ${DEMO_DEFAULTS.sessions}; 0 = none)`,
+    `  --session-seconds S  length of each session (default ${DEMO_DEFAULTS.sessionSeconds}; 0 = no sessions, else ≥ ${MIN_SESSION_SECONDS})`,
     '',
     'Writes videos/<name>.mp4 (H.264), sensors/<name>.csv (t,acc_x,acc_y,acc_z in g, t on the',
     "sensor's own clock) and demo.json, which records each recording's true clock offset and drift.",
+    'A clip shows one action; a session shows the classes in turn with rests between, at',
+    `${DEMO_DEFAULTS.sessionWidth}×${DEMO_DEFAULTS.sessionHeight}, with a clock drift of ${ppm(SESSION_DRIFT[0])}–${ppm(SESSION_DRIFT[1])} ppm either way: long enough for`,
+    'auto-sync to measure the drift. demo.json lists its actions (label, start, end in video time).',
     'Import it with `vskd import demo <dir> --project <file.vskd>`.',
   ].join('\n'),
   positionals: 0,
@@ -24,6 +31,8 @@ export const demoDataCommand: Command = {
     'per-class': { type: 'string' },
     seconds: { type: 'string' },
     classes: { type: 'string' },
+    sessions: { type: 'string' },
+    'session-seconds': { type: 'string' },
   },
   async run(_positionals, values, io) {
     const started = performance.now();
@@ -34,9 +43,12 @@ export const demoDataCommand: Command = {
       perClass: optionalNumber(values, 'per-class'),
       seconds: optionalNumber(values, 'seconds'),
       classes,
+      sessions: optionalNumber(values, 'sessions'),
+      sessionSeconds: optionalNumber(values, 'session-seconds'),
       onProgress: progressBar(io, 'generating'),
     });
     const seconds = (performance.now() - started) / 1000;
-    io.out(`wrote ${manifest.recordings.length} recordings (${manifest.classes.length} classes) to ${out} in ${seconds.toFixed(1)} s`);
+    const sessions = manifest.sessions.length ? ` and ${manifest.sessions.length} session${manifest.sessions.length > 1 ? 's' : ''} of ${manifest.sessions[0].frames / manifest.video.fps} s` : '';
+    io.out(`wrote ${manifest.recordings.length} clips (${manifest.classes.length} classes)${sessions} to ${out} in ${seconds.toFixed(1)} s`);
   },
 };

@@ -6,7 +6,7 @@
  * time. A reading is the specific force in g along world axes (x to the image's right, y up,
  * z toward the camera): the wrist's acceleration minus gravity's, so a wrist at rest reads (0, 1, 0).
  */
-import type { Rng } from './random.ts';
+import { randomGaussian, type Rng } from '../../random.ts';
 import { poseAt, type Motion } from './skeleton.ts';
 
 export const STANDARD_GRAVITY = 9.80665;
@@ -60,9 +60,9 @@ export function synthesizeAccelerometer(motion: Motion, clock: ClockRelation, se
   const acc = new Float64Array(t.length * 3);
   for (let i = 0; i < t.length; i++) {
     const [ax, ay] = wristAcceleration(motion, toVideoTime(clock, t[i]));
-    acc[3 * i] = ax / STANDARD_GRAVITY + opts.noise * rng.gaussian();
-    acc[3 * i + 1] = ay / STANDARD_GRAVITY + 1 + opts.noise * rng.gaussian();
-    acc[3 * i + 2] = opts.noise * rng.gaussian();
+    acc[3 * i] = ax / STANDARD_GRAVITY + opts.noise * randomGaussian(rng);
+    acc[3 * i + 1] = ay / STANDARD_GRAVITY + 1 + opts.noise * randomGaussian(rng);
+    acc[3 * i + 2] = opts.noise * randomGaussian(rng);
   }
   return { t, acc };
 }

@@ -4,7 +4,7 @@
  * and the sensor itself, a small dark box on the right wrist.
  */
 import { copyCanvas, createCanvas, drawLine, fillCircle, fillEllipse, fillRect, type Canvas, type Point, type Rgb } from './raster.ts';
-import type { Rng } from './random.ts';
+import { randomUniform, type Rng } from '../../random.ts';
 import type { Joint, Pose, Vec2 } from './skeleton.ts';
 
 /** Where the camera puts the world: metres → pixels. */
@@ -23,15 +23,15 @@ export interface View {
 
 /** A camera placement with some per-recording variation: distance (scale), sideways position, room colour. */
 export function makeView(width: number, height: number, rng: Rng): View {
-  const floorY = height * rng.uniform(0.9, 0.94);
+  const floorY = height * randomUniform(rng, 0.9, 0.94);
   // the tallest reach (hands overhead, about 2.3 m for a tall subject) stays in the frame
-  const scale = (floorY / 2.35) * rng.uniform(0.85, 1);
-  const shade = Math.round(rng.uniform(-12, 12));
+  const scale = (floorY / 2.35) * randomUniform(rng, 0.85, 1);
+  const shade = Math.round(randomUniform(rng, -12, 12));
   return {
     width,
     height,
     scale,
-    originX: width * rng.uniform(0.42, 0.58),
+    originX: width * randomUniform(rng, 0.42, 0.58),
     floorY,
     wall: [218 + shade, 214 + shade, 204 + shade],
     floor: [150 + shade, 132 + shade, 112 + shade],

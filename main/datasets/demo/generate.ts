@@ -1,6 +1,8 @@
 /**
  * Writes the demo dataset: per recording an H.264 video of the stick figure and a CSV of its
  * right-wrist accelerometer on a clock of its own, then demo.json with the ground truth.
+ * Recordings are short clips of one action each, and long sessions of several actions with
+ * rests between, where the sensor clock's drift adds up to enough to measure.
  * Everything follows from the seed; demo.json is written last, so its presence means complete.
  */
 import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
@@ -8,11 +10,11 @@ import { join, resolve } from 'node:path';
 import { StudioError } from '../../errors.ts';
 import { mapPool } from '../../files/pool.ts';
 import { encodeVideo } from '../../media/ffmpeg.ts';
+import { deriveSeed, mulberry32, randomUniform } from '../../random.ts';
 import { accelerometerCsv, synthesizeAccelerometer, type AccelerometerOptions, type ClockRelation } from './accelerometer.ts';
 import { makeView, renderBackground, renderPose, type View } from './figure.ts';
-import { DEMO_FORMAT, DEMO_MANIFEST, type DemoManifest, type DemoRecordingEntry } from './manifest.ts';
-import { createRng, deriveSeed } from './random.ts';
-import { DEMO_CLASS_DESCRIPTIONS, DEMO_CLASSES, makeBody, makeMotion, poseAt, type Body, type DemoClass, type Motion } from './skeleton.ts';
+import { DEMO_FORMAT, DEMO_MANIFEST, type DemoManifest, type DemoRecordingEntry, type DemoSessionEntry } from './manifest.ts';
+import { DEMO_CLASS_DESCRIPTIONS, DEMO_CLASSES, makeBody, makeMotion, makeSessionMotion, MIN_SESSION_SECONDS, poseAt, type Body, type DemoClass, type Motion } from './skeleton.ts';
 
 export interface DemoOptions {
   seed?: number;
@@ -31,8 +33,15 @@ export interface DemoOptions {
   noise?: number;
   /** the offset is drawn uniformly from [-maxOffset, maxOffset] seconds */
   maxOffset?: number;
-  /** the drift is drawn uniformly from [-maxDrift, maxDrift] */
+  /** the clips' drift is drawn uniformly from [-maxDrift, maxDrift] (sessions: see SESSION_DRIFT) */
   maxDrift?: number;
+  /** how many sessions (0 = none) */
+  sessions?: number;
+  /** length of each session (0 = none) */
+  sessionSeconds?: number;
+  /** the sessions' frame size */
+  sessionWidth?: number;
+  sessionHeight?: number;
   /** videos encoded at once */
   concurrency?: number;
   onProgress?: (done: number, total: number, name: string) => void;
@@ -51,23 +60,39 @@ export const DEMO_DEFAULTS = {
   noise: 0.02,
   maxOffset: 2,
   maxDrift: 200e-6,
+  sessions: 1,
+  sessionSeconds: 150,
+  sessionWidth: 160,
+  sessionHeight: 120,
   concurrency: 2,
 } satisfies Required<Omit<DemoOptions, 'onProgress'>>;
 
 /** the sensor records this long before the video starts and after it ends */
 const SENSOR_MARGIN_S = 1;
+/**
+ * A session's |drift| is drawn uniformly from this range, its sign at random: at least 100 ppm,
+ * so that an alignment that ignores the drift misses it by more than the accuracy asked of one.
+ */
+export const SESSION_DRIFT = [100e-6, 300e-6] as const;
 
 /** Everything about one recording that follows from the seed, before any file is written. */
-export interface DemoPlan {
+interface RecordingPlan {
   name: string;
-  label: DemoClass;
   subject: string;
-  clip: number;
   motion: Motion;
   view: View;
   clock: ClockRelation;
   /** seeds the accelerometer noise */
   noiseSeed: number;
+}
+
+export interface DemoPlan extends RecordingPlan {
+  label: DemoClass;
+  clip: number;
+}
+
+export interface SessionPlan extends RecordingPlan {
+  session: number;
 }
 
 type Settings = Required<Omit<DemoOptions, 'onProgress'>>;
@@ -82,6 +107,9 @@ function settingsOf(opts: DemoOptions): Settings {
   whole('subjects', 1);
   whole('width', 16);
   whole('height', 16);
+  whole('sessions', 0);
+  whole('sessionWidth', 16);
+  whole('sessionHeight', 16);
   whole('concurrency', 1);
   whole('seed', 0);
   for (const field of ['seconds', 'fps', 'sensorRate'] as const) {
@@ -90,21 +118,30 @@ function settingsOf(opts: DemoOptions): Settings {
   for (const field of ['noise', 'maxOffset', 'maxDrift'] as const) {
     if (!(s[field] >= 0)) throw new StudioError('INVALID_ARGUMENT', `${field} must be a number ≥ 0, got ${String(s[field])}`, { field });
   }
+  if (!(s.sessionSeconds === 0 || s.sessionSeconds >= MIN_SESSION_SECONDS)) {
+    throw new StudioError('INVALID_ARGUMENT', `sessionSeconds must be 0 (no sessions) or at least ${MIN_SESSION_SECONDS}, got ${String(s.sessionSeconds)}`, {
+      field: 'sessionSeconds',
+    });
+  }
   if (s.classes.length === 0) throw new StudioError('INVALID_ARGUMENT', 'classes: at least one class is needed', { field: 'classes' });
   const unknown = s.classes.filter((c) => !(DEMO_CLASSES as readonly string[]).includes(c));
   if (unknown.length) throw new StudioError('INVALID_ARGUMENT', `classes: unknown ${unknown.join(', ')} (known: ${DEMO_CLASSES.join(', ')})`, { field: 'classes' });
   return s;
 }
 
-/** The recordings the options describe: same seed and options, same plans. */
+function bodiesOf(s: Settings): Body[] {
+  return Array.from({ length: s.subjects }, (_, k) => makeBody(mulberry32(deriveSeed(s.seed, `subject:${k + 1}`))));
+}
+
+/** The clips the options describe: same seed and options, same plans. */
 export function planDemo(opts: DemoOptions = {}): DemoPlan[] {
   const s = settingsOf(opts);
-  const bodies: Body[] = Array.from({ length: s.subjects }, (_, k) => makeBody(createRng(deriveSeed(s.seed, `subject:${k + 1}`))));
+  const bodies = bodiesOf(s);
   return s.classes.flatMap((label) =>
     Array.from({ length: s.perClass }, (_, i) => {
       const clip = i + 1;
       const subject = (i % s.subjects) + 1;
-      const rng = createRng(deriveSeed(s.seed, `${label}:${clip}`));
+      const rng = mulberry32(deriveSeed(s.seed, `${label}:${clip}`));
       return {
         name: `${label}_s${subject}_c${clip}`,
         label,
@@ -112,11 +149,36 @@ export function planDemo(opts: DemoOptions = {}): DemoPlan[] {
         clip,
         motion: makeMotion(label, bodies[subject - 1], s.seconds, rng),
         view: makeView(s.width, s.height, rng),
-        clock: { offset: rng.uniform(-s.maxOffset, s.maxOffset), drift: rng.uniform(-s.maxDrift, s.maxDrift) },
+        clock: { offset: randomUniform(rng, -s.maxOffset, s.maxOffset), drift: randomUniform(rng, -s.maxDrift, s.maxDrift) },
         noiseSeed: deriveSeed(s.seed, `noise:${label}:${clip}`),
       };
     }),
   );
+}
+
+/** The sessions the options describe, each with its own seeds: adding clips or sessions leaves the others as they were. */
+export function planSessions(opts: DemoOptions = {}): SessionPlan[] {
+  const s = settingsOf(opts);
+  if (s.sessionSeconds === 0) return [];
+  const bodies = bodiesOf(s);
+  return Array.from({ length: s.sessions }, (_, i) => {
+    const session = i + 1;
+    const subject = (i % s.subjects) + 1;
+    const rng = mulberry32(deriveSeed(s.seed, `session:${session}`));
+    const motion = makeSessionMotion(s.classes, bodies[subject - 1], s.sessionSeconds, rng);
+    const view = makeView(s.sessionWidth, s.sessionHeight, rng);
+    const offset = randomUniform(rng, -s.maxOffset, s.maxOffset);
+    const drift = randomUniform(rng, ...SESSION_DRIFT) * (rng() < 0.5 ? -1 : 1);
+    return {
+      name: `session${session}_s${subject}`,
+      subject: `s${subject}`,
+      session,
+      motion,
+      view,
+      clock: { offset, drift },
+      noiseSeed: deriveSeed(s.seed, `noise:session:${session}`),
+    };
+  });
 }
 
 async function writeAtomically(path: string, text: string): Promise<void> {
@@ -124,33 +186,59 @@ async function writeAtomically(path: string, text: string): Promise<void> {
   await rename(`${path}.partial`, path);
 }
 
-async function writeRecording(plan: DemoPlan, s: Settings, dir: string, signal: AbortSignal): Promise<DemoRecordingEntry> {
-  const video = `videos/${plan.name}.mp4`;
-  const sensor = `sensors/${plan.name}.csv`;
-  const frames = Math.round(s.seconds * s.fps);
-  const background = renderBackground(plan.view);
+/** Renders and encodes the plan's video, then writes its accelerometer; returns the frame count. */
+async function writeMedia(plan: RecordingPlan, paths: { video: string; sensor: string }, seconds: number, s: Settings, dir: string, signal: AbortSignal): Promise<number> {
+  const frames = Math.round(seconds * s.fps);
+  const { view, motion } = plan;
+  const background = renderBackground(view);
   await encodeVideo(
-    join(dir, video),
-    { width: s.width, height: s.height, fps: s.fps, pixFmt: 'rgb24', codec: 'h264' },
+    join(dir, paths.video),
+    { width: view.width, height: view.height, fps: s.fps, pixFmt: 'rgb24', codec: 'h264' },
     async (write) => {
-      for (let i = 0; i < frames; i++) await write(renderPose(poseAt(plan.motion, i / s.fps), plan.view, background, plan.motion.body.headRadius));
+      for (let i = 0; i < frames; i++) await write(renderPose(poseAt(motion, i / s.fps), view, background, motion.body.headRadius));
     },
     { signal },
   );
   const accelerometer: AccelerometerOptions = { rate: s.sensorRate, noise: s.noise, margin: SENSOR_MARGIN_S };
-  const trace = synthesizeAccelerometer(plan.motion, plan.clock, s.seconds, accelerometer, createRng(plan.noiseSeed));
-  await writeAtomically(join(dir, sensor), accelerometerCsv(trace));
+  const trace = synthesizeAccelerometer(motion, plan.clock, seconds, accelerometer, mulberry32(plan.noiseSeed));
+  await writeAtomically(join(dir, paths.sensor), accelerometerCsv(trace));
+  return frames;
+}
+
+const pathsOf = (name: string) => ({ video: `videos/${name}.mp4`, sensor: `sensors/${name}.csv` });
+
+async function writeClip(plan: DemoPlan, s: Settings, dir: string, signal: AbortSignal): Promise<DemoRecordingEntry> {
+  const paths = pathsOf(plan.name);
+  const frames = await writeMedia(plan, paths, s.seconds, s, dir, signal);
+  const [segment] = plan.motion.segments;
   return {
     name: plan.name,
     label: plan.label,
     subject: plan.subject,
     clip: plan.clip,
-    video,
-    sensor,
+    ...paths,
     frames,
     offset: plan.clock.offset,
     drift: plan.clock.drift,
-    action: { start: plan.motion.start, end: plan.motion.end },
+    action: { start: segment.start, end: segment.end },
+    pixelsPerMetre: plan.view.scale,
+  };
+}
+
+async function writeSession(plan: SessionPlan, s: Settings, dir: string, signal: AbortSignal): Promise<DemoSessionEntry> {
+  const paths = pathsOf(plan.name);
+  const frames = await writeMedia(plan, paths, s.sessionSeconds, s, dir, signal);
+  return {
+    name: plan.name,
+    subject: plan.subject,
+    session: plan.session,
+    ...paths,
+    width: plan.view.width,
+    height: plan.view.height,
+    frames,
+    offset: plan.clock.offset,
+    drift: plan.clock.drift,
+    segments: plan.motion.segments.map(({ action, start, end }) => ({ label: action, start, end })),
     pixelsPerMetre: plan.view.scale,
   };
 }
@@ -168,15 +256,21 @@ export async function generateDemo(outArg: string, opts: DemoOptions = {}): Prom
   }
   await mkdir(join(dir, 'videos'), { recursive: true });
   await mkdir(join(dir, 'sensors'), { recursive: true });
-  const plans = planDemo(s);
-  // after a failure, the clips still queued are not started and the ones encoding are stopped
+  const clips = planDemo(s);
+  const sessions = planSessions(s);
+  // the sessions, the longest jobs, go first, so that the clips fill the other workers around them
+  const jobs = [
+    ...sessions.map((plan) => ({ name: plan.name, write: (signal: AbortSignal) => writeSession(plan, s, dir, signal) })),
+    ...clips.map((plan) => ({ name: plan.name, write: (signal: AbortSignal) => writeClip(plan, s, dir, signal) })),
+  ];
+  // after a failure, the recordings still queued are not started and the ones encoding are stopped
   const stop = new AbortController();
   let done = 0;
-  const recordings = await mapPool(plans, s.concurrency, async (plan) => {
-    if (stop.signal.aborted) throw new StudioError('CANCELLED', `${plan.name}: not generated after an earlier failure`);
+  const entries = await mapPool(jobs, s.concurrency, async (job) => {
+    if (stop.signal.aborted) throw new StudioError('CANCELLED', `${job.name}: not generated after an earlier failure`);
     try {
-      const entry = await writeRecording(plan, s, dir, stop.signal);
-      opts.onProgress?.(++done, plans.length, plan.name);
+      const entry = await job.write(stop.signal);
+      opts.onProgress?.(++done, jobs.length, job.name);
       return entry;
     } catch (err) {
       stop.abort();
@@ -199,7 +293,9 @@ export async function generateDemo(outArg: string, opts: DemoOptions = {}): Prom
       noise: s.noise,
     },
     clock: 'sensor_time = video_time * (1 + drift) + offset',
-    recordings,
+    // mapPool keeps the jobs' order: the sessions, then the clips
+    recordings: entries.slice(sessions.length) as DemoRecordingEntry[],
+    sessions: entries.slice(0, sessions.length) as DemoSessionEntry[],
   };
   await writeAtomically(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);
   return manifest;

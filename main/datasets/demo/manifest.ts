@@ -1,6 +1,8 @@
 /**
  * demo.json: what a generated demo dataset holds, and the ground truth its tests check against
- * (each recording's true clock offset and drift, and when its action happens).
+ * (each recording's true clock offset and drift, and when its actions happen). Clips (one action
+ * each, for classification) are `recordings`; long sessions (several actions with rests between,
+ * long enough for the clock drift to show) are `sessions`.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -28,6 +30,34 @@ export interface DemoRecordingEntry {
   pixelsPerMetre: number;
 }
 
+/** One action of a session, in seconds of video time: it blends in from `start` and out until `end`. */
+export interface DemoSegment {
+  label: string;
+  start: number;
+  end: number;
+}
+
+export interface DemoSessionEntry {
+  name: string;
+  subject: string;
+  /** 1-based number of the session in this generator run */
+  session: number;
+  /** paths relative to the dataset folder */
+  video: string;
+  sensor: string;
+  /** the session's own frame size: smaller than the clips', which keeps generation quick */
+  width: number;
+  height: number;
+  frames: number;
+  /** the true clock relation: sensor_time = video_time × (1 + drift) + offset */
+  offset: number;
+  drift: number;
+  /** the actions in time order; the figure rests between them */
+  segments: DemoSegment[];
+  /** the camera's pixels per metre */
+  pixelsPerMetre: number;
+}
+
 export interface DemoManifest {
   format: typeof DEMO_FORMAT;
   version: 1;
@@ -46,6 +76,8 @@ export interface DemoManifest {
   };
   clock: string;
   recordings: DemoRecordingEntry[];
+  /** absent in datasets made before sessions existed: read as none */
+  sessions: DemoSessionEntry[];
 }
 
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
@@ -74,5 +106,13 @@ export async function readDemoManifest(dir: string): Promise<DemoManifest> {
     }
     if (!isNumber(r.clip)) throw badInput(file, `recordings[${i}].clip must be a number`, { field: `recordings[${i}].clip` });
   });
-  return json as DemoManifest;
+  const sessions = json.sessions ?? [];
+  if (!Array.isArray(sessions)) throw badInput(file, 'sessions must be a list', { field: 'sessions' });
+  sessions.forEach((r: Partial<DemoSessionEntry>, i) => {
+    for (const key of ['name', 'subject', 'video', 'sensor'] as const) {
+      if (!isText(r[key])) throw badInput(file, `sessions[${i}].${key} must be a non-empty string`, { field: `sessions[${i}].${key}` });
+    }
+    if (!Array.isArray(r.segments)) throw badInput(file, `sessions[${i}].segments must be a list`, { field: `sessions[${i}].segments` });
+  });
+  return { ...json, sessions } as DemoManifest;
 }

@@ -6,7 +6,7 @@
  * Coordinates are metres: x to the right of the image, y up, the floor at y = 0, the feet centred
  * on x = 0. The figure faces the camera, so its right side is on the image's left (x < 0).
  */
-import type { Rng } from './random.ts';
+import { randomGaussian, randomInt, randomUniform, type Rng } from '../../random.ts';
 
 export const DEMO_CLASSES = ['idle', 'wave', 'clap', 'punch', 'squat'] as const;
 export type DemoClass = (typeof DEMO_CLASSES)[number];
@@ -59,10 +59,9 @@ export interface Body {
   ankleHeight: number;
 }
 
-/** The timing and style of one recording's motion. Times are seconds on the video clock. */
-export interface Motion {
+/** One action within a motion. Times are seconds on the video clock. */
+export interface ActionSegment {
   action: DemoClass;
-  body: Body;
   /** the action blends in from `start` and out until `end`, over `ramp` seconds each way */
   start: number;
   end: number;
@@ -71,6 +70,13 @@ export interface Motion {
   frequency: number;
   /** scales the action's excursions (1 = typical) */
   amplitude: number;
+}
+
+/** The timing and style of one recording's motion. */
+export interface Motion {
+  body: Body;
+  /** in time order and apart (each ends before the next starts): between them the figure rests */
+  segments: ActionSegment[];
   /** small smooth wobble of each angle, as sinusoids */
   jitter: Wobble[][];
 }
@@ -103,8 +109,8 @@ const BASE_FREQUENCY: Record<DemoClass, number> = { idle: 0.35, wave: 2.2, clap:
 
 /** Body proportions from height (ratios after Drillis & Contini), varied per subject. */
 export function makeBody(rng: Rng): Body {
-  const height = rng.uniform(1.55, 1.9);
-  const vary = (ratio: number) => ratio * height * (1 + 0.04 * rng.gaussian());
+  const height = randomUniform(rng, 1.55, 1.9);
+  const vary = (ratio: number) => ratio * height * (1 + 0.04 * randomGaussian(rng));
   const ankleHeight = 0.039 * height;
   const kneeHeight = vary(0.285);
   const hipHeight = vary(0.53);
@@ -123,22 +129,63 @@ export function makeBody(rng: Rng): Body {
   };
 }
 
-/** A recording's motion: the action over roughly the middle half, rest before and after. */
-export function makeMotion(action: DemoClass, body: Body, seconds: number, rng: Rng): Motion {
-  const start = seconds * rng.uniform(0.18, 0.28);
-  const end = seconds * rng.uniform(0.72, 0.82);
+function makeSegment(action: DemoClass, start: number, end: number, rng: Rng): ActionSegment {
   return {
     action,
-    body,
     start,
     end,
     ramp: Math.min(0.6, (end - start) / 4),
-    frequency: BASE_FREQUENCY[action] * rng.uniform(0.8, 1.25),
-    amplitude: rng.uniform(0.8, 1.2),
-    jitter: ANGLE_KEYS.map(() =>
-      [0, 1].map(() => ({ amplitude: deg(rng.uniform(0.2, 0.6)), frequency: rng.uniform(0.1, 0.8), phase: rng.uniform(0, 2 * Math.PI) })),
-    ),
+    frequency: BASE_FREQUENCY[action] * randomUniform(rng, 0.8, 1.25),
+    amplitude: randomUniform(rng, 0.8, 1.2),
   };
+}
+
+function makeJitter(rng: Rng): Wobble[][] {
+  return ANGLE_KEYS.map(() =>
+    [0, 1].map(() => ({ amplitude: deg(randomUniform(rng, 0.2, 0.6)), frequency: randomUniform(rng, 0.1, 0.8), phase: randomUniform(rng, 0, 2 * Math.PI) })),
+  );
+}
+
+/** A clip's motion: the action over roughly the middle half, rest before and after. */
+export function makeMotion(action: DemoClass, body: Body, seconds: number, rng: Rng): Motion {
+  const start = seconds * randomUniform(rng, 0.18, 0.28);
+  const end = seconds * randomUniform(rng, 0.72, 0.82);
+  const segment = makeSegment(action, start, end, rng);
+  return { body, segments: [segment], jitter: makeJitter(rng) };
+}
+
+/** A session's rests between actions and its actions' lengths (s): drawn uniformly from these ranges. */
+const SESSION_REST_S = [1.5, 4] as const;
+const SESSION_ACTION_S = [4, 8] as const;
+/** the shortest session: long enough for at least one action between rests */
+export const MIN_SESSION_SECONDS = SESSION_REST_S[1] + SESSION_ACTION_S[1] + SESSION_REST_S[0];
+
+/**
+ * A session's motion: `seconds` of actions separated by rests, starting and ending at rest. The
+ * actions go round in rounds, each a fresh shuffle of `actions`, so every action recurs evenly.
+ */
+export function makeSessionMotion(actions: readonly DemoClass[], body: Body, seconds: number, rng: Rng): Motion {
+  const segments: ActionSegment[] = [];
+  let round: DemoClass[] = [];
+  let start = randomUniform(rng, ...SESSION_REST_S);
+  for (;;) {
+    const end = start + randomUniform(rng, ...SESSION_ACTION_S);
+    if (end > seconds - SESSION_REST_S[0]) break;
+    if (round.length === 0) round = shuffled(actions, rng);
+    segments.push(makeSegment(round.pop() as DemoClass, start, end, rng));
+    start = end + randomUniform(rng, ...SESSION_REST_S);
+  }
+  return { body, segments, jitter: makeJitter(rng) };
+}
+
+/** A Fisher–Yates shuffle of a copy. */
+function shuffled<T>(items: readonly T[], rng: Rng): T[] {
+  const out = [...items];
+  for (let i = out.length - 1; i > 0; i--) {
+    const j = randomInt(rng, i + 1);
+    [out[i], out[j]] = [out[j], out[i]];
+  }
+  return out;
 }
 
 /** 0 → 0, 1 → 1 with zero first and second derivatives at both ends, so accelerations stay continuous. */
@@ -148,10 +195,15 @@ function smootherstep(x: number): number {
   return x * x * x * (x * (6 * x - 15) + 10);
 }
 
-/** How much of the action is in the pose at time t: 0 at rest, 1 in the middle. */
-export function actionWeight(motion: Motion, t: number): number {
-  const { start, end, ramp } = motion;
+function segmentWeight(segment: ActionSegment, t: number): number {
+  const { start, end, ramp } = segment;
   return Math.min(smootherstep((t - start) / ramp), smootherstep((end - t) / ramp));
+}
+
+/** How much of an action is in the pose at time t: 0 at rest, 1 in the middle of one. */
+export function actionWeight(motion: Motion, t: number): number {
+  // the segments are apart, so at most one weighs in
+  return motion.segments.reduce((sum, segment) => sum + segmentWeight(segment, t), 0);
 }
 
 const REST: Posture = { rightUpper: deg(8), rightFore: deg(4), leftUpper: deg(8), leftFore: deg(4), lean: 0, shift: 0, drop: 0.004 };
@@ -163,11 +215,11 @@ function punchPulse(cycles: number): number {
 }
 
 /** The posture the action asks for at `cycles` cycles since its start. */
-function actionPosture(motion: Motion, cycles: number): Posture {
-  const { body, amplitude: a } = motion;
+function actionPosture(segment: ActionSegment, body: Body, cycles: number): Posture {
+  const a = segment.amplitude;
   const wave = Math.sin(2 * Math.PI * cycles);
   const rise = (1 - Math.cos(2 * Math.PI * cycles)) / 2; // 0 → 1 → 0 each cycle
-  switch (motion.action) {
+  switch (segment.action) {
     case 'idle':
       return { ...REST, shift: 0.03 * a * wave, lean: deg(-2 * a * wave), rightFore: deg(4 + 6 * a * rise) };
     case 'wave':
@@ -195,19 +247,17 @@ function actionPosture(motion: Motion, cycles: number): Posture {
   }
 }
 
+const POSTURE_KEYS = Object.keys(REST) as (keyof Posture)[];
+
 function postureAt(motion: Motion, t: number): Posture {
-  const w = actionWeight(motion, t);
-  const target = actionPosture(motion, Math.max(0, t - motion.start) * motion.frequency);
-  const blend = (key: keyof Posture) => REST[key] + w * (target[key] - REST[key]);
-  const posture: Posture = {
-    rightUpper: blend('rightUpper'),
-    rightFore: blend('rightFore'),
-    leftUpper: blend('leftUpper'),
-    leftFore: blend('leftFore'),
-    lean: blend('lean'),
-    shift: blend('shift'),
-    drop: blend('drop'),
-  };
+  const posture = { ...REST };
+  // apart segments blend in and out of rest one at a time, so the pose stays smooth across them
+  for (const segment of motion.segments) {
+    const w = segmentWeight(segment, t);
+    if (w === 0) continue;
+    const target = actionPosture(segment, motion.body, (t - segment.start) * segment.frequency);
+    for (const key of POSTURE_KEYS) posture[key] += w * (target[key] - REST[key]);
+  }
   ANGLE_KEYS.forEach((key, i) => {
     for (const { amplitude, frequency, phase } of motion.jitter[i]) posture[key] += amplitude * Math.sin(2 * Math.PI * frequency * t + phase);
   });
