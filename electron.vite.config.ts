@@ -9,9 +9,13 @@ export default defineConfig({
     build: {
       outDir: 'out/main',
       rolldownOptions: {
-        input: { index: resolve(root, 'main/index.ts') },
+        // the training worker thread's entry: runInWorker.ts starts ./trainWorker.js next to the main bundle
+        input: { index: resolve(root, 'main/index.ts'), trainWorker: resolve(root, 'main/train/worker.ts') },
         // the native SQLite binding is loaded from node_modules at run time
         external: ['sqlite3'],
+        // shared chunks beside the entries (not in chunks/): runInWorker.ts may land in one, and it finds
+        // the worker as ./trainWorker.js relative to itself
+        output: { chunkFileNames: '[name]-[hash].js' },
       },
     },
   },

@@ -13,9 +13,10 @@ import { info } from './commands/info.ts';
 import { framesCommand } from './commands/frames.ts';
 import { doctorCommand } from './commands/doctor.ts';
 import { syncCommand } from './commands/sync.ts';
+import { distillCommand, evalCommand, reportCommand, trainStudentCommand, trainTeacherCommand } from './commands/train.ts';
 import { version } from './version.ts';
 
-export const commands: Command[] = [importUtdMhadCommand, importDemoCommand, demoDataCommand, importSensorCommand, gafCommand, info, framesCommand, doctorCommand, datasetCreateCommand, datasetListCommand, syncCommand];
+export const commands: Command[] = [importUtdMhadCommand, importDemoCommand, demoDataCommand, importSensorCommand, gafCommand, info, framesCommand, doctorCommand, datasetCreateCommand, datasetListCommand, syncCommand, trainTeacherCommand, trainStudentCommand, distillCommand, evalCommand, reportCommand];
 
 function overview(): string {
   const width = Math.max(...commands.map((c) => c.path.join(' ').length));

@@ -19,12 +19,13 @@ export interface ProtocolRecording {
   label: string | null;
 }
 
+/** The number in a subject or trial: 3, "3", "s3", "S03", "subject 3". */
 function requireNumber(value: string | number | null, field: 'subject' | 'trial', name: string): number {
-  const n = Number(value);
-  if (value === null || !Number.isInteger(n)) {
+  const match = value === null ? null : /(\d+)\s*$/.exec(String(value));
+  if (!match) {
     throw new StudioError('BAD_INPUT', `recording ${name} has no numeric ${field} (${JSON.stringify(value)}), which the protocol needs`, { field });
   }
-  return n;
+  return Number(match[1]);
 }
 
 function isTraining(recording: ProtocolRecording, protocol: Protocol): boolean {

@@ -30,7 +30,7 @@ interface Candidate {
   locate: () => Located | Promise<Located>;
 }
 
-const require = createRequire(import.meta.url);
+const requirePackage = createRequire(import.meta.url);
 const VERSION_TIMEOUT_MS = 15_000;
 const KILL_GRACE_MS = 1_000;
 const STDERR_TAIL_BYTES = 16_384;
@@ -42,7 +42,7 @@ function unpacked(path: string): string {
 
 function fromPackage(name: string, pick: (exported: unknown) => unknown): Located {
   try {
-    const path = pick(require(name));
+    const path = pick(requirePackage(name));
     return typeof path === 'string' && path !== '' ? unpacked(path) : { missing: `${name} has no binary for ${process.platform}-${process.arch}` };
   } catch (err) {
     // @ffmpeg-installer throws a plain string when its platform package is absent

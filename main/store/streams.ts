@@ -55,3 +55,9 @@ export async function recordingsWithoutStream(db: Queryable, streamName: string)
   );
   return new Map(rows.map((r) => [r.name, r.id]));
 }
+
+/** The file a stream was read from (its source), or null for a stream without one. */
+export async function streamSourcePath(db: Queryable, streamId: number): Promise<string | null> {
+  const row = await db.get<{ path: string }>('SELECT s.path FROM streams t JOIN sources s ON s.id = t.source_id WHERE t.id = ?', [streamId]);
+  return row?.path ?? null;
+}

@@ -1,8 +1,11 @@
 /**
- * Which training backends this machine can use, each probed in isolation with a time limit: a probe
- * that fails or hangs reports why instead of taking the caller down. Nothing here changes TensorFlow.js's
- * active backend.
+ * The training backends this machine may have, best first, and the two ways to use them: probing each
+ * in isolation for `vskd doctor` (TensorFlow.js's active backend stays as it is) and activating one for
+ * training (backend.ts). Every attempt runs under a time limit: one that fails or hangs reports why
+ * instead of taking the caller down.
  */
+import * as tf from '@tensorflow/tfjs-core';
+import type { BackendName } from './job.ts';
 
 export interface BackendStatus {
   /** 'tfjs-node-gpu', 'tfjs-node', 'webgpu', 'wasm', 'cpu' */
@@ -12,87 +15,167 @@ export interface BackendStatus {
   detail: string;
 }
 
-interface Probe {
+export interface BackendCandidate {
+  /** the package or backend as `vskd doctor` names it */
   name: string;
-  /** resolves to the detail on success; throws (or hangs) otherwise */
-  run: () => Promise<string>;
+  /** the TensorFlow.js backend it provides */
+  backend: BackendName;
+  /** Checks that the backend can start, leaving the active backend as it is; resolves to the version or device. */
+  probe(): Promise<string>;
+  /** Makes it TensorFlow.js's active backend; resolves to the version or device. */
+  activate(): Promise<string>;
 }
 
-const PROBE_TIMEOUT_MS = 15_000;
+export const ATTEMPT_TIMEOUT_MS = 30_000;
+
+export class AttemptTimeout extends Error {}
 
 /** Imports a package by a name the type checker need not know (optional packages may be absent). */
 function importOptional(name: string): Promise<Record<string, unknown>> {
   return import(name) as Promise<Record<string, unknown>>;
 }
 
-/** tfjs-node(-gpu): the native TensorFlow binding loads on import. */
-function tfjsNodeProbe(pkg: string): Probe {
+async function setActive(backend: BackendName): Promise<void> {
+  // tfjs logs the cause of a failed initialisation as a warning and answers false
+  if (!(await tf.setBackend(backend))) throw new Error(`TensorFlow.js could not initialise the ${backend} backend`);
+}
+
+/** Starts an instance of a registered backend through its factory, without registering it, and frees it. */
+async function startInIsolation(backend: BackendName, pkg: string): Promise<void> {
+  const factory = tf.findBackendFactory(backend);
+  if (!factory) throw new Error(`${pkg} registered no '${backend}' backend`);
+  (await factory()).dispose();
+}
+
+/** tfjs-node(-gpu): the native TensorFlow binding loads on import and registers 'tensorflow'. */
+function tfjsNode(pkg: string): BackendCandidate {
+  const load = async () => {
+    const node = await importOptional(pkg);
+    return `TensorFlow.js ${(node.version as Record<string, string> | undefined)?.['tfjs-core'] ?? 'loaded'}`;
+  };
   return {
     name: pkg.replace('@tensorflow/', ''),
-    run: async () => {
-      const tf = await importOptional(pkg);
-      return `TensorFlow.js ${(tf.version as Record<string, string> | undefined)?.['tfjs-core'] ?? 'loaded'}`;
+    backend: 'tensorflow',
+    probe: load,
+    activate: async () => {
+      const detail = await load();
+      await setActive('tensorflow');
+      return detail;
     },
   };
 }
 
-/** A tfjs-core backend, initialised through its factory without becoming the active backend. */
-function tfjsBackendProbe(name: 'wasm' | 'cpu', pkg: string): Probe {
-  return {
-    name,
-    run: async () => {
-      const tf = await import('@tensorflow/tfjs-core');
-      await importOptional(pkg);
-      const factory = tf.findBackendFactory(name);
-      if (!factory) throw new Error(`${pkg} registered no '${name}' backend`);
-      const backend = await factory();
-      backend.dispose();
-      return `TensorFlow.js ${tf.version_core}`;
-    },
-  };
+/** one Dawn instance per thread: the one whose adapter was checked is the one tfjs is handed */
+let dawn: GPU | undefined;
+
+/** Dawn (the `webgpu` package) asked for an adapter; throws when there is none. */
+async function webgpuAdapter(): Promise<{ gpu: GPU; globals: object; detail: string }> {
+  const { create, globals } = await import('webgpu');
+  dawn ??= create([]);
+  const adapter = await dawn.requestAdapter({ powerPreference: 'high-performance' });
+  if (!adapter) throw new Error('no adapter (no GPU, or no Vulkan/Metal/D3D12 driver)');
+  const { vendor, architecture, description } = adapter.info;
+  return { gpu: dawn, globals, detail: [vendor, architecture, description].filter(Boolean).join(' ') || 'adapter found' };
 }
 
-const webgpuProbe: Probe = {
+/**
+ * tfjs-backend-webgpu expects a browser: it registers only if `navigator.gpu` exists when it is first
+ * imported, and uses the WebGPU constants (GPUBufferUsage, ...) as globals.
+ */
+function exposeWebgpu(gpu: GPU, globals: object): void {
+  for (const [key, value] of Object.entries(globals)) {
+    if (!(key in globalThis)) Object.defineProperty(globalThis, key, { value, configurable: true, writable: true });
+  }
+  const navigator = (globalThis as { navigator?: { gpu?: GPU } }).navigator;
+  if (navigator?.gpu) return;
+  // Node 21+ has a navigator without gpu, and globalThis.navigator is a getter there: plain assignment fails
+  if (navigator) Object.defineProperty(navigator, 'gpu', { value: gpu, configurable: true });
+  else Object.defineProperty(globalThis, 'navigator', { value: { gpu }, configurable: true, writable: true });
+}
+
+const webgpu: BackendCandidate = {
   name: 'webgpu',
-  run: async () => {
-    const { create } = await import('webgpu');
-    const adapter = await create([]).requestAdapter();
-    if (!adapter) throw new Error('no adapter (no GPU, or no Vulkan/Metal/D3D12 driver)');
-    const { vendor, architecture, description } = adapter.info;
-    return [vendor, architecture, description].filter(Boolean).join(' ') || 'adapter found';
+  backend: 'webgpu',
+  probe: async () => (await webgpuAdapter()).detail,
+  activate: async () => {
+    const { gpu, globals, detail } = await webgpuAdapter();
+    exposeWebgpu(gpu, globals);
+    await import('@tensorflow/tfjs-backend-webgpu');
+    if (!tf.findBackendFactory('webgpu')) throw new Error('@tensorflow/tfjs-backend-webgpu was loaded before navigator.gpu existed and registered nothing');
+    await setActive('webgpu');
+    return detail;
   },
 };
 
-function firstLine(err: unknown): string {
+const wasm: BackendCandidate = {
+  name: 'wasm',
+  backend: 'wasm',
+  probe: async () => {
+    await import('@tensorflow/tfjs-backend-wasm');
+    await startInIsolation('wasm', '@tensorflow/tfjs-backend-wasm');
+    return `TensorFlow.js ${tf.version_core}`;
+  },
+  activate: async () => {
+    // loaded on demand: a broken wasm package then fails this attempt, not the import of this module
+    const { useWasmBackend } = await import('./kernels/wasmGradients.ts');
+    await useWasmBackend();
+    return `TensorFlow.js ${tf.version_core}`;
+  },
+};
+
+const cpu: BackendCandidate = {
+  name: 'cpu',
+  backend: 'cpu',
+  probe: async () => {
+    await import('@tensorflow/tfjs-backend-cpu');
+    await startInIsolation('cpu', '@tensorflow/tfjs-backend-cpu');
+    return `TensorFlow.js ${tf.version_core}`;
+  },
+  activate: async () => {
+    await import('@tensorflow/tfjs-backend-cpu');
+    await setActive('cpu');
+    return `TensorFlow.js ${tf.version_core}`;
+  },
+};
+
+/** Best first: native TensorFlow (GPU build, then CPU build), WebGPU, wasm, plain JavaScript. */
+export const BACKEND_CANDIDATES: readonly BackendCandidate[] = [
+  tfjsNode('@tensorflow/tfjs-node-gpu'),
+  tfjsNode('@tensorflow/tfjs-node'),
+  webgpu,
+  wasm,
+  cpu,
+];
+
+/** Why an attempt failed, in one line. */
+export function failureReason(err: unknown): string {
   const code = (err as { code?: string } | null)?.code;
   if (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') return 'not installed';
   return (err instanceof Error ? err.message : String(err)).split('\n')[0];
 }
 
-async function runProbe(probe: Probe, timeoutMs: number): Promise<BackendStatus> {
+/** `work`, or an AttemptTimeout after `timeoutMs` (the work itself cannot be stopped and is left to settle). */
+export async function withTimeout<T>(work: Promise<T>, timeoutMs: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`did not answer within ${timeoutMs / 1000} s`)), timeoutMs);
+    timer = setTimeout(() => reject(new AttemptTimeout(`did not answer within ${timeoutMs / 1000} s`)), timeoutMs);
   });
   try {
-    return { name: probe.name, available: true, detail: await Promise.race([probe.run(), timeout]) };
-  } catch (err) {
-    return { name: probe.name, available: false, detail: firstLine(err) };
+    return await Promise.race([work, timeout]);
   } finally {
     clearTimeout(timer);
   }
 }
 
 /** Probes each backend in turn (one at a time: they share TensorFlow.js's global registry). */
-export async function probeBackends({ timeoutMs = PROBE_TIMEOUT_MS }: { timeoutMs?: number } = {}): Promise<BackendStatus[]> {
-  const probes = [
-    tfjsNodeProbe('@tensorflow/tfjs-node-gpu'),
-    tfjsNodeProbe('@tensorflow/tfjs-node'),
-    webgpuProbe,
-    tfjsBackendProbe('wasm', '@tensorflow/tfjs-backend-wasm'),
-    tfjsBackendProbe('cpu', '@tensorflow/tfjs-backend-cpu'),
-  ];
+export async function probeBackends({ timeoutMs = ATTEMPT_TIMEOUT_MS }: { timeoutMs?: number } = {}): Promise<BackendStatus[]> {
   const statuses: BackendStatus[] = [];
-  for (const probe of probes) statuses.push(await runProbe(probe, timeoutMs));
+  for (const { name, probe } of BACKEND_CANDIDATES) {
+    try {
+      statuses.push({ name, available: true, detail: await withTimeout(probe(), timeoutMs) });
+    } catch (err) {
+      statuses.push({ name, available: false, detail: failureReason(err) });
+    }
+  }
   return statuses;
 }

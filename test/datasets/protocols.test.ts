@@ -30,6 +30,11 @@ describe('protocols', () => {
     for (let a = 1; a <= 3; a++) assert.equal(val.filter((r) => r.label === `action ${a}`).length, 2);
   });
 
+  it('reads subject numbers written as s3 or S03', () => {
+    const named = grid.map((r) => ({ ...r, subject: `s${r.subject}` }));
+    assert.deepEqual(splitByProtocol(named, 'cross-subject'), splitByProtocol(grid, 'cross-subject'));
+  });
+
   it('subject-specific: trials 1–2 train, 3–4 test', () => {
     const members = splitByProtocol(grid, 'subject-specific', { valFraction: 0 });
     for (const m of members) assert.equal(m.split, byId.get(m.recordingId)!.trial! <= 2 ? 'train' : 'test');
@@ -42,8 +47,8 @@ describe('protocols', () => {
   });
 
   it('refuses recordings without the fields the protocol needs', () => {
-    const noSubject = [{ ...grid[0], subject: null }];
-    assert.throws(() => splitByProtocol(noSubject, 'cross-subject'), (err: StudioError) => err.code === 'BAD_INPUT' && /a1_s1_t1 has no numeric subject/.test(err.message));
+    const noSubject = [{ ...grid[0], subject: 'left wrist' }];
+    assert.throws(() => splitByProtocol(noSubject, 'cross-subject'), (err: StudioError) => err.code === 'BAD_INPUT' && /a1_s1_t1 has no numeric subject \('left wrist'\)/.test(err.message));
     assert.throws(() => splitByProtocol([{ ...grid[0], label: null }], 'subject-specific'), /no action label/);
     assert.throws(() => splitByProtocol(grid, 'cross-subject', { valFraction: 1 }), (err: StudioError) => err.detail.field === 'valFraction');
   });

@@ -258,8 +258,8 @@ export function registerWasmGradientKernels(): void {
  * read from the package's dist folder as a file path (Node has no URL to fetch them from).
  */
 export async function useWasmBackend(): Promise<void> {
-  const require = createRequire(import.meta.url);
-  setWasmPaths(`${dirname(require.resolve('@tensorflow/tfjs-backend-wasm'))}/`);
+  const requirePackage = createRequire(import.meta.url);
+  setWasmPaths(`${dirname(requirePackage.resolve('@tensorflow/tfjs-backend-wasm'))}/`);
   registerWasmGradientKernels();
   if (!(await setBackend('wasm'))) throw new StudioError('UNAVAILABLE', 'the TensorFlow.js wasm backend failed to initialise');
 }

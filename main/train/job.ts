@@ -1,0 +1,83 @@
+/**
+ * What a training job is, what it reports while it runs and what it returns. The job crosses a
+ * worker boundary (structured clone), so everything here is plain data.
+ */
+import type { MethodName } from './losses/registry.ts';
+
+export type BackendName = 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
+export type BackendChoice = BackendName | 'auto';
+
+export interface StudentSettings {
+  /** width multiplier of ResNet18 (0.25: wearable-sized) */
+  width: number;
+  /** GAF image side */
+  gafSize: number;
+  gafMethod: 'summation' | 'difference';
+  gafVariant: 'pyts' | 'vskd';
+}
+
+export interface TeacherSettings {
+  inputs: ('frames' | 'pose')[];
+  segments: number;
+  /** side of the decoded frames (frames input) */
+  frameSize: number;
+}
+
+export interface OptimiserSettings {
+  optimiser: 'adam' | 'sgd';
+  learningRate: number;
+  weightDecay: number;
+  /** cosine decays to 0 over the epochs; step halves every `stepEvery` epochs */
+  schedule: 'constant' | 'cosine' | 'step';
+  stepEvery?: number;
+}
+
+export interface TrainJob {
+  projectPath: string;
+  runId: number;
+  datasetId: number;
+  kind: 'teacher' | 'student';
+  /** student: the distillation method; teacher: always 'baseline' (cross-entropy) */
+  method: MethodName;
+  /** student runs that distil: the teacher run whose best weights teach */
+  teacherRunId: number | null;
+  seed: number;
+  epochs: number;
+  batchSize: number;
+  /** epochs without a better validation accuracy before stopping (0 = never stop early) */
+  patience: number;
+  backend: BackendChoice;
+  optimiser: OptimiserSettings;
+  student: StudentSettings;
+  teacher: TeacherSettings;
+  /** loss weights and options (alpha, beta, gamma, temperature, ...) */
+  loss: Record<string, number | string>;
+  /** a tfjs weights directory (our format) to initialise from, when the user has one */
+  initFrom: string | null;
+}
+
+export interface TrainProgress {
+  runId: number;
+  epoch: number;
+  epochs: number;
+  step: number;
+  steps: number;
+  /** mean of each loss term over the epoch so far (unweighted), and the weighted total */
+  terms: Record<string, number>;
+  trainAccuracy: number;
+  samplesPerSecond: number;
+  etaSeconds: number;
+  /** set at the end of an epoch */
+  valAccuracy?: number;
+  backend: BackendName;
+}
+
+export interface TrainResult {
+  runId: number;
+  status: 'done' | 'cancelled';
+  backend: BackendName;
+  bestEpoch: number;
+  bestValAccuracy: number;
+  epochsRun: number;
+  seconds: number;
+}

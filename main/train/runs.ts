@@ -1,0 +1,89 @@
+/**
+ * Starting a run from the CLI or the studio: the job's defaults, the run row in the project, the
+ * worker, and the checks a user should hear before distilling (teacher weaker than the baseline).
+ */
+import { StudioError } from '../errors.ts';
+import { findDataset } from '../store/datasets.ts';
+import { closeProject, openProject } from '../store/project.ts';
+import { createRun, getArtifact, getRun, listRuns, runEpochs, type RunSummary } from '../store/runs.ts';
+import type { TrainJob } from './job.ts';
+
+export const defaultJob: Omit<TrainJob, 'projectPath' | 'runId' | 'datasetId' | 'kind' | 'method' | 'teacherRunId'> = {
+  seed: 1,
+  epochs: 30,
+  batchSize: 16,
+  patience: 0,
+  backend: 'auto',
+  optimiser: { optimiser: 'adam', learningRate: 1e-3, weightDecay: 1e-5, schedule: 'cosine' },
+  student: { width: 0.25, gafSize: 32, gafMethod: 'summation', gafVariant: 'pyts' },
+  teacher: { inputs: ['pose'], segments: 8, frameSize: 48 },
+  loss: {},
+  initFrom: null,
+};
+
+export type JobRequest = Omit<TrainJob, 'projectPath' | 'runId' | 'datasetId'> & { dataset: string | number };
+
+/** Creates the run in the project and returns the job that trains it. */
+export async function prepareRun(projectPath: string, request: JobRequest): Promise<TrainJob> {
+  const project = await openProject(projectPath);
+  try {
+    const dataset = await findDataset(project.db, request.dataset);
+    const { dataset: _ref, ...rest } = request;
+    const runId = await createRun(project.db, { datasetId: dataset.id, kind: rest.kind, method: rest.method, config: { ...rest, dataset: dataset.name } });
+    return { ...rest, projectPath: project.path, runId, datasetId: dataset.id };
+  } finally {
+    await closeProject(project);
+  }
+}
+
+/** The job of an existing run, to resume it from its last checkpoint. */
+export async function resumeJob(projectPath: string, runId: number): Promise<TrainJob> {
+  const project = await openProject(projectPath);
+  try {
+    const run = await getRun(project.db, runId);
+    if (run.status === 'done') throw new StudioError('CONFLICT', `run ${runId} is done; nothing to resume`, { field: 'run' });
+    const { dataset: _name, ...config } = run.config as JobRequest & { dataset: string };
+    return { ...(config as Omit<TrainJob, 'projectPath' | 'runId' | 'datasetId'>), projectPath: project.path, runId, datasetId: run.datasetId! };
+  } finally {
+    await closeProject(project);
+  }
+}
+
+export interface RunOutcome {
+  run: RunSummary;
+  bestValAccuracy: number | null;
+  test: { accuracy: number; macroF1: number } | null;
+}
+
+export async function runOutcome(projectPath: string, runId: number): Promise<RunOutcome> {
+  const project = await openProject(projectPath);
+  try {
+    const run = await getRun(project.db, runId);
+    const epochs = await runEpochs(project.db, runId);
+    const evaluation = await getArtifact(project.db, runId, 'evaluation');
+    const best = epochs.length ? Math.max(...epochs.map((e) => e.metrics.valAccuracy)) : null;
+    return { run, bestValAccuracy: best, test: evaluation ? (evaluation.meta as { accuracy: number; macroF1: number }) : null };
+  } finally {
+    await closeProject(project);
+  }
+}
+
+/**
+ * Distillation helps only when the teacher is better than the student: the teacher's best
+ * validation accuracy against the best baseline student's on the same dataset (null when fine).
+ */
+export async function weakTeacherWarning(projectPath: string, teacherRunId: number, datasetId: number): Promise<string | null> {
+  const project = await openProject(projectPath);
+  try {
+    const best = async (run: RunSummary) => Math.max(...(await runEpochs(project.db, run.id)).map((e) => e.metrics.valAccuracy), -1);
+    const teacher = await getRun(project.db, teacherRunId);
+    const teacherAccuracy = await best(teacher);
+    const baselines = (await listRuns(project.db)).filter((r) => r.kind === 'student' && r.method === 'baseline' && r.datasetId === datasetId && r.status === 'done');
+    if (baselines.length === 0) return `no baseline student run on this dataset to compare the teacher with (teacher validation accuracy ${(100 * teacherAccuracy).toFixed(1)}%)`;
+    const baseline = Math.max(...(await Promise.all(baselines.map(best))));
+    if (teacherAccuracy >= baseline) return null;
+    return `the teacher (run ${teacherRunId}, validation accuracy ${(100 * teacherAccuracy).toFixed(1)}%) is weaker than the baseline student (${(100 * baseline).toFixed(1)}%): distillation is unlikely to help`;
+  } finally {
+    await closeProject(project);
+  }
+}

@@ -1,0 +1,349 @@
+/**
+ * One training run, start to end or cancel: the model, its inputs, the epochs with validation
+ * for model selection and early stopping, a checkpoint each epoch (resume continues from the last
+ * one), the best weights, and the test-set evaluation of those best weights.
+ * Runs in a worker (runInWorker.ts) so the studio never blocks.
+ */
+import * as tf from '@tensorflow/tfjs-core';
+import { StudioError } from '../errors.ts';
+import { closeProject, openProject, type Project } from '../store/project.ts';
+import { getArtifact, getRun, markRunEnded, markRunStarted, putArtifact, recordEpoch } from '../store/runs.ts';
+import { selectBackend } from './backend.ts';
+import { batchesOf, disposeInputs, epochRng, imageBatch, shuffledOrder, teacherBatch, type TeacherData } from './batches.ts';
+import { decodeCheckpoint, encodeCheckpoint, optimiserWeights, restoreOptimiser } from './checkpoint.ts';
+import { frameSequences, loadSplits, poseSequences, studentImages, type SplitData } from './inputs.ts';
+import type { TrainJob, TrainProgress, TrainResult } from './job.ts';
+import { distillationLoss } from './losses/registry.ts';
+import { createProjection, type Projection } from './losses/semantic.ts';
+import { argmaxRows, classificationReport } from './metrics.ts';
+import type { Model } from './models/parameters.ts';
+import { ResNet18 } from './models/resnet.ts';
+import { Teacher } from './models/teacher.ts';
+import { initFromWeightsDir } from './models/weightsDir.ts';
+import { predictStudent, predictTeacher, type Predictions } from './predict.ts';
+import { learningRateAt, makeOptimiser } from './schedule.ts';
+import { decodeWeights, encodeWeights } from './weightsBlob.ts';
+
+export interface TrainHooks {
+  onProgress(progress: TrainProgress): void;
+  isCancelled(): boolean;
+  log(line: string): void;
+}
+
+/** Everything a run's epochs need, built once. */
+interface Setup {
+  model: ResNet18 | Teacher;
+  classes: string[];
+  trainRows: number;
+  /** the training labels, in training-set order */
+  labels: Int32Array;
+  forwardLoss(rows: number[], epoch: number, step: number): { total: tf.Scalar; terms: Record<string, tf.Scalar>; logits: tf.Tensor2D };
+  extraVariables: tf.Variable[];
+  predict(split: 'val' | 'test'): Promise<Predictions | null>;
+  dispose(): void;
+}
+
+export async function trainRun(job: TrainJob, hooks: TrainHooks): Promise<TrainResult> {
+  const started = performance.now();
+  const { backend } = await selectBackend(job.backend, hooks.log);
+  const project = await openProject(job.projectPath);
+  try {
+    await getRun(project.db, job.runId);
+    await markRunStarted(project.db, job.runId, backend);
+    const result = await runEpochs(project, job, hooks, backend, started);
+    await markRunEnded(project.db, job.runId, result.status);
+    return result;
+  } catch (err) {
+    await markRunEnded(project.db, job.runId, 'failed', err instanceof Error ? err.message : String(err)).catch(() => undefined);
+    throw err;
+  } finally {
+    await closeProject(project);
+  }
+}
+
+async function runEpochs(project: Project, job: TrainJob, hooks: TrainHooks, backend: TrainResult['backend'], started: number): Promise<TrainResult> {
+  const { db } = project;
+  const data = await loadSplits(db, job.datasetId);
+  const setup = job.kind === 'student' ? await studentSetup(project, job, data, hooks) : await teacherSetup(project, job, data);
+  const optimiser = makeOptimiser(job.optimiser);
+  const variables = [...setup.model.trainableVariables, ...setup.extraVariables];
+  let firstEpoch = 1;
+  let best = { epoch: 0, valAccuracy: -1 };
+  const saved = await getArtifact(db, job.runId, 'checkpoint');
+  if (saved) {
+    const checkpoint = decodeCheckpoint(saved.data, `run ${job.runId} checkpoint`);
+    setup.model.setWeights(checkpoint.weights);
+    await restoreOptimiser(optimiser, checkpoint.optimiser);
+    firstEpoch = Number(checkpoint.state.epoch) + 1;
+    best = checkpoint.state.best as typeof best;
+    hooks.log(`resuming run ${job.runId} after epoch ${firstEpoch - 1} (best validation accuracy ${best.valAccuracy.toFixed(3)} at epoch ${best.epoch})`);
+  }
+
+  let status: TrainResult['status'] = 'done';
+  let epoch = firstEpoch;
+  let sinceBest = 0;
+  const sampleTimes: number[] = [];
+  for (; epoch <= job.epochs; epoch++) {
+    (optimiser as unknown as { learningRate: number }).learningRate = learningRateAt(job.optimiser, epoch, job.epochs);
+    const order = shuffledOrder(setup.trainRows, epochRng(job.seed, epoch, 0));
+    const batches = batchesOf(order, job.batchSize).filter((b) => b.length > 1 || order.length === 1);
+    const sums: Record<string, number> = {};
+    let correct = 0;
+    let seen = 0;
+    const epochStart = performance.now();
+    for (const [step, rows] of batches.entries()) {
+      if (hooks.isCancelled()) {
+        status = 'cancelled';
+        break;
+      }
+      let outputs: { terms: Record<string, tf.Scalar>; logits: tf.Tensor2D } | null = null;
+      const { value, grads } = tf.variableGrads(() => {
+        const result = setup.forwardLoss(rows, epoch, step);
+        outputs = { terms: Object.fromEntries(Object.entries(result.terms).map(([k, v]) => [k, tf.keep(v)])), logits: tf.keep(result.logits) };
+        return result.total;
+      }, variables);
+      if (job.optimiser.weightDecay > 0) {
+        for (const v of variables) {
+          const g = grads[v.name];
+          if (g) grads[v.name] = tf.tidy(() => tf.add(g, tf.mul(v, job.optimiser.weightDecay)));
+          if (g) g.dispose();
+        }
+      }
+      optimiser.applyGradients(grads);
+      const { terms, logits } = outputs!;
+      const [total, predicted, ...termValues] = await Promise.all([value.data(), tf.argMax(logits, 1).data(), ...Object.values(terms).map((t) => t.data())]);
+      Object.keys(terms).forEach((name, i) => (sums[name] = (sums[name] ?? 0) + termValues[i][0] * rows.length));
+      sums.total = (sums.total ?? 0) + total[0] * rows.length;
+      rows.forEach((r, i) => (correct += predicted[i] === setup.labels[r] ? 1 : 0));
+      seen += rows.length;
+      tf.dispose([value, logits, ...Object.values(terms), ...Object.values(grads)]);
+      const seconds = (performance.now() - epochStart) / 1000;
+      const perSecond = seen / seconds;
+      const remaining = (job.epochs - epoch) * setup.trainRows + (setup.trainRows - seen);
+      hooks.onProgress({
+        runId: job.runId,
+        epoch,
+        epochs: job.epochs,
+        step: step + 1,
+        steps: batches.length,
+        terms: Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, v / seen])),
+        trainAccuracy: correct / seen,
+        samplesPerSecond: perSecond,
+        etaSeconds: remaining / perSecond,
+        backend,
+      });
+    }
+    if (status === 'cancelled') break;
+    sampleTimes.push(seen / ((performance.now() - epochStart) / 1000));
+
+    const val = await setup.predict('val');
+    const valAccuracy = val ? accuracyOf(val, await labelsOf(setup, 'val', data)) : correct / seen;
+    const metrics = {
+      ...Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, v / seen])),
+      trainAccuracy: correct / seen,
+      valAccuracy,
+      learningRate: learningRateAt(job.optimiser, epoch, job.epochs),
+      samplesPerSecond: sampleTimes.at(-1)!,
+    };
+    if (valAccuracy > best.valAccuracy) {
+      best = { epoch, valAccuracy };
+      sinceBest = 0;
+      await putArtifact(db, job.runId, 'best', 'weights', encodeWeights(setup.model.getWeights()), { epoch, valAccuracy, classes: setup.classes });
+    } else sinceBest++;
+    const checkpoint = encodeCheckpoint({ weights: setup.model.getWeights(), optimiser: await optimiserWeights(optimiser), state: { epoch, best } });
+    await recordEpoch(db, job.runId, { epoch, metrics }, checkpoint);
+    hooks.onProgress({ runId: job.runId, epoch, epochs: job.epochs, step: batches.length, steps: batches.length, terms: metrics, trainAccuracy: metrics.trainAccuracy, valAccuracy, samplesPerSecond: metrics.samplesPerSecond, etaSeconds: ((job.epochs - epoch) * setup.trainRows) / metrics.samplesPerSecond, backend });
+    if (job.patience > 0 && sinceBest >= job.patience) {
+      hooks.log(`early stop after epoch ${epoch}: no better validation accuracy for ${job.patience} epochs`);
+      epoch++;
+      break;
+    }
+  }
+
+  if (status === 'done') await evaluateBest(project, job, setup, data);
+  optimiser.dispose();
+  setup.dispose();
+  return {
+    runId: job.runId,
+    status,
+    backend,
+    bestEpoch: best.epoch,
+    bestValAccuracy: best.valAccuracy,
+    epochsRun: epoch - firstEpoch,
+    seconds: (performance.now() - started) / 1000,
+  };
+}
+
+function accuracyOf(predictions: Predictions, labels: Int32Array): number {
+  const predicted = argmaxRows(predictions.logits, predictions.rows, predictions.classes);
+  let correct = 0;
+  for (let i = 0; i < labels.length; i++) if (predicted[i] === labels[i]) correct++;
+  return labels.length === 0 ? NaN : correct / labels.length;
+}
+
+async function labelsOf(_setup: Setup, split: 'val' | 'test', data: SplitData): Promise<Int32Array> {
+  return data.splits[split].labels;
+}
+
+/** The test split scored with the best epoch's weights, stored as the run's 'evaluation'. */
+async function evaluateBest(project: Project, job: TrainJob, setup: Setup, data: SplitData): Promise<void> {
+  const best = await getArtifact(project.db, job.runId, 'best');
+  if (best) setup.model.setWeights(decodeWeights(best.data));
+  const test = await setup.predict('test');
+  if (!test) return;
+  const report = classificationReport(data.splits.test.labels, argmaxRows(test.logits, test.rows, test.classes), data.classes.length);
+  await putArtifact(project.db, job.runId, 'evaluation', 'json', Buffer.from(JSON.stringify({ split: 'test', classes: data.classes, ...report })), {
+    accuracy: report.accuracy,
+    macroF1: report.macroF1,
+    bestEpoch: best?.meta.epoch ?? null,
+  });
+}
+
+async function initialise(model: Model, job: TrainJob, log: (line: string) => void): Promise<void> {
+  if (!job.initFrom) return;
+  const report = await initFromWeightsDir(model, job.initFrom);
+  log(`initialised from ${job.initFrom}: ${report.loaded.length} weights loaded, ${report.skipped.length} skipped, ${report.missing.length} kept their initial values`);
+}
+
+function teacherModel(classes: number, settings: TrainJob['teacher'], seed: number): Teacher {
+  return new Teacher({
+    classes,
+    inputs: settings.inputs,
+    segments: settings.segments,
+    frames: settings.inputs.includes('frames') ? { size: settings.frameSize, channels: 1 } : undefined,
+    seed,
+  });
+}
+
+async function teacherData(project: Project, job: Pick<TrainJob, 'teacher'>, recordings: SplitData['splits']['train']['recordings']): Promise<TeacherData> {
+  const { inputs, segments, frameSize } = job.teacher;
+  return {
+    segments,
+    pose: inputs.includes('pose') ? await poseSequences(project.db, recordings) : undefined,
+    frames: inputs.includes('frames') ? { size: frameSize, sequences: await frameSequences(recordings, frameSize) } : undefined,
+  };
+}
+
+async function teacherSetup(project: Project, job: TrainJob, data: SplitData): Promise<Setup> {
+  const model = teacherModel(data.classes.length, job.teacher, job.seed);
+  await initialise(model, job, () => undefined);
+  const sets = {
+    train: await teacherData(project, job, data.splits.train.recordings),
+    val: await teacherData(project, job, data.splits.val.recordings),
+    test: await teacherData(project, job, data.splits.test.recordings),
+  };
+  const lossFn = distillationLoss('baseline');
+  return {
+    model,
+    classes: data.classes,
+    trainRows: data.splits.train.recordings.length,
+    labels: data.splits.train.labels,
+    extraVariables: [],
+    forwardLoss(rows, epoch, step) {
+      const inputs = teacherBatch(sets.train, rows, 'train', epochRng(job.seed, epoch, step + 1));
+      const out = model.forward(inputs, { training: true });
+      disposeInputs(inputs);
+      const labels = tf.tensor1d(rows.map((r) => data.splits.train.labels[r]), 'int32');
+      const loss = lossFn({ labels, studentLogits: out.logits, teacherLogits: out.logits });
+      return { ...loss, logits: out.logits };
+    },
+    predict: async (split) => (data.splits[split].recordings.length ? predictTeacher(model, sets[split], data.splits[split].recordings.length, job.batchSize) : null),
+    dispose: () => model.dispose(),
+  };
+}
+
+/**
+ * The teacher's outputs on the student's training recordings, computed once with the teacher
+ * run's best weights and kept with the student run ('teacher-outputs').
+ */
+async function teacherOutputs(project: Project, job: TrainJob, data: SplitData, log: (line: string) => void): Promise<Predictions> {
+  const cached = await getArtifact(project.db, job.runId, 'teacher-outputs');
+  if (cached) return decodePredictions(cached.data);
+  if (job.teacherRunId === null) throw new StudioError('INVALID_ARGUMENT', `method ${job.method} distils from a teacher: give a teacher run`, { field: 'teacherRunId' });
+  const teacherRun = await getRun(project.db, job.teacherRunId);
+  if (teacherRun.kind !== 'teacher') throw new StudioError('INVALID_ARGUMENT', `run ${job.teacherRunId} is a ${teacherRun.kind} run, not a teacher`, { field: 'teacherRunId' });
+  const best = await getArtifact(project.db, job.teacherRunId, 'best');
+  if (!best) throw new StudioError('NOT_FOUND', `teacher run ${job.teacherRunId} has no trained weights (status ${teacherRun.status})`, { field: 'teacherRunId' });
+  const teacherClasses = best.meta.classes as string[];
+  if (teacherClasses.join('\n') !== data.classes.join('\n')) {
+    throw new StudioError('INVALID_ARGUMENT', `teacher run ${job.teacherRunId} knows other classes than this dataset`, { field: 'teacherRunId' });
+  }
+  const settings = teacherRun.config.teacher as TrainJob['teacher'];
+  const teacher = teacherModel(data.classes.length, settings, Number(teacherRun.config.seed ?? 0));
+  try {
+    teacher.setWeights(decodeWeights(best.data));
+    const inputs = await teacherData(project, { teacher: settings }, data.splits.train.recordings);
+    const outputs = await predictTeacher(teacher, inputs, data.splits.train.recordings.length, job.batchSize);
+    await putArtifact(project.db, job.runId, 'teacher-outputs', 'cache', encodePredictions(outputs), { teacherRunId: job.teacherRunId });
+    log(`teacher run ${job.teacherRunId}: outputs for ${outputs.rows} training recordings computed and cached`);
+    return outputs;
+  } finally {
+    teacher.dispose();
+  }
+}
+
+function encodePredictions(p: Predictions): Buffer {
+  const header = Buffer.from(JSON.stringify({ rows: p.rows, classes: p.classes, featureSize: p.featureSize }));
+  const length = Buffer.alloc(4);
+  length.writeUInt32LE(header.length);
+  return Buffer.concat([length, header, Buffer.from(p.logits.buffer, p.logits.byteOffset, p.logits.byteLength), Buffer.from(p.features.buffer, p.features.byteOffset, p.features.byteLength)]);
+}
+
+function decodePredictions(buf: Buffer): Predictions {
+  const headerLength = buf.readUInt32LE(0);
+  const { rows, classes, featureSize } = JSON.parse(buf.subarray(4, 4 + headerLength).toString());
+  const body = new Float32Array(rows * (classes + featureSize));
+  new Uint8Array(body.buffer).set(buf.subarray(4 + headerLength, 4 + headerLength + body.byteLength));
+  return { rows, classes, featureSize, logits: body.slice(0, rows * classes), features: body.slice(rows * classes) };
+}
+
+function rowsOf(values: Float32Array, width: number, rows: number[]): tf.Tensor2D {
+  const out = new Float32Array(rows.length * width);
+  rows.forEach((r, i) => out.set(values.subarray(r * width, (r + 1) * width), i * width));
+  return tf.tensor2d(out, [rows.length, width]);
+}
+
+async function studentSetup(project: Project, job: TrainJob, data: SplitData, hooks: TrainHooks): Promise<Setup> {
+  const s = job.student.gafSize;
+  const model = new ResNet18({ classes: data.classes.length, inputSize: s, width: job.student.width, seed: job.seed });
+  await initialise(model, job, hooks.log);
+  const images = {
+    train: await studentImages(project.db, data.splits.train.recordings, job.student),
+    val: await studentImages(project.db, data.splits.val.recordings, job.student),
+    test: await studentImages(project.db, data.splits.test.recordings, job.student),
+  };
+  const distils = job.method !== 'baseline';
+  const teacher = distils ? await teacherOutputs(project, job, data, hooks.log) : null;
+  let projection: Projection | null = null;
+  if (teacher && teacher.featureSize !== model.featureSize) projection = createProjection(model.featureSize, teacher.featureSize, job.seed);
+  const lossFn = distillationLoss(job.method, { ...job.loss, ...(projection ? { projection } : {}) });
+  return {
+    model,
+    classes: data.classes,
+    trainRows: data.splits.train.recordings.length,
+    labels: data.splits.train.labels,
+    extraVariables: projection ? [projection.kernel, projection.bias] : [],
+    forwardLoss(rows) {
+      const x = imageBatch(images.train, rows, s);
+      const out = model.forward(x, { training: true });
+      x.dispose();
+      const labels = tf.tensor1d(rows.map((r) => data.splits.train.labels[r]), 'int32');
+      const loss = lossFn({
+        labels,
+        studentLogits: out.logits,
+        teacherLogits: teacher ? rowsOf(teacher.logits, teacher.classes, rows) : out.logits,
+        studentEmb: out.feature,
+        teacherEmb: teacher ? rowsOf(teacher.features, teacher.featureSize, rows) : undefined,
+        studentFeat: out.feature,
+        teacherFeat: teacher ? rowsOf(teacher.features, teacher.featureSize, rows) : undefined,
+        studentMaps: out.maps,
+      });
+      return { ...loss, logits: out.logits };
+    },
+    predict: async (split) => (data.splits[split].recordings.length ? predictStudent(model, images[split], data.splits[split].recordings.length, job.batchSize) : null),
+    dispose: () => {
+      model.dispose();
+      if (projection) tf.dispose([projection.kernel, projection.bias]);
+    },
+  };
+}
