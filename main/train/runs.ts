@@ -5,7 +5,7 @@
 import { StudioError } from '../errors.ts';
 import { findDataset } from '../store/datasets.ts';
 import { closeProject, openProject } from '../store/project.ts';
-import { createRun, getArtifact, getRun, listRuns, runEpochs, type RunSummary } from '../store/runs.ts';
+import { createRun, getArtifact, getRun, listRuns, markRunEnded, runEpochs, type RunSummary } from '../store/runs.ts';
 import type { TrainJob } from './job.ts';
 
 export const defaultJob: Omit<TrainJob, 'projectPath' | 'runId' | 'datasetId' | 'kind' | 'method' | 'teacherRunId'> = {
@@ -83,6 +83,16 @@ export async function weakTeacherWarning(projectPath: string, teacherRunId: numb
     const baseline = Math.max(...(await Promise.all(baselines.map(best))));
     if (teacherAccuracy >= baseline) return null;
     return `the teacher (run ${teacherRunId}, validation accuracy ${(100 * teacherAccuracy).toFixed(1)}%) is weaker than the baseline student (${(100 * baseline).toFixed(1)}%): distillation is unlikely to help`;
+  } finally {
+    await closeProject(project);
+  }
+}
+
+/** A worker that died mid-run leaves its run 'running': record it as failed, keeping the checkpoints for --resume. */
+export async function markRunCrashed(projectPath: string, runId: number, message: string): Promise<void> {
+  const project = await openProject(projectPath);
+  try {
+    if ((await getRun(project.db, runId)).status === 'running') await markRunEnded(project.db, runId, 'failed', message);
   } finally {
     await closeProject(project);
   }

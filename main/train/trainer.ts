@@ -9,7 +9,7 @@ import { StudioError } from '../errors.ts';
 import { closeProject, openProject, type Project } from '../store/project.ts';
 import { getArtifact, getRun, markRunEnded, markRunStarted, putArtifact, recordEpoch } from '../store/runs.ts';
 import { selectBackend } from './backend.ts';
-import { batchesOf, disposeInputs, epochRng, imageBatch, shuffledOrder, teacherBatch, type TeacherData } from './batches.ts';
+import { batchesOf, disposeInputs, epochRng, gatherRows, imageBatch, shuffledOrder, teacherBatch, type TeacherData } from './batches.ts';
 import { decodeCheckpoint, encodeCheckpoint, optimiserWeights, restoreOptimiser } from './checkpoint.ts';
 import { frameSequences, loadSplits, poseSequences, studentImages, type SplitData } from './inputs.ts';
 import type { TrainJob, TrainProgress, TrainResult } from './job.ts';
@@ -297,12 +297,6 @@ function decodePredictions(buf: Buffer): Predictions {
   return { rows, classes, featureSize, logits: body.slice(0, rows * classes), features: body.slice(rows * classes) };
 }
 
-function rowsOf(values: Float32Array, width: number, rows: number[]): tf.Tensor2D {
-  const out = new Float32Array(rows.length * width);
-  rows.forEach((r, i) => out.set(values.subarray(r * width, (r + 1) * width), i * width));
-  return tf.tensor2d(out, [rows.length, width]);
-}
-
 async function studentSetup(project: Project, job: TrainJob, data: SplitData, hooks: TrainHooks): Promise<Setup> {
   const s = job.student.gafSize;
   const model = new ResNet18({ classes: data.classes.length, inputSize: s, width: job.student.width, seed: job.seed });
@@ -331,11 +325,11 @@ async function studentSetup(project: Project, job: TrainJob, data: SplitData, ho
       const loss = lossFn({
         labels,
         studentLogits: out.logits,
-        teacherLogits: teacher ? rowsOf(teacher.logits, teacher.classes, rows) : out.logits,
+        teacherLogits: teacher ? gatherRows(teacher.logits, teacher.classes, rows) : out.logits,
         studentEmb: out.feature,
-        teacherEmb: teacher ? rowsOf(teacher.features, teacher.featureSize, rows) : undefined,
+        teacherEmb: teacher ? gatherRows(teacher.features, teacher.featureSize, rows) : undefined,
         studentFeat: out.feature,
-        teacherFeat: teacher ? rowsOf(teacher.features, teacher.featureSize, rows) : undefined,
+        teacherFeat: teacher ? gatherRows(teacher.features, teacher.featureSize, rows) : undefined,
         studentMaps: out.maps,
       });
       return { ...loss, logits: out.logits };

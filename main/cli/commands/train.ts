@@ -7,7 +7,7 @@ import type { BackendChoice, TrainJob, TrainProgress } from '../../train/job.ts'
 import { isMethodName, METHOD_NAMES, type MethodName } from '../../train/losses/registry.ts';
 import { markdownTable, type RunResult } from '../../train/report.ts';
 import { runTrainingWorker } from '../../train/runInWorker.ts';
-import { defaultJob, prepareRun, resumeJob, runOutcome, weakTeacherWarning, type JobRequest } from '../../train/runs.ts';
+import { defaultJob, markRunCrashed, prepareRun, resumeJob, runOutcome, weakTeacherWarning, type JobRequest } from '../../train/runs.ts';
 import { optionalNumber, UsageError, type CliIO, type Command, type OptionSpec, type OptionValues } from '../command.ts';
 
 const commonOptions: OptionSpec = {
@@ -102,7 +102,10 @@ async function train(job: TrainJob, io: CliIO): Promise<void> {
   };
   process.on('SIGINT', cancel);
   try {
-    const result = await runTrainingWorker(job, { onProgress: progressPrinter(io), onLog: (line) => io.out(line), signal: abort.signal });
+    const result = await runTrainingWorker(job, { onProgress: progressPrinter(io), onLog: (line) => io.out(line), signal: abort.signal }).catch(async (err) => {
+      await markRunCrashed(job.projectPath, job.runId, err instanceof Error ? err.message : String(err));
+      throw err;
+    });
     const outcome = await runOutcome(job.projectPath, job.runId);
     io.out(
       `run ${job.runId} ${result.status} on ${result.backend} in ${result.seconds.toFixed(0)} s: best validation accuracy ${(100 * result.bestValAccuracy).toFixed(1)}% (epoch ${result.bestEpoch})` +

@@ -1,0 +1,58 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { assertClose, randomInput, tf, values } from './tfCpu.ts';
+import { BatchNorm, Conv2d, convOutputSize, dropout } from '../../../main/train/models/layers.ts';
+import { VariableScope, VariableStore } from '../../../main/train/models/parameters.ts';
+import { createRng } from '../../../main/train/models/rng.ts';
+
+describe('layers', () => {
+  it('BatchNorm in training matches tf.batchNorm with batch statistics, values and gradients', () => {
+    const store = new VariableStore(1);
+    const bn = new BatchNorm(new VariableScope(store, 'bn'), 3);
+    tf.tidy(() => {
+      bn.gamma.assign(tf.tensor1d([0.5, 2, -1]));
+      bn.beta.assign(tf.tensor1d([0.1, 0, 3]));
+    });
+    const x = randomInput<tf.Rank.R4>([2, 3, 3, 3], 1);
+    const dy = randomInput<tf.Rank.R4>([2, 3, 3, 3], 2);
+    const reference = (input: tf.Tensor) => {
+      const { mean, variance } = tf.moments(input, [0, 1, 2]);
+      return tf.batchNorm(input, mean, variance, bn.beta as tf.Tensor1D, bn.gamma as tf.Tensor1D, 1e-5);
+    };
+    const ours = tf.grad((input: tf.Tensor) => tf.sum(tf.mul(bn.apply(input, true), dy)))(x);
+    const theirs = tf.grad((input: tf.Tensor) => tf.sum(tf.mul(reference(input), dy)))(x);
+    assertClose(values(ours), values(theirs), 1e-4, 'dL/dx');
+    const [y, expected] = [bn.apply(x, true), reference(x)];
+    assertClose(values(y), values(expected), 1e-5, 'y');
+    tf.dispose([x, dy, ours, theirs, y, expected]);
+    store.dispose();
+  });
+
+  it('pads convolutions so that strided 3×3 and 1×1 shortcuts agree on odd sizes', () => {
+    const store = new VariableStore(1);
+    const scope = new VariableScope(store);
+    const conv3 = new Conv2d(scope.child('a'), { inChannels: 2, outChannels: 4, size: 3, stride: 2 });
+    const conv1 = new Conv2d(scope.child('b'), { inChannels: 2, outChannels: 4, size: 1, stride: 2 });
+    for (const size of [7, 8]) {
+      const x = tf.zeros([1, size, size, 2]) as tf.Tensor4D;
+      const [a, b] = [conv3.apply(x), conv1.apply(x)];
+      assert.deepEqual(a.shape, b.shape);
+      assert.equal(a.shape[1], convOutputSize(size, 3, 2));
+      tf.dispose([x, a, b]);
+    }
+    assert.equal(convOutputSize(224, 7, 2), 112);
+    store.dispose();
+  });
+
+  it('drops out only in training, scaling the kept values by 1 / (1 − rate)', () => {
+    const x = tf.ones([1000]);
+    assert.equal(dropout(x, 0.5, false, createRng(1)), x);
+    const y = dropout(x, 0.5, true, createRng(1));
+    const kept = values(y).filter((v) => v !== 0);
+    assert.ok(kept.every((v) => v === 2));
+    assert.ok(Math.abs(kept.length - 500) < 60, `${kept.length} kept`);
+    const again = dropout(x, 0.5, true, createRng(1));
+    assert.deepEqual(values(again), values(y), 'the mask follows the rng');
+    tf.dispose([x, y, again]);
+  });
+});

@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { closeProject, openProject } from '../../main/store/project.ts';
+import { getArtifact, getRun, runEpochs } from '../../main/store/runs.ts';
+import type { TrainJob, TrainProgress } from '../../main/train/job.ts';
+import { defaultJob, prepareRun, resumeJob } from '../../main/train/runs.ts';
+import { trainRun, type TrainHooks } from '../../main/train/trainer.ts';
+import { tempDir } from '../helpers/tmp.ts';
+import { tinyProject } from './tinyProject.ts';
+
+function hooks(cancelAfterEpoch = Infinity): TrainHooks & { progress: TrainProgress[] } {
+  const progress: TrainProgress[] = [];
+  return {
+    progress,
+    onProgress: (p) => progress.push(p),
+    isCancelled: () => progress.some((p) => p.valAccuracy !== undefined && p.epoch >= cancelAfterEpoch),
+    log: () => undefined,
+  };
+}
+
+const settings = { ...defaultJob, backend: 'wasm' as const, epochs: 3, batchSize: 4, student: { ...defaultJob.student, gafSize: 16, width: 0.125 } };
+
+async function project() {
+  const { path } = await tinyProject(tempDir());
+  return path;
+}
+
+async function epochMetrics(path: string, runId: number) {
+  const p = await openProject(path);
+  try {
+    return await runEpochs(p.db, runId);
+  } finally {
+    await closeProject(p);
+  }
+}
+
+describe('trainer', () => {
+  it('trains a student, stores every epoch, the best weights and the test evaluation', { timeout: 120_000 }, async () => {
+    const path = await project();
+    const job = await prepareRun(path, { ...settings, dataset: 'tiny', kind: 'student', method: 'baseline', teacherRunId: null });
+    const h = hooks();
+    const result = await trainRun(job, h);
+    assert.equal(result.status, 'done');
+    assert.equal(result.backend, 'wasm');
+    const epochs = await epochMetrics(path, job.runId);
+    assert.deepEqual(epochs.map((e) => e.epoch), [1, 2, 3]);
+    assert.ok(epochs.every((e) => Number.isFinite(e.metrics.crossEntropy) && e.metrics.valAccuracy >= 0), JSON.stringify(epochs));
+    assert.ok(h.progress.some((p) => p.step === 1 && p.samplesPerSecond > 0), 'progress per step with samples/s');
+    const p = await openProject(path);
+    const run = await getRun(p.db, job.runId);
+    const evaluation = await getArtifact(p.db, job.runId, 'evaluation');
+    await closeProject(p);
+    assert.equal(run.status, 'done');
+    assert.equal(run.backend, 'wasm');
+    assert.ok(evaluation, 'an evaluation artifact');
+    assert.equal(JSON.parse(evaluation.data.toString()).samples, 8);
+  });
+
+  it('resumes a cancelled run from its checkpoint and ends where an uninterrupted run ends', { timeout: 180_000 }, async () => {
+    const path = await project();
+    const request = { ...settings, dataset: 'tiny', kind: 'student' as const, method: 'baseline' as const, teacherRunId: null };
+    const whole = await prepareRun(path, request);
+    await trainRun(whole, hooks());
+    const interrupted = await prepareRun(path, request);
+    const first = await trainRun(interrupted, hooks(1));
+    assert.equal(first.status, 'cancelled');
+    assert.deepEqual((await epochMetrics(path, interrupted.runId)).map((e) => e.epoch), [1]);
+    const resumed: TrainJob = await resumeJob(path, interrupted.runId);
+    const second = await trainRun(resumed, hooks());
+    assert.equal(second.status, 'done');
+    const a = await epochMetrics(path, whole.runId);
+    const b = await epochMetrics(path, interrupted.runId);
+    assert.deepEqual(b.map((e) => e.epoch), [1, 2, 3]);
+    for (let i = 0; i < 3; i++) {
+      assert.ok(Math.abs(a[i].metrics.crossEntropy - b[i].metrics.crossEntropy) < 1e-6, `epoch ${i + 1}: ${a[i].metrics.crossEntropy} vs ${b[i].metrics.crossEntropy}`);
+    }
+  });
+
+  it('distils from a teacher whose outputs are computed once, paired with the same recordings', { timeout: 180_000 }, async () => {
+    const path = await project();
+    const teacherJob = await prepareRun(path, { ...settings, dataset: 'tiny', kind: 'teacher', method: 'baseline', teacherRunId: null, teacher: { inputs: ['pose'], segments: 4, frameSize: 16 } });
+    assert.equal((await trainRun(teacherJob, hooks())).status, 'done');
+    const job = await prepareRun(path, { ...settings, epochs: 2, dataset: 'tiny', kind: 'student', method: 'dask', teacherRunId: teacherJob.runId });
+    const h = hooks();
+    await trainRun(job, h);
+    const last = h.progress.at(-1)!;
+    for (const term of ['crossEntropy', 'kd', 'rkdDistance', 'rkdAngle', 'semantic']) assert.ok(Number.isFinite(last.terms[term]), `term ${term}: ${last.terms[term]}`);
+    const p = await openProject(path);
+    const cached = await getArtifact(p.db, job.runId, 'teacher-outputs');
+    await closeProject(p);
+    assert.ok(cached, 'teacher outputs cached with the run');
+    assert.equal(cached.meta.teacherRunId, teacherJob.runId);
+  });
+
+  it('refuses to distil without a trained teacher', async () => {
+    const path = await project();
+    const job = await prepareRun(path, { ...settings, dataset: 'tiny', kind: 'student', method: 'st', teacherRunId: 999 });
+    await assert.rejects(trainRun(job, hooks()), /no run with id 999/);
+    const p = await openProject(path);
+    const run = await getRun(p.db, job.runId);
+    await closeProject(p);
+    assert.equal(run.status, 'failed');
+  });
+});
