@@ -48,7 +48,7 @@ describe('protocols', () => {
 
   it('refuses recordings without the fields the protocol needs', () => {
     const noSubject = [{ ...grid[0], subject: 'left wrist' }];
-    assert.throws(() => splitByProtocol(noSubject, 'cross-subject'), (err: StudioError) => err.code === 'BAD_INPUT' && /a1_s1_t1 has no numeric subject \('left wrist'\)/.test(err.message));
+    assert.throws(() => splitByProtocol(noSubject, 'cross-subject'), (err: StudioError) => err.code === 'BAD_INPUT' && /a1_s1_t1 has no numeric subject \("left wrist"\)/.test(err.message));
     assert.throws(() => splitByProtocol([{ ...grid[0], label: null }], 'subject-specific'), /no action label/);
     assert.throws(() => splitByProtocol(grid, 'cross-subject', { valFraction: 1 }), (err: StudioError) => err.detail.field === 'valFraction');
   });
