@@ -4,6 +4,7 @@ import { StudioError } from '../errors.ts';
 import type { Command, CliIO } from './command.ts';
 import { UsageError } from './command.ts';
 import { datasetCreateCommand, datasetListCommand } from './commands/dataset.ts';
+import { demoCommand } from './commands/demo.ts';
 import { gafCommand } from './commands/gaf.ts';
 import { importSensorCommand } from './commands/importSensor.ts';
 import { importUtdMhadCommand } from './commands/importUtdMhad.ts';
@@ -16,7 +17,7 @@ import { syncCommand } from './commands/sync.ts';
 import { distillCommand, evalCommand, reportCommand, trainStudentCommand, trainTeacherCommand } from './commands/train.ts';
 import { version } from './version.ts';
 
-export const commands: Command[] = [importUtdMhadCommand, importDemoCommand, demoDataCommand, importSensorCommand, gafCommand, info, framesCommand, doctorCommand, datasetCreateCommand, datasetListCommand, syncCommand, trainTeacherCommand, trainStudentCommand, distillCommand, evalCommand, reportCommand];
+export const commands: Command[] = [importUtdMhadCommand, importDemoCommand, demoDataCommand, importSensorCommand, gafCommand, info, framesCommand, doctorCommand, datasetCreateCommand, datasetListCommand, syncCommand, trainTeacherCommand, trainStudentCommand, distillCommand, evalCommand, reportCommand, demoCommand];
 
 function overview(): string {
   const width = Math.max(...commands.map((c) => c.path.join(' ').length));

@@ -92,7 +92,7 @@ function progressPrinter(io: CliIO) {
 }
 
 /** Runs the job in a worker; Ctrl-C cancels (the run keeps its last checkpoint for --resume). */
-async function train(job: TrainJob, io: CliIO): Promise<void> {
+export async function train(job: TrainJob, io: CliIO): Promise<void> {
   io.out(`run ${job.runId}: ${job.kind} ${job.method}, dataset ${job.datasetId}, seed ${job.seed}, ${job.epochs} epochs`);
   const abort = new AbortController();
   const cancel = () => {
