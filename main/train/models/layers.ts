@@ -7,8 +7,8 @@ import * as tf from '@tensorflow/tfjs-core';
 // tfjs-core's Node bundle registers no gradient functions; tfjs-layers registers all of them in
 // tfjs's global registry (as the @tensorflow/tfjs package does), so tf.variableGrads works
 import '@tensorflow/tfjs-layers';
+import { randomGaussian, randomInt, type Rng } from '../../random.ts';
 import type { VariableScope } from './parameters.ts';
-import { normal, type Rng } from './rng.ts';
 
 const BN_EPSILON = 1e-5;
 /** share of the batch statistic in each running-statistic update (PyTorch's momentum 0.1) */
@@ -21,7 +21,7 @@ function heNormal(fanIn: number): Init {
   const std = Math.sqrt(2 / fanIn);
   return (rng, size) => {
     const out = new Float32Array(size);
-    for (let k = 0; k < size; k++) out[k] = std * normal(rng);
+    for (let k = 0; k < size; k++) out[k] = std * randomGaussian(rng);
     return out;
   };
 }
@@ -31,7 +31,7 @@ function glorotUniform(fanIn: number, fanOut: number): Init {
   const limit = Math.sqrt(6 / (fanIn + fanOut));
   return (rng, size) => {
     const out = new Float32Array(size);
-    for (let k = 0; k < size; k++) out[k] = (2 * rng.next() - 1) * limit;
+    for (let k = 0; k < size; k++) out[k] = (2 * rng() - 1) * limit;
     return out;
   };
 }
@@ -132,5 +132,5 @@ export class Linear {
 /** Inverted dropout in training (mask seeded from `rng`); the identity at inference. */
 export function dropout<T extends tf.Tensor>(x: T, rate: number, training: boolean, rng: Rng): T {
   if (!training || rate === 0) return x;
-  return tf.dropout(x, rate, undefined, rng.int(0x7fffffff)) as T;
+  return tf.dropout(x, rate, undefined, randomInt(rng, 0x7fffffff)) as T;
 }

@@ -7,7 +7,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { StudioError } from '../../errors.ts';
-import { checkSeed, createRng, deriveSeed, type Rng } from './rng.ts';
+import { checkSeed, deriveSeed, mulberry32, type Rng } from '../../random.ts';
 
 export interface WeightEntry {
   shape: number[];
@@ -40,7 +40,7 @@ export class VariableStore {
   add(name: string, shape: number[], init: (rng: Rng, size: number) => Float32Array, trainable: boolean): tf.Variable {
     if (this.entries.has(name)) throw new StudioError('INTERNAL', `variable ${name} is defined twice`);
     const size = sizeOf(shape);
-    const values = init(createRng(deriveSeed(this.seed, name)), size);
+    const values = init(mulberry32(deriveSeed(this.seed, name)), size);
     const initial = tf.tensor(values, shape, 'float32');
     const variable = tf.variable(initial, trainable);
     initial.dispose(); // the variable holds its own reference to the data

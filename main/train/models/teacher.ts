@@ -5,10 +5,10 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { StudioError } from '../../errors.ts';
+import { deriveSeed, mulberry32, type Rng } from '../../random.ts';
 import { dropout, Linear } from './layers.ts';
 import { Model } from './parameters.ts';
 import { PoseEncoder } from './pose.ts';
-import { createRng, deriveSeed, type Rng } from './rng.ts';
 import { TrnHead, resolveTrnConfig } from './trn.ts';
 import { checkTrunkConfig, isPositiveInt, ResNetTrunk, type StemKind } from './trunk.ts';
 
@@ -130,7 +130,7 @@ export class Teacher extends Model {
     this.projection = new Linear(this.scope.child('projection'), perFrame, resolved.featureDim);
     const { segments, featureDim, classes, trnHidden, subsetsPerScale, seed } = resolved;
     this.trn = new TrnHead(this.scope.child('trn'), { segments, featureDim, classes, hidden: trnHidden, subsetsPerScale, seed });
-    this.trainingRng = createRng(deriveSeed(resolved.seed, '#training'));
+    this.trainingRng = mulberry32(deriveSeed(resolved.seed, '#training'));
   }
 
   /**

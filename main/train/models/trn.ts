@@ -4,9 +4,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { StudioError } from '../../errors.ts';
+import { deriveSeed, mulberry32, randomSubset, type Rng } from '../../random.ts';
 import { Linear } from './layers.ts';
 import { Model, type VariableScope } from './parameters.ts';
-import { createRng, deriveSeed, sampleDistinct, type Rng } from './rng.ts';
 import { isPositiveInt } from './trunk.ts';
 
 export interface TrnConfig {
@@ -90,14 +90,14 @@ export class TrnHead {
       fc2: new Linear(scope.child(`scale${s}/fc2`), hidden, classes),
     }));
     const seed = scope.store.seed;
-    this.evaluationSubsets = this.sampleSubsets(createRng(deriveSeed(seed, `${scope.prefix}#evaluation`)));
-    this.trainingRng = createRng(deriveSeed(seed, `${scope.prefix}#training`));
+    this.evaluationSubsets = this.sampleSubsets(mulberry32(deriveSeed(seed, `${scope.prefix}#evaluation`)));
+    this.trainingRng = mulberry32(deriveSeed(seed, `${scope.prefix}#training`));
   }
 
   /** min(subsetsPerScale, #subsets) distinct subsets of each scale (all of them at scale K). */
   sampleSubsets(rng: Rng): number[][][] {
     return this.relations.map((all) =>
-      sampleDistinct(rng, all.length, Math.min(this.config.subsetsPerScale, all.length)).map((k) => all[k]),
+      randomSubset(rng, all.length, Math.min(this.config.subsetsPerScale, all.length)).map((k) => all[k]),
     );
   }
 

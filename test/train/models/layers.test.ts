@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { assertClose, randomInput, tf, values } from './tfCpu.ts';
 import { BatchNorm, Conv2d, convOutputSize, dropout } from '../../../main/train/models/layers.ts';
 import { VariableScope, VariableStore } from '../../../main/train/models/parameters.ts';
-import { createRng } from '../../../main/train/models/rng.ts';
+import { mulberry32 } from '../../../main/random.ts';
 
 describe('layers', () => {
   it('BatchNorm in training matches tf.batchNorm with batch statistics, values and gradients', () => {
@@ -46,12 +46,12 @@ describe('layers', () => {
 
   it('drops out only in training, scaling the kept values by 1 / (1 − rate)', () => {
     const x = tf.ones([1000]);
-    assert.equal(dropout(x, 0.5, false, createRng(1)), x);
-    const y = dropout(x, 0.5, true, createRng(1));
+    assert.equal(dropout(x, 0.5, false, mulberry32(1)), x);
+    const y = dropout(x, 0.5, true, mulberry32(1));
     const kept = values(y).filter((v) => v !== 0);
     assert.ok(kept.every((v) => v === 2));
     assert.ok(Math.abs(kept.length - 500) < 60, `${kept.length} kept`);
-    const again = dropout(x, 0.5, true, createRng(1));
+    const again = dropout(x, 0.5, true, mulberry32(1));
     assert.deepEqual(values(again), values(y), 'the mask follows the rng');
     tf.dispose([x, y, again]);
   });

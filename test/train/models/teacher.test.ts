@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { randomInput, studioError, tf, values } from './tfCpu.ts';
 import { Teacher, type TeacherConfig, type TeacherInput, type TeacherInputs } from '../../../main/train/models/teacher.ts';
 import { centreSkeleton, UTD_MHAD_HIP_CENTRE } from '../../../main/train/models/pose.ts';
-import { createRng } from '../../../main/train/models/rng.ts';
+import { mulberry32 } from '../../../main/random.ts';
 
 const K = 3;
 const BASE: TeacherConfig = {
@@ -33,7 +33,7 @@ describe('teacher', () => {
       const withPose = inputs.includes('pose');
       const given: TeacherInputs = { ...(withFrames && { frames }), ...(withPose && { pose }) };
       for (const training of [false, true]) {
-        const out = model.forward(given, { training, rng: createRng(1) });
+        const out = model.forward(given, { training, rng: mulberry32(1) });
         assert.deepEqual(out.logits.shape, [2, 4]);
         assert.deepEqual(out.feature.shape, [2, 6]);
         assert.ok(values(out.logits).every(Number.isFinite));
@@ -54,7 +54,7 @@ describe('teacher', () => {
     const model = new Teacher({ ...BASE, inputs: ['pose'], segments: 4, pose: { joints: 5, hidden: [10] } });
     const pose = randomInput<tf.Rank.R4>([3, 4, 5, 3], 2);
     const run = (training: boolean, seed: number) => {
-      const out = model.forward({ pose }, { training, rng: createRng(seed) });
+      const out = model.forward({ pose }, { training, rng: mulberry32(seed) });
       const logits = values(out.logits);
       tf.dispose(out);
       return logits;

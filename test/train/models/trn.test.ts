@@ -2,7 +2,7 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { assertClose, randomInput, studioError, tf, values } from './tfCpu.ts';
 import { combinations, TrnModel, trnScales } from '../../../main/train/models/trn.ts';
-import { createRng } from '../../../main/train/models/rng.ts';
+import { mulberry32 } from '../../../main/random.ts';
 import type { WeightMap } from '../../../main/train/models/parameters.ts';
 
 /** y = x W + b for one row. */
@@ -42,8 +42,8 @@ describe('multi-scale TRN head', () => {
     const a = new TrnModel({ segments: 5, featureDim: 3, classes: 2, hidden: 4, seed: 11 });
     const b = new TrnModel({ segments: 5, featureDim: 3, classes: 2, hidden: 4, seed: 11 });
     const x = randomInput<tf.Rank.R3>([2, 5, 3], 1);
-    const first = a.forward(x, { training: false, rng: createRng(1) });
-    const second = a.forward(x, { training: false, rng: createRng(2) });
+    const first = a.forward(x, { training: false, rng: mulberry32(1) });
+    const second = a.forward(x, { training: false, rng: mulberry32(2) });
     assert.deepEqual(values(first.logits), values(second.logits));
     assert.deepEqual(first.subsets, a.head.evaluationSubsets);
     assert.deepEqual(b.head.evaluationSubsets, a.head.evaluationSubsets);
@@ -56,7 +56,7 @@ describe('multi-scale TRN head', () => {
     const model = new TrnModel({ segments: 6, featureDim: 2, classes: 2, hidden: 3 });
     const x = randomInput<tf.Rank.R3>([1, 6, 2], 2);
     const draw = (seed: number) => {
-      const out = model.forward(x, { training: true, rng: createRng(seed) });
+      const out = model.forward(x, { training: true, rng: mulberry32(seed) });
       const result = { subsets: out.subsets, logits: values(out.logits) };
       tf.dispose(out);
       return result;
@@ -80,7 +80,7 @@ describe('multi-scale TRN head', () => {
     const w = model.getWeights();
     const x = randomInput<tf.Rank.R3>([2, 4, 2], 3);
     const data = values(x);
-    const out = model.forward(x, { training: true, rng: createRng(9) });
+    const out = model.forward(x, { training: true, rng: mulberry32(9) });
     // scale 4: the one subset; scales 3 and 2 (4 and 6 subsets): three each
     assert.deepEqual(out.subsets.map((s) => s.length), [1, 3, 3]);
     const logits: number[] = [];
