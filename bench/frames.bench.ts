@@ -11,18 +11,7 @@ import { decodeAllFrames, decodeFrames, decodeFramesBySeeking } from '../main/me
 import { probeVideo } from '../main/media/probe.ts';
 import { segmentIndices } from '../main/media/segments.ts';
 import { mulberry32 } from '../main/random.ts';
-
-/** Calls per second of an async job, run one at a time after one awaited warm-up call. */
-async function callsPerSecond(work: () => Promise<unknown>, seconds: number): Promise<number> {
-  await work();
-  let calls = 0;
-  const start = performance.now();
-  while (performance.now() - start < seconds * 1000) {
-    await work();
-    calls++;
-  }
-  return calls / ((performance.now() - start) / 1000);
-}
+import { rate } from './data.ts';
 
 export default async function run(): Promise<void> {
   const dir = await mkdtemp(join(tmpdir(), 'vskd-bench-frames-'));
@@ -40,9 +29,9 @@ export default async function run(): Promise<void> {
     const rng = mulberry32(1);
     const draw = () => segmentIndices(info.frameCount, 8, 'train', rng);
 
-    const onePass = await callsPerSecond(() => decodeFrames(clip, draw(), size), 4);
-    const seeks = await callsPerSecond(() => decodeFramesBySeeking(clip, draw(), size), 4);
-    const full = await callsPerSecond(() => decodeAllFrames(clip, size), 4);
+    const onePass = await rate(() => decodeFrames(clip, draw(), size), 4);
+    const seeks = await rate(() => decodeFramesBySeeking(clip, draw(), size), 4);
+    const full = await rate(() => decodeAllFrames(clip, size), 4);
     const line = (label: string, perSecond: number) => console.log(`${label.padEnd(36)} ${perSecond.toFixed(2).padStart(6)} clips/s  (${(1000 / perSecond).toFixed(0)} ms/clip)`);
     console.log(`clip: ${info.frameCount} frames, ${info.width}×${info.height} ${info.codec} at ${info.fps} fps; output 8×112×112×3`);
     line('8 segments, one pass (select)', onePass);

@@ -4,23 +4,10 @@
  * floor), and a 50 Hz accelerometer on the wrist feels its acceleration plus gravity and noise,
  * sampled on its own clock, which is off by a known offset and drift.
  */
+import { mulberry32 as random, randomGaussian as gaussian } from '../../main/random.ts';
 import { sensorToVideo, type ClockModel } from '../../main/sync/clockModel.ts';
 
-/** A small seeded generator (mulberry32): every run sees the same "random" recording. */
-export function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-export function gaussian(rand: () => number): number {
-  return Math.sqrt(-2 * Math.log(1 - rand())) * Math.cos(2 * Math.PI * rand());
-}
+export { gaussian, random };
 
 interface Burst {
   start: number;
