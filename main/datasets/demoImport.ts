@@ -1,8 +1,9 @@
 /**
- * A generated demo dataset (demo.json + videos/ + sensors/) as recordings: one per clip, with its
- * accelerometer samples stored and its video referenced. The true clock offsets in demo.json stay
- * out of the project: they are what alignment is measured against, so the import leaves each
- * recording's alignment at identity.
+ * A generated demo dataset (demo.json + videos/ + sensors/ + skeletons/) as recordings: one per
+ * clip, with its accelerometer samples stored and its video and skeleton referenced (the skeleton
+ * as UTD-MHAD's is: a 'skeleton' source and stream, which the teacher's pose input reads). The
+ * true clock offsets in demo.json stay out of the project: they are what alignment is measured
+ * against, so the import leaves each recording's alignment at identity.
  *
  * Sessions are imported only when asked for, and without a label: a session holds several
  * actions, so it belongs to no class. Since the dataset protocols split every recording of a
@@ -11,14 +12,16 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { StudioError } from '../errors.ts';
+import { badInput, StudioError } from '../errors.ts';
 import { sha256, sha256File } from '../files/checksum.ts';
 import { mapPool } from '../files/pool.ts';
 import { probeVideo } from '../media/probe.ts';
 import { parseDelimited } from '../sensors/delimited.ts';
+import { readMatDims } from '../sensors/mat.ts';
 import type { LabelInput } from '../store/labels.ts';
 import type { Project } from '../store/project.ts';
-import { addRecordings, recordingNames, type RecordingInput } from '../store/recordings.ts';
+import { addRecordings, recordingNames, type RecordingInput, type SourceInput, type StreamInput } from '../store/recordings.ts';
+import { SKELETON_VARIABLE } from './demo/bodyPose.ts';
 import { readDemoManifest, type DemoManifest } from './demo/manifest.ts';
 
 export interface DemoImportReport {
@@ -42,6 +45,26 @@ interface DemoEntry {
   label: LabelInput | null;
   video: string;
   sensor: string;
+  skeleton?: string;
+}
+
+/** The skeleton's source and stream: its frames are the video's, checked against the file's d_skel. */
+async function skeletonParts(path: string, jointNames: string[], fps: number, videoFrames: number): Promise<[SourceInput, StreamInput]> {
+  const { dims } = await readMatDims(path, SKELETON_VARIABLE);
+  if (dims.length !== 3 || dims[0] !== jointNames.length || dims[1] !== 3 || dims[2] !== videoFrames) {
+    throw badInput(path, `${SKELETON_VARIABLE} has shape ${dims.join('×')}, expected ${jointNames.length}×3×${videoFrames} (joints × xyz × the video's frames)`, { field: SKELETON_VARIABLE });
+  }
+  return [
+    { role: 'skeleton', path, ...(await sha256File(path)) },
+    {
+      kind: 'skeleton',
+      name: 'skeleton',
+      rate: fps,
+      length: dims[2],
+      meta: { joints: dims[0], jointNames, variable: SKELETON_VARIABLE, hipCentred: false },
+      sourceRole: 'skeleton',
+    },
+  ];
 }
 
 async function demoRecording(dir: string, manifest: DemoManifest, entry: DemoEntry): Promise<RecordingInput> {
@@ -52,6 +75,8 @@ async function demoRecording(dir: string, manifest: DemoManifest, entry: DemoEnt
   });
   const table = parseDelimited(bytes.toString('utf8'), sensorPath, {});
   const video = await probeVideo(videoPath);
+  // datasets made before skeletons existed have none (readDemoManifest makes sure the names come with a file)
+  const skeleton = entry.skeleton && manifest.skeleton ? await skeletonParts(join(dir, entry.skeleton), manifest.skeleton.jointNames, manifest.video.fps, video.frameCount) : null;
   return {
     name: entry.name,
     subject: entry.subject,
@@ -60,6 +85,7 @@ async function demoRecording(dir: string, manifest: DemoManifest, entry: DemoEnt
     sources: [
       { role: 'sensor', path: sensorPath, sha256: sha256(bytes), bytes: bytes.byteLength },
       { role: 'video', path: videoPath, ...(await sha256File(videoPath)) },
+      ...(skeleton ? [skeleton[0]] : []),
     ],
     streams: [
       {
@@ -81,6 +107,7 @@ async function demoRecording(dir: string, manifest: DemoManifest, entry: DemoEnt
         meta: { path: videoPath, width: video.width, height: video.height, codec: video.codec, duration: video.duration },
         sourceRole: 'video',
       },
+      ...(skeleton ? [skeleton[1]] : []),
     ],
   };
 }

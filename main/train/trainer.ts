@@ -64,7 +64,7 @@ export async function trainRun(job: TrainJob, hooks: TrainHooks): Promise<TrainR
 async function runEpochs(project: Project, job: TrainJob, hooks: TrainHooks, backend: TrainResult['backend'], started: number): Promise<TrainResult> {
   const { db } = project;
   const data = await loadSplits(db, job.datasetId);
-  const setup = job.kind === 'student' ? await studentSetup(project, job, data, hooks) : await teacherSetup(project, job, data);
+  const setup = job.kind === 'student' ? await studentSetup(project, job, data, hooks) : await teacherSetup(project, job, data, hooks);
   const optimiser = makeOptimiser(job.optimiser);
   const variables = [...setup.model.trainableVariables, ...setup.extraVariables];
   let firstEpoch = 1;
@@ -205,12 +205,14 @@ async function initialise(model: Model, job: TrainJob, log: (line: string) => vo
   log(`initialised from ${job.initFrom}: ${report.loaded.length} weights loaded, ${report.skipped.length} skipped, ${report.missing.length} kept their initial values`);
 }
 
-function teacherModel(classes: number, settings: TrainJob['teacher'], seed: number): Teacher {
+/** The teacher for `data`'s inputs: the joint count is the skeletons' own (20 for Kinect v1). */
+function teacherModel(classes: number, settings: TrainJob['teacher'], seed: number, data: TeacherData): Teacher {
   return new Teacher({
     classes,
     inputs: settings.inputs,
     segments: settings.segments,
     frames: settings.inputs.includes('frames') ? { size: settings.frameSize, channels: 1 } : undefined,
+    pose: data.pose ? { joints: data.pose.joints } : undefined,
     seed,
   });
 }
@@ -224,14 +226,14 @@ async function teacherData(project: Project, job: Pick<TrainJob, 'teacher'>, rec
   };
 }
 
-async function teacherSetup(project: Project, job: TrainJob, data: SplitData): Promise<Setup> {
-  const model = teacherModel(data.classes.length, job.teacher, job.seed);
-  await initialise(model, job, () => undefined);
+async function teacherSetup(project: Project, job: TrainJob, data: SplitData, hooks: TrainHooks): Promise<Setup> {
   const sets = {
     train: await teacherData(project, job, data.splits.train.recordings),
     val: await teacherData(project, job, data.splits.val.recordings),
     test: await teacherData(project, job, data.splits.test.recordings),
   };
+  const model = teacherModel(data.classes.length, job.teacher, job.seed, sets.train);
+  await initialise(model, job, hooks.log);
   const lossFn = distillationLoss('baseline');
   return {
     model,
@@ -269,10 +271,10 @@ async function teacherOutputs(project: Project, job: TrainJob, data: SplitData, 
     throw new StudioError('INVALID_ARGUMENT', `teacher run ${job.teacherRunId} knows other classes than this dataset`, { field: 'teacherRunId' });
   }
   const settings = teacherRun.config.teacher as TrainJob['teacher'];
-  const teacher = teacherModel(data.classes.length, settings, Number(teacherRun.config.seed ?? 0));
+  const inputs = await teacherData(project, { teacher: settings }, data.splits.train.recordings);
+  const teacher = teacherModel(data.classes.length, settings, Number(teacherRun.config.seed ?? 0), inputs);
   try {
     teacher.setWeights(decodeWeights(best.data));
-    const inputs = await teacherData(project, { teacher: settings }, data.splits.train.recordings);
     const outputs = await predictTeacher(teacher, inputs, data.splits.train.recordings.length, job.batchSize);
     await putArtifact(project.db, job.runId, 'teacher-outputs', 'cache', encodePredictions(outputs), { teacherRunId: job.teacherRunId });
     log(`teacher run ${job.teacherRunId}: outputs for ${outputs.rows} training recordings computed and cached`);

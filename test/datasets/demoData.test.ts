@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
+import { STANDARD_GRAVITY, toSensorTime } from '../../main/datasets/demo/accelerometer.ts';
+import { skeletonFrames } from '../../main/datasets/demo/bodyPose.ts';
 import { renderBackground, renderPose } from '../../main/datasets/demo/figure.ts';
-import { generateDemo, planDemo, type DemoOptions } from '../../main/datasets/demo/generate.ts';
+import { generateDemo, planDemo, planSessions, type DemoOptions } from '../../main/datasets/demo/generate.ts';
 import type { DemoManifest } from '../../main/datasets/demo/manifest.ts';
 import { poseAt } from '../../main/datasets/demo/skeleton.ts';
 import { importDemo } from '../../main/datasets/demoImport.ts';
@@ -13,7 +15,11 @@ import { decodeFrames } from '../../main/media/frames.ts';
 import { probeVideo } from '../../main/media/probe.ts';
 import { createProject } from '../../main/store/project.ts';
 import { listRecordings } from '../../main/store/recordings.ts';
+import { mulberry32 } from '../../main/random.ts';
 import { readSamples } from '../../main/store/samples.ts';
+import { readSkeleton } from '../../main/sensors/skeleton.ts';
+import { writeMat } from '../../main/sensors/matWriter.ts';
+import { UTD_MHAD_HIP_CENTRE } from '../../main/train/models/pose.ts';
 import { main } from '../../main/cli/main.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
@@ -21,6 +27,18 @@ const dir = tempDir();
 const out = join(dir, 'demo');
 const tiny: DemoOptions = { seed: 3, classes: ['wave', 'squat'], perClass: 1, seconds: 2, sessionSeconds: 14 };
 let manifest: DemoManifest;
+
+function correlation(a: number[], b: number[]): number {
+  const mean = (v: number[]) => v.reduce((sum, x) => sum + x, 0) / v.length;
+  const [ma, mb] = [mean(a), mean(b)];
+  let [ab, aa, bb] = [0, 0, 0];
+  for (let i = 0; i < a.length; i++) {
+    ab += (a[i] - ma) * (b[i] - mb);
+    aa += (a[i] - ma) ** 2;
+    bb += (b[i] - mb) ** 2;
+  }
+  return ab / Math.sqrt(aa * bb);
+}
 
 describe('demo dataset, end to end', () => {
   before(async () => {
@@ -90,6 +108,53 @@ describe('demo dataset, end to end', () => {
     assert.ok(times[0] <= session.offset - 0.98 && times.at(-1)! >= 14 * (1 + session.drift) + session.offset + 0.98, `${times[0]}..${times.at(-1)}`);
   });
 
+  it("writes each recording's skeleton: d_skel of its joints at the video's frames, 1 cm noise, hip centre 4th", async () => {
+    const names = manifest.skeleton!.jointNames;
+    assert.equal(names[UTD_MHAD_HIP_CENTRE], 'hip_center');
+    assert.equal(manifest.skeleton!.noise, 0.01);
+    const plans = [...planDemo(tiny), ...planSessions(tiny)];
+    for (const [i, r] of [...manifest.recordings, ...manifest.sessions].entries()) {
+      assert.equal(r.skeleton, `skeletons/${r.name}_skeleton.mat`);
+      const skeleton = await readSkeleton(join(out, r.skeleton!));
+      const { frameCount } = await probeVideo(join(out, r.video));
+      assert.deepEqual([skeleton.joints, skeleton.frames], [names.length, frameCount]);
+      // the file is the planned motion's noiseless joints (row-major F × J × 3 here) plus about 1 cm of noise
+      const clean = skeletonFrames(plans[i].motion, frameCount, 30, 0, mulberry32(0));
+      let squares = 0;
+      for (let f = 0; f < frameCount; f++) {
+        for (let j = 0; j < names.length; j++) {
+          for (let k = 0; k < 3; k++) squares += (skeleton.data[(f * names.length + j) * 3 + k] - clean[j + names.length * (k + 3 * f)]) ** 2;
+        }
+      }
+      const sd = Math.sqrt(squares / skeleton.data.length);
+      assert.ok(sd > 0.008 && sd < 0.012, `${r.name}: skeleton noise ${sd} m`);
+    }
+  });
+
+  it("moves the skeleton's right wrist as the accelerometer says, on the known clock", async () => {
+    const wave = manifest.recordings[0];
+    const skeleton = await readSkeleton(join(out, wave.skeleton!));
+    const wrist = manifest.skeleton!.jointNames.indexOf('right_wrist');
+    const rows = readFileSync(join(out, wave.sensor), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').map(Number));
+    // differentiated over 2 frames either side: over 1, the 1 cm noise would swamp the motion
+    const step = 2;
+    const dt = step / 30;
+    const [fromSkeleton, fromSensor] = [[] as number[], [] as number[]];
+    for (let f = step; f < skeleton.frames - step; f++) {
+      const t = toSensorTime(wave, f / 30);
+      const after = rows.findIndex((row) => row[0] > t);
+      const w = (t - rows[after - 1][0]) / (rows[after][0] - rows[after - 1][0]);
+      for (const k of [0, 1]) {
+        const x = (frame: number) => skeleton.data[(frame * skeleton.joints + wrist) * 3 + k];
+        fromSkeleton.push((x(f - step) - 2 * x(f) + x(f + step)) / (dt * dt));
+        // the sensor reads specific force in g: y holds gravity's 1 g besides the wrist's acceleration
+        fromSensor.push(((1 - w) * rows[after - 1][k + 1] + w * rows[after][k + 1] - k) * STANDARD_GRAVITY);
+      }
+    }
+    const r = correlation(fromSkeleton, fromSensor);
+    assert.ok(r > 0.5, `correlation ${r}`);
+  });
+
   it('refuses a session too short to hold an action', async () => {
     const err: string[] = [];
     const code = await main(['demo-data', '--out', join(dir, 'short'), '--session-seconds', '5'], { out: () => {}, err: (l) => err.push(l), interactive: false });
@@ -127,8 +192,13 @@ describe('demo dataset, end to end', () => {
     assert.deepEqual(video.meta, { path: videoPath, width: 320, height: 240, codec: 'h264', duration: 2 });
 
     const sources = await project.db.all<{ role: string; path: string; sha256: string }>('SELECT role, path, sha256 FROM sources WHERE recording_id = ? ORDER BY role', [wave.id]);
-    assert.deepEqual(sources.map((s) => s.role), ['sensor', 'video']);
-    assert.equal(sources[1].sha256, sha256(readFileSync(videoPath)));
+    assert.deepEqual(sources.map((s) => s.role), ['sensor', 'skeleton', 'video']);
+    assert.equal(sources[2].sha256, sha256(readFileSync(videoPath)));
+    assert.ok(existsSync(sources[1].path), `skeleton source ${sources[1].path} exists`);
+    assert.equal(sources[1].sha256, sha256(readFileSync(sources[1].path)));
+    const skeleton = wave.streams.find((s) => s.kind === 'skeleton')!;
+    assert.deepEqual([skeleton.name, skeleton.rate, skeleton.length], ['skeleton', 30, 60]);
+    assert.deepEqual(skeleton.meta, { joints: 20, jointNames: manifest.skeleton!.jointNames, variable: 'd_skel', hipCentred: false });
     // the true offsets are the test's ground truth, not the project's
     assert.equal((await project.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM clock_alignments'))!.n, 0);
 
@@ -142,8 +212,33 @@ describe('demo dataset, end to end', () => {
     assert.deepEqual(withSessions.skipped, ['wave_s1_c1', 'squat_s1_c1']);
     const session = (await listRecordings(project.db)).find((r) => r.name === 'session1_s1')!;
     assert.deepEqual([session.label, session.subject, session.trial], [null, 's1', null]);
-    assert.deepEqual(session.streams.map((s) => s.kind).sort(), ['sensor', 'video']);
+    assert.deepEqual(session.streams.map((s) => s.kind).sort(), ['sensor', 'skeleton', 'video']);
     assert.equal(session.streams.find((s) => s.kind === 'video')!.length, 14 * 30);
+    assert.equal(session.streams.find((s) => s.kind === 'skeleton')!.length, 14 * 30);
+  });
+
+  it('imports a dataset made before skeletons without them, and refuses a skeleton that does not fit its video', async () => {
+    const old = join(dir, 'old');
+    cpSync(out, old, { recursive: true });
+    const { skeleton: _names, ...rest } = manifest;
+    const strip = <T extends { skeleton?: string }>({ skeleton: _file, ...entry }: T) => entry;
+    writeFileSync(join(old, 'demo.json'), JSON.stringify({ ...rest, recordings: rest.recordings.map(strip), sessions: rest.sessions.map(strip) }));
+    rmSync(join(old, 'skeletons'), { recursive: true });
+    const project = await createProject(join(dir, 'old.vskd'));
+    assert.equal((await importDemo(project, old)).imported, 2);
+    for (const r of await listRecordings(project.db)) assert.deepEqual(r.streams.map((s) => s.kind).sort(), ['sensor', 'video'], r.name);
+
+    // a skeleton file without the joint names is refused as the manifest's fault
+    writeFileSync(join(old, 'demo.json'), JSON.stringify({ ...rest, recordings: manifest.recordings }));
+    await assert.rejects(importDemo(await createProject(join(dir, 'names.vskd')), old), (err: StudioError) => err.code === 'BAD_INPUT' && err.message.includes('joint names'));
+
+    const short = join(dir, 'short-skeleton');
+    cpSync(out, short, { recursive: true });
+    const J = manifest.skeleton!.jointNames.length;
+    writeFileSync(join(short, manifest.recordings[1].skeleton!), writeMat([{ name: 'd_skel', className: 'double', dims: [J, 3, 59], data: new Float64Array(J * 3 * 59) }]));
+    const target = await createProject(join(dir, 'short.vskd'));
+    await assert.rejects(importDemo(target, short), (err: StudioError) => err.code === 'BAD_INPUT' && err.message.includes('squat_s1_c1_skeleton.mat') && err.message.includes(`${J}×3×60`));
+    assert.equal((await listRecordings(target.db)).length, 0);
   });
 
   it('names the missing file when a clip is gone, and imports nothing', async () => {

@@ -1,6 +1,7 @@
 /**
- * Writes the demo dataset: per recording an H.264 video of the stick figure and a CSV of its
- * right-wrist accelerometer on a clock of its own, then demo.json with the ground truth.
+ * Writes the demo dataset: per recording an H.264 video of the stick figure, a CSV of its
+ * right-wrist accelerometer on a clock of its own and a MAT-file of its joints per video frame
+ * (a body-pose stream like UTD-MHAD's Kinect skeletons), then demo.json with the ground truth.
  * Recordings are short clips of one action each, and long sessions of several actions with
  * rests between, where the sensor clock's drift adds up to enough to measure.
  * Everything follows from the seed; demo.json is written last, so its presence means complete.
@@ -11,6 +12,7 @@ import { StudioError } from '../../errors.ts';
 import { mapPool } from '../../files/pool.ts';
 import { encodeVideo } from '../../media/ffmpeg.ts';
 import { deriveSeed, mulberry32, randomUniform } from '../../random.ts';
+import { skeletonFrames, skeletonMat, SKELETON_JOINT_NAMES } from './bodyPose.ts';
 import { accelerometerCsv, synthesizeAccelerometer, type AccelerometerOptions, type ClockRelation } from './accelerometer.ts';
 import { makeView, renderBackground, renderPose, type View } from './figure.ts';
 import { DEMO_FORMAT, DEMO_MANIFEST, type DemoManifest, type DemoRecordingEntry, type DemoSessionEntry } from './manifest.ts';
@@ -31,6 +33,8 @@ export interface DemoOptions {
   sensorRate?: number;
   /** accelerometer noise, g per axis */
   noise?: number;
+  /** skeleton noise, metres per coordinate */
+  skeletonNoise?: number;
   /** the offset is drawn uniformly from [-maxOffset, maxOffset] seconds */
   maxOffset?: number;
   /** the clips' drift is drawn uniformly from [-maxDrift, maxDrift] (sessions: see SESSION_DRIFT) */
@@ -58,6 +62,7 @@ export const DEMO_DEFAULTS = {
   fps: 30,
   sensorRate: 50,
   noise: 0.02,
+  skeletonNoise: 0.01,
   maxOffset: 2,
   maxDrift: 200e-6,
   sessions: 1,
@@ -84,6 +89,8 @@ interface RecordingPlan {
   clock: ClockRelation;
   /** seeds the accelerometer noise */
   noiseSeed: number;
+  /** seeds the skeleton noise */
+  skeletonSeed: number;
 }
 
 export interface DemoPlan extends RecordingPlan {
@@ -115,7 +122,7 @@ function settingsOf(opts: DemoOptions): Settings {
   for (const field of ['seconds', 'fps', 'sensorRate'] as const) {
     if (!(s[field] > 0)) throw new StudioError('INVALID_ARGUMENT', `${field} must be a positive number, got ${String(s[field])}`, { field });
   }
-  for (const field of ['noise', 'maxOffset', 'maxDrift'] as const) {
+  for (const field of ['noise', 'skeletonNoise', 'maxOffset', 'maxDrift'] as const) {
     if (!(s[field] >= 0)) throw new StudioError('INVALID_ARGUMENT', `${field} must be a number ≥ 0, got ${String(s[field])}`, { field });
   }
   if (!(s.sessionSeconds === 0 || s.sessionSeconds >= MIN_SESSION_SECONDS)) {
@@ -151,6 +158,7 @@ export function planDemo(opts: DemoOptions = {}): DemoPlan[] {
         view: makeView(s.width, s.height, rng),
         clock: { offset: randomUniform(rng, -s.maxOffset, s.maxOffset), drift: randomUniform(rng, -s.maxDrift, s.maxDrift) },
         noiseSeed: deriveSeed(s.seed, `noise:${label}:${clip}`),
+        skeletonSeed: deriveSeed(s.seed, `skeleton:${label}:${clip}`),
       };
     }),
   );
@@ -177,17 +185,18 @@ export function planSessions(opts: DemoOptions = {}): SessionPlan[] {
       view,
       clock: { offset, drift },
       noiseSeed: deriveSeed(s.seed, `noise:session:${session}`),
+      skeletonSeed: deriveSeed(s.seed, `skeleton:session:${session}`),
     };
   });
 }
 
-async function writeAtomically(path: string, text: string): Promise<void> {
-  await writeFile(`${path}.partial`, text);
+async function writeAtomically(path: string, content: string | Buffer): Promise<void> {
+  await writeFile(`${path}.partial`, content);
   await rename(`${path}.partial`, path);
 }
 
-/** Renders and encodes the plan's video, then writes its accelerometer; returns the frame count. */
-async function writeMedia(plan: RecordingPlan, paths: { video: string; sensor: string }, seconds: number, s: Settings, dir: string, signal: AbortSignal): Promise<number> {
+/** Renders and encodes the plan's video, then writes its accelerometer and skeleton; returns the frame count. */
+async function writeMedia(plan: RecordingPlan, paths: RecordingPaths, seconds: number, s: Settings, dir: string, signal: AbortSignal): Promise<number> {
   const frames = Math.round(seconds * s.fps);
   const { view, motion } = plan;
   const background = renderBackground(view);
@@ -202,10 +211,18 @@ async function writeMedia(plan: RecordingPlan, paths: { video: string; sensor: s
   const accelerometer: AccelerometerOptions = { rate: s.sensorRate, noise: s.noise, margin: SENSOR_MARGIN_S };
   const trace = synthesizeAccelerometer(motion, plan.clock, seconds, accelerometer, mulberry32(plan.noiseSeed));
   await writeAtomically(join(dir, paths.sensor), accelerometerCsv(trace));
+  // at the video's frame times, so that frame i of the skeleton is frame i of the video
+  await writeAtomically(join(dir, paths.skeleton), skeletonMat(skeletonFrames(motion, frames, s.fps, s.skeletonNoise, mulberry32(plan.skeletonSeed))));
   return frames;
 }
 
-const pathsOf = (name: string) => ({ video: `videos/${name}.mp4`, sensor: `sensors/${name}.csv` });
+interface RecordingPaths {
+  video: string;
+  sensor: string;
+  skeleton: string;
+}
+
+const pathsOf = (name: string): RecordingPaths => ({ video: `videos/${name}.mp4`, sensor: `sensors/${name}.csv`, skeleton: `skeletons/${name}_skeleton.mat` });
 
 async function writeClip(plan: DemoPlan, s: Settings, dir: string, signal: AbortSignal): Promise<DemoRecordingEntry> {
   const paths = pathsOf(plan.name);
@@ -256,6 +273,7 @@ export async function generateDemo(outArg: string, opts: DemoOptions = {}): Prom
   }
   await mkdir(join(dir, 'videos'), { recursive: true });
   await mkdir(join(dir, 'sensors'), { recursive: true });
+  await mkdir(join(dir, 'skeletons'), { recursive: true });
   const clips = planDemo(s);
   const sessions = planSessions(s);
   // the sessions, the longest jobs, go first, so that the clips fill the other workers around them
@@ -291,6 +309,12 @@ export async function generateDemo(outArg: string, opts: DemoOptions = {}): Prom
       axes: 'world: x to the image right, y up, z toward the camera',
       unit: 'g',
       noise: s.noise,
+    },
+    skeleton: {
+      jointNames: [...SKELETON_JOINT_NAMES],
+      axes: 'world, as the sensor: x to the image right, y up, z toward the camera',
+      unit: 'm',
+      noise: s.skeletonNoise,
     },
     clock: 'sensor_time = video_time * (1 + drift) + offset',
     // mapPool keeps the jobs' order: the sessions, then the clips

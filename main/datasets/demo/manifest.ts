@@ -2,7 +2,9 @@
  * demo.json: what a generated demo dataset holds, and the ground truth its tests check against
  * (each recording's true clock offset and drift, and when its actions happen). Clips (one action
  * each, for classification) are `recordings`; long sessions (several actions with rests between,
- * long enough for the clock drift to show) are `sessions`.
+ * long enough for the clock drift to show) are `sessions`. Each recording's skeleton file holds the
+ * figure's joints per video frame (in `skeleton.jointNames` order); datasets made before it existed
+ * have none.
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -20,6 +22,8 @@ export interface DemoRecordingEntry {
   /** paths relative to the dataset folder */
   video: string;
   sensor: string;
+  /** d_skel: joints × 3 × frames; absent in datasets made before skeletons existed */
+  skeleton?: string;
   frames: number;
   /** the true clock relation: sensor_time = video_time × (1 + drift) + offset */
   offset: number;
@@ -45,6 +49,8 @@ export interface DemoSessionEntry {
   /** paths relative to the dataset folder */
   video: string;
   sensor: string;
+  /** d_skel: joints × 3 × frames; absent in datasets made before skeletons existed */
+  skeleton?: string;
   /** the session's own frame size: smaller than the clips', which keeps generation quick */
   width: number;
   height: number;
@@ -74,6 +80,16 @@ export interface DemoManifest {
     unit: 'g';
     noise: number;
   };
+  /** what the recordings' skeleton files hold; absent in datasets made before skeletons existed */
+  skeleton?: {
+    /** the joints' names, in d_skel's order */
+    jointNames: string[];
+    /** what x, y and z mean */
+    axes: string;
+    unit: 'm';
+    /** standard deviation of the Gaussian noise on each coordinate, in metres */
+    noise: number;
+  };
   clock: string;
   recordings: DemoRecordingEntry[];
   /** absent in datasets made before sessions existed: read as none */
@@ -99,12 +115,24 @@ export async function readDemoManifest(dir: string): Promise<DemoManifest> {
   if (json.version !== 1) throw badInput(file, `version ${JSON.stringify(json.version)} is not one this studio reads (1)`, { field: 'version' });
   if (!isNumber(json.sensor?.rate) || json.sensor.rate <= 0) throw badInput(file, 'sensor.rate must be a positive number', { field: 'sensor.rate' });
   if (!Array.isArray(json.classes)) throw badInput(file, 'classes must be a list', { field: 'classes' });
+  if (json.skeleton !== undefined) {
+    if (!Array.isArray(json.skeleton?.jointNames) || json.skeleton.jointNames.length === 0 || !json.skeleton.jointNames.every(isText)) {
+      throw badInput(file, 'skeleton.jointNames must be a list of names', { field: 'skeleton.jointNames' });
+    }
+  }
+  // a skeleton file needs the joint names to make sense of it
+  const checkSkeleton = (r: { skeleton?: unknown }, at: string) => {
+    if (r.skeleton === undefined) return;
+    if (!isText(r.skeleton)) throw badInput(file, `${at}.skeleton must be a non-empty string`, { field: `${at}.skeleton` });
+    if (!json.skeleton) throw badInput(file, `${at}.skeleton is given but skeleton (its joint names) is not`, { field: 'skeleton' });
+  };
   if (!Array.isArray(json.recordings)) throw badInput(file, 'recordings must be a list', { field: 'recordings' });
   json.recordings.forEach((r: Partial<DemoRecordingEntry>, i) => {
     for (const key of ['name', 'label', 'subject', 'video', 'sensor'] as const) {
       if (!isText(r[key])) throw badInput(file, `recordings[${i}].${key} must be a non-empty string`, { field: `recordings[${i}].${key}` });
     }
     if (!isNumber(r.clip)) throw badInput(file, `recordings[${i}].clip must be a number`, { field: `recordings[${i}].clip` });
+    checkSkeleton(r, `recordings[${i}]`);
   });
   const sessions = json.sessions ?? [];
   if (!Array.isArray(sessions)) throw badInput(file, 'sessions must be a list', { field: 'sessions' });
@@ -113,6 +141,7 @@ export async function readDemoManifest(dir: string): Promise<DemoManifest> {
       if (!isText(r[key])) throw badInput(file, `sessions[${i}].${key} must be a non-empty string`, { field: `sessions[${i}].${key}` });
     }
     if (!Array.isArray(r.segments)) throw badInput(file, `sessions[${i}].segments must be a list`, { field: `sessions[${i}].segments` });
+    checkSkeleton(r, `sessions[${i}]`);
   });
   return { ...json, sessions } as DemoManifest;
 }
