@@ -1,5 +1,5 @@
 /** The Electron entry: one secure window on the renderer, the API served over IPC. */
-import { app, BrowserWindow, session } from 'electron';
+import { app, BrowserWindow, protocol, session } from 'electron';
 import { join } from 'node:path';
 import { contentSecurityPolicy } from './api/csp.ts';
 import { createDispatcher } from './api/dispatch.ts';
@@ -7,6 +7,8 @@ import { isAppUrl } from './api/origin.ts';
 import { createStudioService } from './api/service.ts';
 import { ensureDemoProject } from './datasets/demoProject.ts';
 import { broadcast, registerIpc } from './ipc.ts';
+import { mediaFetch } from './media/mediaRoute.ts';
+import { mediaScheme } from './media/mediaUrl.ts';
 
 const CSP = contentSecurityPolicy();
 
@@ -38,12 +40,16 @@ function createWindow(): BrowserWindow {
 
 const service = createStudioService({ version: app.getVersion(), emit: broadcast });
 
+// <video> reads project media from studio-media://media/<streamId>: streamed, seekable by Range
+protocol.registerSchemesAsPrivileged([{ scheme: mediaScheme, privileges: { standard: true, secure: true, stream: true, supportFetchAPI: true } }]);
+
 app.whenReady().then(async () => {
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CSP] } });
   });
   session.defaultSession.setPermissionRequestHandler((_contents, _permission, callback) => callback(false));
   registerIpc(createDispatcher(service.handlers), isOwnPage);
+  protocol.handle(mediaScheme, (request) => mediaFetch(request, service.mediaFile));
   // The studio opens on a project: the one named on the command line, else the embedded demo.
   const projectArg = process.argv.find((a) => a.endsWith('.vskd'));
   try {

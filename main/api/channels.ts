@@ -13,9 +13,42 @@ export const methodNames = [
   'streams.samples',
   'import.utdMhad',
   'import.sensor',
+  // the recording view
+  'recordings.get',
+  'streams.window',
+  'gaf.window',
+  'alignment.get',
+  'alignment.set',
+  'alignment.auto',
+  'skeleton.get',
+  // annotations and the label schema
+  'annotations.list',
+  'annotations.create',
+  'annotations.update',
+  'annotations.delete',
+  'annotations.export',
+  'annotations.import',
+  'labels.create',
+  'labels.update',
+  'labels.delete',
+  // training: datasets, runs and their jobs (events train.*)
+  'datasets.list',
+  'datasets.create',
+  'runs.list',
+  'runs.get',
+  'runs.start',
+  'runs.cancel',
+  'runs.resume',
+  'runs.report',
 ] as const;
 
-export const eventNames = ['job.progress'] as const;
+export const eventNames = [
+  'job.progress',
+  // training
+  'train.progress',
+  'train.ended',
+  'train.log',
+] as const;
 
 export type MethodName = (typeof methodNames)[number];
 export type EventName = (typeof eventNames)[number];

@@ -6,6 +6,8 @@
  */
 import { z } from 'zod';
 import type { EventName, MethodName } from './channels.ts';
+import { protocols } from '../datasets/protocols.ts';
+import type { MethodName as TrainMethodName } from '../train/losses/registry.ts';
 
 export { eventNames, isMethodName, methodNames, type EventName, type MethodName } from './channels.ts';
 
@@ -82,9 +84,302 @@ const sensorStream = z.object({
   timestamps: z.array(z.number()).nullable(),
 });
 
+// ── the recording view: media, sensor windows, GAF, alignment, skeleton ──
+/** base64 of little-endian floats: a quarter of the JSON of the same numbers */
+const base64 = z.string();
+const clockModel = z.object({ offset: z.number(), drift: z.number() });
+const anchor = z.object({ video: z.number(), sensor: z.number() }).strict();
+const syncWindow = z.object({ start: z.number(), end: z.number(), offset: z.number().nullable(), ncc: z.number().nullable(), used: z.boolean() }).strict();
+const alignment = z.object({
+  recordingId: id,
+  model: clockModel,
+  method: z.enum(['none', 'manual', 'anchors', 'auto']),
+  detail: z.object({
+    anchors: z.array(anchor).optional(),
+    residuals: z.array(z.number()).optional(),
+    rms: z.number().optional(),
+    confidence: z.number().optional(),
+    ncc: z.number().optional(),
+    windows: z.array(syncWindow).optional(),
+  }),
+  updatedAt: z.string().nullable(),
+});
+const skeletonProjection = z.enum(['kinect-depth']).nullable();
+const recordingView = z.object({
+  recording: recordingSummary,
+  alignment,
+  video: z
+    .object({ streamId: id, contentType: z.string().nullable(), fps: z.number(), frames: z.number().int(), duration: z.number(), width: z.number().int(), height: z.number().int() })
+    .nullable(),
+  sensors: z.array(z.object({ streamId: id, name: z.string(), rate: z.number(), rows: z.number().int(), start: z.number(), end: z.number(), channels: z.array(channel) })),
+  skeleton: z.object({ streamId: id, joints: z.number().int(), frames: z.number().int(), rate: z.number(), projection: skeletonProjection }).nullable(),
+});
+/** sensor stream columns; the first three (an accelerometer) when not given */
+const columns = z.array(z.number().int().nonnegative()).min(1).max(16).optional();
+const streamWindowArgs = z
+  .object({ streamId: id, start: z.number(), end: z.number(), pixels: z.number().int().min(1).max(8192), channels: columns })
+  .strict()
+  .refine((a) => a.end > a.start, { message: 'must be after start', path: ['end'] });
+const windowFrame = { streamId: id, start: z.number(), end: z.number(), channels: z.array(z.number().int()) };
+const streamWindow = z.discriminatedUnion('mode', [
+  // per pixel and channel: float32 C × buckets, channel-major, NaN where a bucket has no sample
+  z.object({ mode: z.literal('minmax'), ...windowFrame, buckets: z.number().int(), min: base64, max: base64 }),
+  // the samples: times float64 × rows, values float32 rows × C, row-major
+  z.object({ mode: z.literal('raw'), ...windowFrame, rows: z.number().int(), times: base64, values: base64 }),
+]);
+const gafMethod = z.enum(['summation', 'difference']);
+const gafWindow = z.object({
+  streamId: id,
+  center: z.number(),
+  start: z.number(),
+  end: z.number(),
+  size: z.number().int(),
+  method: gafMethod,
+  channels: z.array(z.number().int()),
+  samples: z.number().int(),
+  /** float32 C × size × size, channel-major */
+  values: base64,
+});
+const autoSyncResult = z.object({
+  model: clockModel,
+  confidence: z.number(),
+  ncc: z.number(),
+  runnerUp: z.object({ offset: z.number(), ncc: z.number() }).nullable(),
+  driftEstimated: z.boolean(),
+  windows: z.array(syncWindow),
+});
+const alignmentSetArgs = z.discriminatedUnion('method', [
+  z.object({ recordingId: id, method: z.literal('manual'), offset: z.number(), drift: z.number().default(0) }).strict(),
+  z.object({ recordingId: id, method: z.literal('anchors'), anchors: z.array(anchor).min(1) }).strict(),
+  z
+    .object({ recordingId: id, method: z.literal('auto'), offset: z.number(), drift: z.number(), confidence: z.number(), ncc: z.number(), windows: z.array(syncWindow) })
+    .strict(),
+]);
+const skeletonFrames = z.object({
+  streamId: id,
+  joints: z.number().int(),
+  frames: z.number().int(),
+  rate: z.number(),
+  jointNames: z.array(z.string()),
+  bones: z.array(z.tuple([z.number().int(), z.number().int()])),
+  centred: z.boolean(),
+  projection: skeletonProjection,
+  /** float32 F × J × 3, row-major */
+  data: base64,
+});
+// ── end of the recording view's schemas ──
+
+// ── annotations and the label schema ──
+const timeBase = z.enum(['video', 'sensor']);
+const annotation = z.object({
+  id,
+  recordingId: id,
+  labelId: id,
+  label: z.string(),
+  /** seconds on the annotation's own clock (timeBase) */
+  start: z.number(),
+  end: z.number(),
+  timeBase,
+  note: z.string(),
+  /** the same segment on both clocks, through the recording's clock model */
+  startVideo: z.number(),
+  endVideo: z.number(),
+  startSensor: z.number(),
+  endSensor: z.number(),
+});
+const labelColor = z.string().regex(/^#[0-9a-fA-F]{6}$/, "must be '#rrggbb'").nullable();
+const annotationFormat = z.enum(['csv', 'eaf']);
+const segmentSource = z.object({ file: z.string(), line: z.number().int(), element: z.string().optional() });
+const annotationImportReport = z.object({
+  dryRun: z.boolean(),
+  files: z.array(z.string()),
+  added: z.number().int(),
+  skippedDuplicates: z.number().int(),
+  labelsCreated: z.array(z.string()),
+  conflicts: z.array(
+    z.object({
+      source: segmentSource,
+      recording: z.string(),
+      label: z.string(),
+      timeBase,
+      start: z.number(),
+      end: z.number(),
+      existing: z.object({ id: id.nullable(), label: z.string(), startVideo: z.number(), endVideo: z.number(), source: segmentSource.optional() }),
+    }),
+  ),
+});
+// ── end of the annotation schemas ──
+
 function method<A extends z.ZodType, R extends z.ZodType>(args: A, result: R) {
   return { args, result };
 }
+
+// ── training: datasets, runs and the jobs that train them ──
+const splitCounts = z.object({ train: z.number().int(), val: z.number().int(), test: z.number().int() });
+const dataset = z.object({ id, name: z.string(), protocol: z.string(), config: z.record(z.string(), z.unknown()), createdAt: z.string(), counts: splitCounts });
+/** a number that JSON can carry: null where the value is NaN or infinite (a diverged loss, an empty split) */
+const measure = z.number().nullable();
+const runStatus = z.enum(['created', 'running', 'cancelled', 'failed', 'done']);
+const trainBackend = z.enum(['tensorflow', 'webgpu', 'wasm', 'cpu']);
+const trainMethod = z.enum(['baseline', 'st', 'at', 'sp', 'dask', 'ask', 'dsk', 'sk', 'dak'] as const satisfies readonly TrainMethodName[]);
+const runSummary = z.object({
+  id,
+  kind: z.enum(['teacher', 'student']),
+  method: z.string(),
+  /** the row it is compared in: 'teacher (pose)', 'baseline', 'dask', … */
+  label: z.string(),
+  status: runStatus,
+  /** a job of this studio trains it now (a 'running' run that is not active was cut off, or another process trains it) */
+  active: z.boolean(),
+  backend: z.string().nullable(),
+  datasetId: id.nullable(),
+  dataset: z.string().nullable(),
+  protocol: z.string().nullable(),
+  teacherRunId: id.nullable(),
+  seed: z.number().int().nullable(),
+  /** the epochs asked for, and those with stored metrics */
+  epochs: z.number().int().nullable(),
+  epochsRun: z.number().int(),
+  bestValAccuracy: measure,
+  /** the test split scored with the best epoch's weights (the run's 'evaluation') */
+  test: z.object({ accuracy: measure, macroF1: measure }).nullable(),
+  error: z.string().nullable(),
+  startedAt: z.string().nullable(),
+  finishedAt: z.string().nullable(),
+});
+const epochMetrics = z.object({
+  epoch: z.number().int(),
+  /** each loss term's mean over the epoch (unweighted) and the weighted `total` */
+  losses: z.record(z.string(), measure),
+  trainAccuracy: measure,
+  valAccuracy: measure,
+  learningRate: measure,
+  samplesPerSecond: measure,
+});
+const evaluation = z.object({
+  split: z.string(),
+  classes: z.array(z.string()),
+  accuracy: measure,
+  macroF1: measure,
+  perClassRecall: z.array(measure),
+  /** confusion[true][predicted] */
+  confusion: z.array(z.array(z.number().int())),
+  samples: z.number().int(),
+});
+const meanStd = z.object({ mean: measure, std: measure });
+/** optional settings fall back to the CLI's defaults (main/train/runs.ts defaultJob) */
+const runSettings = {
+  dataset: z.union([z.string().min(1), id]),
+  seed: z.number().int().nonnegative().optional(),
+  epochs: z.number().int().min(1).max(10_000).optional(),
+  // the trainer drops a last batch of one (batch norm needs two), so a batch of one would train nothing
+  batchSize: z.number().int().min(2).max(4096).optional(),
+  learningRate: z.number().positive().max(10).optional(),
+  weightDecay: z.number().nonnegative().optional(),
+  optimiser: z.enum(['adam', 'sgd']).optional(),
+  schedule: z.enum(['constant', 'cosine', 'step']).optional(),
+  /** epochs without a better validation accuracy before stopping (0: never) */
+  patience: z.number().int().nonnegative().optional(),
+  backend: z.enum(['auto', ...trainBackend.options]).optional(),
+};
+const runsStartArgs = z
+  .discriminatedUnion('kind', [
+    z
+      .object({
+        kind: z.literal('teacher'),
+        ...runSettings,
+        inputs: z.array(z.enum(['pose', 'frames'])).min(1).max(2).optional(),
+        segments: z.number().int().min(1).max(64).optional(),
+        frameSize: z.number().int().min(8).max(256).optional(),
+      })
+      .strict(),
+    z
+      .object({
+        kind: z.literal('student'),
+        ...runSettings,
+        method: trainMethod.default('baseline'),
+        /** the teacher run whose best weights teach: required by every method but the baseline */
+        teacherRunId: id.optional(),
+        width: z.number().positive().max(4).optional(),
+        gafSize: z.number().int().min(4).max(256).optional(),
+        gafMethod: gafMethod.optional(),
+        gafVariant: z.enum(['pyts', 'vskd']).optional(),
+        alpha: z.number().nonnegative().optional(),
+        beta: z.number().nonnegative().optional(),
+        gamma: z.number().nonnegative().optional(),
+        temperature: z.number().positive().optional(),
+      })
+      .strict(),
+  ])
+  .superRefine((args, ctx) => {
+    if (args.kind === 'teacher') {
+      if (args.inputs && new Set(args.inputs).size !== args.inputs.length) ctx.addIssue({ code: 'custom', path: ['inputs'], message: 'lists pose and frames at most once each' });
+    } else if (args.method === 'baseline' && args.teacherRunId !== undefined) {
+      ctx.addIssue({ code: 'custom', path: ['teacherRunId'], message: 'the baseline trains without a teacher' });
+    } else if (args.method !== 'baseline' && args.teacherRunId === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['teacherRunId'], message: `method ${args.method} distils from a teacher: give a teacher run` });
+    }
+  });
+
+const trainingMethods = {
+  'datasets.list': method(z.object({}).strict(), z.array(dataset)),
+  'datasets.create': method(
+    z
+      .object({
+        name: z.string().trim().min(1, 'a name is required'),
+        protocol: z.enum(protocols),
+        /** the share of each action's training recordings held out for validation */
+        valFraction: z.number().min(0).lt(1).default(0.1),
+        seed: z.number().int().nonnegative().default(1),
+      })
+      .strict(),
+    dataset,
+  ),
+  'runs.list': method(z.object({}).strict(), z.array(runSummary)),
+  'runs.get': method(
+    z.object({ runId: id }).strict(),
+    z.object({ run: runSummary, config: z.record(z.string(), z.unknown()), epochs: z.array(epochMetrics), evaluation: evaluation.nullable() }),
+  ),
+  /** answers once the job runs; it trains in a worker thread, reporting train.progress and then train.ended */
+  'runs.start': method(runsStartArgs, z.object({ runId: id, warning: z.string().nullable() })),
+  /** asks the run's job to stop; train.ended says when it has (status 'cancelled', checkpoint kept for runs.resume) */
+  'runs.cancel': method(z.object({ runId: id }).strict(), z.object({ runId: id })),
+  'runs.resume': method(z.object({ runId: id }).strict(), z.object({ runId: id })),
+  /** `vskd report`: accuracy and macro-F1 of the finished runs, mean ± sample std over seeds, per method and protocol */
+  'runs.report': method(
+    z.object({ datasets: z.array(z.union([z.string().min(1), id])).min(1).optional() }).strict(),
+    z.object({
+      markdown: z.string(),
+      methods: z.array(z.string()),
+      protocols: z.array(z.string()),
+      rows: z.array(z.object({ method: z.string(), protocol: z.string(), accuracy: meanStd, macroF1: meanStd, seeds: z.number().int() })),
+    }),
+  ),
+};
+
+const trainingEvents = {
+  /** a step or, with epochEnd, an epoch of a run (main/train/job.ts TrainProgress); steps come at most ten a second */
+  'train.progress': z.object({
+    runId: id,
+    epoch: z.number().int(),
+    epochs: z.number().int(),
+    step: z.number().int(),
+    steps: z.number().int(),
+    epochEnd: z.boolean(),
+    /** the loss terms' means over the epoch so far (unweighted) and the weighted `total` */
+    terms: z.record(z.string(), measure),
+    trainAccuracy: measure,
+    /** set when the epoch ends */
+    valAccuracy: measure,
+    samplesPerSecond: measure,
+    etaSeconds: measure,
+    backend: trainBackend,
+  }),
+  'train.ended': z.object({ runId: id, status: z.enum(['done', 'cancelled', 'failed']), error: z.string().optional() }),
+  /** the trainer's log: the backend it chose (and why not a better one), resuming, early stopping */
+  'train.log': z.object({ runId: id, line: z.string() }),
+};
+// ── end of training ──
 
 export const methods = {
   'app.version': method(z.object({}).strict(), z.object({ version: z.string(), schemaVersion: z.number().int() })),
@@ -107,6 +402,62 @@ export const methods = {
   'streams.samples': method(z.object({ streamId: id, resampleHz: z.number().positive().optional() }).strict(), sensorStream),
   'import.utdMhad': method(z.object({ dir: path, skipBad: z.boolean().optional() }).strict(), importReport),
   'import.sensor': method(z.object({ file: path, options: sensorImportOptions.optional() }).strict(), recordingSummary),
+  // ── the recording view ──
+  'recordings.get': method(z.object({ recordingId: id }).strict(), recordingView),
+  'streams.window': method(streamWindowArgs, streamWindow),
+  'gaf.window': method(
+    z
+      .object({ streamId: id, center: z.number(), seconds: z.number().positive().max(600), size: z.number().int().min(2).max(256), method: gafMethod, channels: columns })
+      .strict(),
+    gafWindow,
+  ),
+  'alignment.get': method(z.object({ recordingId: id }).strict(), alignment),
+  'alignment.set': method(alignmentSetArgs, alignment),
+  'alignment.auto': method(z.object({ recordingId: id, sensorStreamId: id.optional(), maxOffset: z.number().nonnegative().optional() }).strict(), autoSyncResult),
+  'skeleton.get': method(z.object({ recordingId: id, centre: z.enum(['raw', 'hip']).default('raw') }).strict(), skeletonFrames),
+  // ── end of the recording view ──
+  // ── annotations and the label schema ──
+  'annotations.list': method(
+    z.object({ recordingId: id }).strict(),
+    z.object({ recordingId: id, clock: z.object({ offset: z.number(), drift: z.number() }), annotations: z.array(annotation) }),
+  ),
+  'annotations.create': method(
+    z
+      .object({ recordingId: id, labelId: id, start: z.number(), end: z.number(), timeBase: timeBase.optional(), note: z.string().optional(), id: id.optional() })
+      .strict(),
+    annotation,
+  ),
+  'annotations.update': method(
+    z
+      .object({ id, labelId: id.optional(), start: z.number().optional(), end: z.number().optional(), timeBase: timeBase.optional(), note: z.string().optional() })
+      .strict(),
+    z.object({ before: annotation, after: annotation }),
+  ),
+  'annotations.delete': method(z.object({ id }).strict(), annotation),
+  'annotations.export': method(
+    z.object({ format: annotationFormat, path, recordingIds: z.array(id).min(1).optional() }).strict(),
+    z.object({ format: annotationFormat, files: z.array(z.string()), recordings: z.number().int(), annotations: z.number().int() }),
+  ),
+  'annotations.import': method(z.object({ path, format: annotationFormat.optional(), dryRun: z.boolean().optional() }).strict(), annotationImportReport),
+  'labels.create': method(
+    z
+      .object({
+        name: z.string().min(1),
+        description: z.string().optional(),
+        color: labelColor.optional(),
+        id: id.optional(),
+        position: z.number().int().nonnegative().optional(),
+      })
+      .strict(),
+    label,
+  ),
+  'labels.update': method(
+    z.object({ id, name: z.string().min(1).optional(), description: z.string().optional(), color: labelColor.optional() }).strict(),
+    z.object({ before: label, after: label }),
+  ),
+  'labels.delete': method(z.object({ id }).strict(), label),
+  // ── end of annotations and the label schema ──
+  ...trainingMethods,
 } as const satisfies Record<MethodName, { args: z.ZodType; result: z.ZodType }>;
 
 /** Event streams from main to renderer. */
@@ -117,6 +468,7 @@ export const events = {
     total: z.number().int().nonnegative(),
     message: z.string(),
   }),
+  ...trainingEvents,
 } as const satisfies Record<EventName, z.ZodType>;
 
 export type MethodArgs<M extends MethodName> = z.input<(typeof methods)[M]['args']>;

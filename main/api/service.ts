@@ -2,16 +2,23 @@
  * The handlers behind the API contract: plain Node, one open project per session.
  * The Electron IPC wiring and the web mode both serve exactly these.
  */
+import { annotationHandlers } from '../annotations/handlers.ts';
 import { importUtdMhad } from '../datasets/utdMhad.ts';
 import { StudioError } from '../errors.ts';
+import { resolveMediaFile, type MediaFile } from '../media/mediaRoute.ts';
+import { autoSyncRecording, recordingView, skeletonFrames } from '../media/recordingView.ts';
+import { gafWindow, loadSeries, pickColumns, toBase64, traceWindow } from '../media/sensorWindow.ts';
 import { importSensorFile } from '../sensors/importSensor.ts';
 import { resampleUniform } from '../sensors/resample.ts';
+import { getAlignment, setAlignment } from '../store/alignment.ts';
 import { listLabels } from '../store/labels.ts';
 import { closeProject, createProject, openProject, type Project } from '../store/project.ts';
 import { getStream, listRecordings } from '../store/recordings.ts';
 import { readSamples } from '../store/samples.ts';
 import { latestSchemaVersion } from '../store/schema.ts';
 import { projectSummary } from '../store/summary.ts';
+import { fitAnchors } from '../sync/anchors.ts';
+import { trainingService } from '../train/handlers.ts';
 import type { EventName, EventPayload, StudioHandlers } from './contract.ts';
 
 export interface ServiceOptions {
@@ -21,7 +28,9 @@ export interface ServiceOptions {
 
 export interface StudioService {
   handlers: StudioHandlers;
-  /** closes the open project, if any */
+  /** the file of a video stream of the open project, for the media routes (by id: never a path from a request) */
+  mediaFile(streamId: number): Promise<MediaFile>;
+  /** cancels the training job, if any, and waits for its run to be recorded; then closes the open project, if any */
   dispose(): Promise<void>;
 }
 
@@ -41,6 +50,10 @@ export function createStudioService({ version, emit }: ServiceOptions): StudioSe
   }
 
   const progress = (job: string) => (done: number, total: number, message: string) => emit('job.progress', { job, done, total, message });
+
+  // ── training: datasets, runs, and the job that trains one in a worker thread ──
+  const training = trainingService(current, emit);
+  // ── end of training ──
 
   const handlers: StudioHandlers = {
     'app.version': async () => ({ version, schemaVersion: latestSchemaVersion }),
@@ -71,11 +84,56 @@ export function createStudioService({ version, emit }: ServiceOptions): StudioSe
     },
     'import.utdMhad': async ({ dir, skipBad }) => importUtdMhad(current(), dir, { skipBad, onProgress: progress('import.utdMhad') }),
     'import.sensor': async ({ file, options }) => importSensorFile(current(), file, options),
+    // ── the recording view ──
+    'recordings.get': async ({ recordingId }) => recordingView(current().db, recordingId),
+    'streams.window': async ({ streamId, start, end, pixels, channels }) => {
+      const series = await loadSeries(current().db, streamId);
+      const columns = pickColumns(series, channels);
+      const window = traceWindow(series, start, end, pixels, columns);
+      const frame = { streamId, start, end, channels: columns };
+      return window.mode === 'raw'
+        ? { mode: 'raw', ...frame, rows: window.rows, times: toBase64(window.times), values: toBase64(window.values) }
+        : { mode: 'minmax', ...frame, buckets: window.buckets, min: toBase64(window.min), max: toBase64(window.max) };
+    },
+    'gaf.window': async ({ streamId, center, seconds, size, method, channels }) => {
+      const series = await loadSeries(current().db, streamId);
+      const columns = pickColumns(series, channels);
+      const gaf = gafWindow(series, center, seconds, size, method, columns);
+      return { streamId, center, start: gaf.start, end: gaf.end, size, method, channels: columns, samples: gaf.samples, values: toBase64(gaf.values) };
+    },
+    'alignment.get': async ({ recordingId }) => getAlignment(current().db, recordingId),
+    'alignment.set': async (args) => {
+      const db = current().db;
+      if (args.method === 'anchors') {
+        // fitted here, so the stored residuals are the stored model's
+        const fit = fitAnchors(args.anchors);
+        return setAlignment(db, args.recordingId, { ...fit.model, method: 'anchors', detail: { anchors: args.anchors, residuals: fit.residuals, rms: fit.rms } });
+      }
+      if (args.method === 'auto') {
+        const { offset, drift, confidence, ncc, windows } = args;
+        return setAlignment(db, args.recordingId, { offset, drift, method: 'auto', detail: { confidence, ncc, windows } });
+      }
+      return setAlignment(db, args.recordingId, { offset: args.offset, drift: args.drift, method: 'manual' });
+    },
+    'alignment.auto': async ({ recordingId, sensorStreamId, maxOffset }) => {
+      const { model, confidence, ncc, runnerUp, driftEstimated, windows } = await autoSyncRecording(current().db, recordingId, { sensorStreamId, maxOffset });
+      return { model, confidence, ncc, runnerUp, driftEstimated, windows };
+    },
+    'skeleton.get': async ({ recordingId, centre }) => {
+      const skeleton = await skeletonFrames(current().db, recordingId, centre === 'hip');
+      return { ...skeleton, data: toBase64(skeleton.data) };
+    },
+    // ── end of the recording view ──
+    ...annotationHandlers(() => current().db),
+    ...training.handlers,
   };
 
   return {
     handlers,
+    mediaFile: (streamId) => resolveMediaFile(current().db, streamId),
     async dispose() {
+      // the job first: its run is recorded as cancelled (in its own connection) before the studio lets go
+      await training.dispose();
       if (project) await closeProject(project);
       project = null;
     },

@@ -16,8 +16,11 @@ import { doctorCommand } from './commands/doctor.ts';
 import { syncCommand } from './commands/sync.ts';
 import { distillCommand, evalCommand, reportCommand, trainStudentCommand, trainTeacherCommand } from './commands/train.ts';
 import { version } from './version.ts';
+import { exportCommand } from './commands/export.ts';
+import { exportDatasetCommand } from './commands/exportDataset.ts';
+import { annotationsExportCommand, annotationsImportCommand, annotationsListCommand } from './commands/annotations.ts';
 
-export const commands: Command[] = [importUtdMhadCommand, importDemoCommand, demoDataCommand, importSensorCommand, gafCommand, info, framesCommand, doctorCommand, datasetCreateCommand, datasetListCommand, syncCommand, trainTeacherCommand, trainStudentCommand, distillCommand, evalCommand, reportCommand, demoCommand];
+export const commands: Command[] = [importUtdMhadCommand, importDemoCommand, demoDataCommand, importSensorCommand, gafCommand, info, framesCommand, doctorCommand, datasetCreateCommand, datasetListCommand, syncCommand, trainTeacherCommand, trainStudentCommand, distillCommand, evalCommand, reportCommand, demoCommand, annotationsListCommand, annotationsExportCommand, annotationsImportCommand, exportCommand, exportDatasetCommand];
 
 function overview(): string {
   const width = Math.max(...commands.map((c) => c.path.join(' ').length));

@@ -88,11 +88,15 @@ export async function weakTeacherWarning(projectPath: string, teacherRunId: numb
   }
 }
 
-/** A worker that died mid-run leaves its run 'running': record it as failed, keeping the checkpoints for --resume. */
+/**
+ * A worker that died mid-run leaves its run 'running', and one whose backend could not start leaves it
+ * 'created': record it as failed, keeping the checkpoints for --resume.
+ */
 export async function markRunCrashed(projectPath: string, runId: number, message: string): Promise<void> {
   const project = await openProject(projectPath);
   try {
-    if ((await getRun(project.db, runId)).status === 'running') await markRunEnded(project.db, runId, 'failed', message);
+    const { status } = await getRun(project.db, runId);
+    if (status === 'running' || status === 'created') await markRunEnded(project.db, runId, 'failed', message);
   } finally {
     await closeProject(project);
   }

@@ -5,17 +5,19 @@
  *
  *   POST /api/<method>  body: the args as JSON  → the call's Envelope as JSON
  *   GET  /events        WebSocket              → `{ event, payload }` for every service event
+ *   GET  /media/<id>    a video stream's file (HTTP Range requests answered; ?token= for <video>)
  *   GET  /<file>        the built renderer (no token: the page reads it from its own URL)
  */
 import { contentSecurityPolicy } from '../api/csp.ts';
 import { createServer, STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Duplex } from 'node:stream';
+import { pipeline, Readable, type Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import { createDispatcher, type Dispatch } from '../api/dispatch.ts';
 import { unwrap, type Envelope } from '../api/envelope.ts';
-import { createStudioService } from '../api/service.ts';
+import { createStudioService, type StudioService } from '../api/service.ts';
 import { StudioError, type ErrorCode, type ErrorDetail } from '../errors.ts';
+import { mediaResponse } from '../media/mediaRoute.ts';
 import { allowedHostHeaders, checkLoopbackHost, hasToken, hostProblem, newToken } from './guard.ts';
 import { eventsProtocol } from './protocol.ts';
 import { readStaticFile } from './static.ts';
@@ -90,8 +92,8 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   const routes: Route[] = [
     { matches: (p) => p === '/api' || p.startsWith('/api/'), needsToken: true, handle: (req, res, p) => callApi(dispatch, req, res, p) },
     { matches: (p) => p === '/events', needsToken: true, handle: async (_req, res) => sendError(res, 426, 'INVALID_ARGUMENT', '/events is a WebSocket: connect with an Upgrade request') },
-    // /media/<streamId> goes here: a stream's video or depth file for <video>, token required,
-    // answering HTTP Range requests (206 Partial Content, 416 when out of range). Not built yet.
+    // a video stream's file for <video>, which cannot send headers: the token comes as ?token=
+    { matches: (p) => p.startsWith('/media/'), needsToken: true, handle: (req, res, p) => serveMedia(service, req, res, p) },
     { matches: () => true, needsToken: false, handle: (req, res, p) => serveFile(rendererDir, req, res, p) },
   ];
 
@@ -183,6 +185,14 @@ async function serveFile(rendererDir: string, req: IncomingMessage, res: ServerR
   if (file.status !== 200) return sendError(res, file.status, file.status === 403 ? 'FORBIDDEN' : 'NOT_FOUND', file.message, { field: 'path' });
   res.writeHead(200, { 'Content-Type': file.contentType, 'Content-Length': file.body.length });
   res.end(req.method === 'HEAD' ? undefined : file.body);
+}
+
+async function serveMedia(service: StudioService, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
+  const reply = await mediaResponse(service.mediaFile, { method: req.method ?? 'GET', streamId: path.slice('/media/'.length), range: req.headers.range });
+  res.writeHead(reply.status, reply.headers);
+  // a player drops the rest of a range once it has seen enough: that ends the pipeline, not the server
+  if (reply.body instanceof Readable) pipeline(reply.body, res, () => {});
+  else res.end(reply.body ?? undefined);
 }
 
 /** the body, or null once it passes `limit` bytes */

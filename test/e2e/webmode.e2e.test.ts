@@ -3,12 +3,8 @@
  * headless Chromium. Builds a fresh renderer into a temp folder, so it never tests a stale out/.
  */
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { chromium, type Browser } from 'playwright-core';
 import { createDispatcher } from '../../main/api/dispatch.ts';
 import { unwrap } from '../../main/api/envelope.ts';
@@ -16,11 +12,7 @@ import { createStudioService } from '../../main/api/service.ts';
 import { startWebServer, type WebServer } from '../../main/web/server.ts';
 import { fixtures, tempDir } from '../helpers/tmp.ts';
 import { ProjectPage } from './pages/projectPage.ts';
-
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const chromiumPath = '/usr/bin/chromium';
-const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
-const skip = existsSync(chromiumPath) ? false : `${chromiumPath} is missing (apt-get install -y chromium)`;
+import { buildRenderer, chromiumArgs, chromiumPath, screenshotPath, skip, watchConsole } from './studio.ts';
 
 /** A project with the mini UTD-MHAD imported, made through the contract like any client would. */
 async function importedProject(path: string): Promise<void> {
@@ -39,9 +31,9 @@ describe('web mode in Chromium', { skip }, () => {
 
   before(
     async () => {
-      await promisify(execFile)(join(root, 'node_modules/.bin/electron-vite'), ['build', '--outDir', join(dir, 'out'), '--logLevel', 'error'], { cwd: root });
+      const rendererDir = await buildRenderer(join(dir, 'out'));
       await importedProject(projectPath);
-      server = await startWebServer({ rendererDir: join(dir, 'out', 'renderer'), projectPath, version: 'e2e' });
+      server = await startWebServer({ rendererDir, projectPath, version: 'e2e' });
       browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
     },
     { timeout: 180_000 },
@@ -53,12 +45,7 @@ describe('web mode in Chromium', { skip }, () => {
 
   it('shows the project and its recordings, and filters them by action', { timeout: 60_000 }, async () => {
     const page = await browser.newPage({ viewport: { width: 1100, height: 640 } });
-    const problems: string[] = [];
-    page.on('console', (message) => {
-      // the renderer has no icon: the browser's own favicon request is not the studio's problem
-      if (message.type() === 'error' && !message.location().url.endsWith('/favicon.ico')) problems.push(`${message.text()} ${message.location().url}`);
-    });
-    page.on('pageerror', (err) => problems.push(err.message));
+    const problems = watchConsole(page);
     const studio = new ProjectPage(page);
 
     await studio.goto(server.url);
@@ -73,8 +60,7 @@ describe('web mode in Chromium', { skip }, () => {
     await studio.filterByAction('right arm swipe to the left');
     assert.deepEqual((await studio.recordingNames(2)).sort(), ['a1_s1_t1', 'a1_s2_t1']);
     assert.equal(await studio.shownCount.textContent(), '2 of 4');
-    mkdirSync(join(root, 'test-results'), { recursive: true });
-    await page.screenshot({ path: join(root, 'test-results', 'webmode.png'), fullPage: true });
+    await page.screenshot({ path: screenshotPath('webmode.png'), fullPage: true });
 
     // the page's CSP and the server both let this origin's events socket through
     const socket = await page.evaluate(

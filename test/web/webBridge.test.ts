@@ -68,6 +68,15 @@ describe('web bridge', () => {
     assert.ok(!gone.ok && gone.error.code === 'UNAVAILABLE' && /app\.version: the studio's web server does not answer/.test(gone.error.message));
   });
 
+  it("says where a video stream's file is: the server's /media route with the token, or Electron's studio-media: scheme", async () => {
+    const web = createClient(createWebBridge({ token: server.token, origin }));
+    assert.equal(web.mediaUrl(7), `${origin}/media/7?token=${encodeURIComponent(server.token)}`);
+    const media = await fetch(web.mediaUrl(7));
+    assert.equal(media.status, 404, 'the token is accepted; there is just no stream 7 without a project');
+    const preload = { invoke: async () => ({ ok: true as const, value: null }), on: () => () => {} };
+    assert.equal(createClient(preload).mediaUrl(7), 'studio-media://media/7');
+  });
+
   it('delivers events from the WebSocket until the last listener leaves', async () => {
     const sockets = trackedWebSocket();
     const client = createClient(createWebBridge({ token: server.token, origin, WebSocket: sockets.WebSocket }));

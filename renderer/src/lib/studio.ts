@@ -6,7 +6,8 @@
 import type { StudioBridge } from '../../../main/api/bridge.ts';
 import type { EventName, EventPayload, MethodArgs, MethodName, MethodResult } from '../../../main/api/contract.ts';
 import { unwrap, type Envelope } from '../../../main/api/envelope.ts';
-import { createWebBridge, takeToken } from './webBridge.ts';
+import { electronMediaUrl } from '../../../main/media/mediaUrl.ts';
+import { createWebBridge, takeToken, type WebBridge } from './webBridge.ts';
 
 export { StudioError } from '../../../main/errors.ts';
 
@@ -19,10 +20,14 @@ declare global {
 export interface StudioClient {
   call<M extends MethodName>(method: M, args: MethodArgs<M>): Promise<MethodResult<M>>;
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
+  /** the URL a <video> plays video stream `streamId` from */
+  mediaUrl(streamId: number): string;
 }
 
-export function createClient(bridge: StudioBridge): StudioClient {
+/** A bridge that serves media itself says where; Electron's preload does not: its media is the studio-media: scheme. */
+export function createClient(bridge: StudioBridge | WebBridge): StudioClient {
   return {
+    mediaUrl: 'mediaUrl' in bridge ? bridge.mediaUrl : electronMediaUrl,
     async call(method, args) {
       return unwrap((await bridge.invoke(method, args)) as Envelope<MethodResult<typeof method>>);
     },

@@ -7,6 +7,7 @@ import type { StudioBridge } from '../../../main/api/bridge.ts';
 import { isEventName, type EventName } from '../../../main/api/channels.ts';
 import type { Envelope } from '../../../main/api/envelope.ts';
 import { StudioError } from '../../../main/errors.ts';
+import { webMediaUrl } from '../../../main/media/mediaUrl.ts';
 import { eventsProtocol, tokenProtocolPrefix } from '../../../main/web/protocol.ts';
 
 const tokenKey = 'vskd-studio.token';
@@ -35,7 +36,12 @@ export interface WebBridgeOptions {
   WebSocket?: typeof WebSocket;
 }
 
-export function createWebBridge({ token, origin = window.location.origin, WebSocket: Socket }: WebBridgeOptions): StudioBridge {
+/** The web bridge also says where a video stream's file is: the server's /media route. */
+export interface WebBridge extends StudioBridge {
+  mediaUrl(streamId: number): string;
+}
+
+export function createWebBridge({ token, origin = window.location.origin, WebSocket: Socket }: WebBridgeOptions): WebBridge {
   const listeners = new Map<EventName, Set<(payload: unknown) => void>>();
   let socket: WebSocket | null = null;
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
@@ -70,6 +76,7 @@ export function createWebBridge({ token, origin = window.location.origin, WebSoc
   }
 
   return {
+    mediaUrl: (streamId) => webMediaUrl(origin, streamId, token),
     async invoke(method, args) {
       let response: Response;
       try {

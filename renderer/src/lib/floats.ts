@@ -1,0 +1,10 @@
+/** The API's base64 arrays (little-endian floats, see main/api/contract.ts) as typed arrays. */
+function bytesOf(base64: string): ArrayBuffer {
+  const text = atob(base64);
+  const bytes = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+  return bytes.buffer;
+}
+
+export const float32s = (base64: string): Float32Array => new Float32Array(bytesOf(base64));
+export const float64s = (base64: string): Float64Array => new Float64Array(bytesOf(base64));

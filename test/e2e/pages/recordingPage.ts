@@ -1,0 +1,142 @@
+/**
+ * The recording view as a user sees it: the video with its controls, the traces, the GAF and the
+ * alignment panel. Times are read from the data attributes the panes expose.
+ */
+import type { Locator, Page } from 'playwright-core';
+
+export interface Playhead {
+  video: number;
+  sensor: number;
+  /** the centre of the GAF on screen; NaN before the first one */
+  gaf: number;
+  /** the clock model being edited */
+  offset: number;
+  drift: number;
+}
+
+export class RecordingPage {
+  readonly view: Locator;
+  readonly videoPane: Locator;
+  readonly trace: Locator;
+  readonly traceCanvas: Locator;
+  readonly gaf: Locator;
+  readonly gafCanvas: Locator;
+  readonly alignment: Locator;
+  readonly alerts: Locator;
+
+  constructor(readonly page: Page) {
+    this.view = page.getByRole('region', { name: 'Recording', exact: true });
+    this.videoPane = page.getByRole('region', { name: 'Video', exact: true });
+    this.trace = page.getByRole('region', { name: 'Sensor traces' });
+    this.traceCanvas = page.locator('.trace-pane canvas.marks');
+    this.gaf = page.getByRole('region', { name: 'Gramian Angular Field' });
+    this.gafCanvas = this.gaf.locator('canvas');
+    this.alignment = page.getByRole('region', { name: 'Alignment' });
+    this.alerts = page.getByRole('alert');
+  }
+
+  /** clicks a recording in the list and waits until its panes have drawn */
+  async open(name: string): Promise<void> {
+    await this.page.getByRole('button', { name, exact: true }).click();
+    await this.ready();
+  }
+
+  /** the video can play, the traces have data, a GAF is on screen */
+  async ready(): Promise<void> {
+    await this.view.waitFor();
+    await this.page.waitForFunction(
+      () =>
+        (document.querySelector('video')?.readyState ?? 0) >= 2 &&
+        document.querySelector('.trace-pane')?.getAttribute('data-loaded') === 'true' &&
+        document.querySelector('.gaf-pane')?.hasAttribute('data-gaf-center'),
+    );
+  }
+
+  /**
+   * Every time on screen, read in one go so they belong to the same frame. (Page functions declare
+   * no named functions: tsx's name helper does not exist in the page.)
+   */
+  playhead(): Promise<Playhead> {
+    return this.page.evaluate(() => {
+      const attributes = [
+        ['.video-pane', 'data-video-time'],
+        ['.trace-pane', 'data-sensor-time'],
+        ['.gaf-pane', 'data-gaf-center'],
+        ['.alignment', 'data-offset'],
+        ['.alignment', 'data-drift'],
+      ];
+      const [video, sensor, gaf, offset, drift] = attributes.map(([selector, name]) => Number(document.querySelector(selector)?.getAttribute(name) ?? NaN));
+      return { video, sensor, gaf, offset, drift };
+    });
+  }
+
+  async storedOffset(): Promise<number> {
+    return Number(await this.alignment.getAttribute('data-stored-offset'));
+  }
+
+  async play(): Promise<void> {
+    await this.videoPane.getByRole('button', { name: 'Play' }).click();
+    await this.page.waitForFunction(() => document.querySelector('.video-pane')?.getAttribute('data-playing') === 'true');
+  }
+
+  async pause(): Promise<void> {
+    await this.videoPane.getByRole('button', { name: 'Pause' }).click();
+    await this.page.waitForFunction(() => document.querySelector('.video-pane')?.getAttribute('data-playing') === 'false');
+  }
+
+  /** waits until the video has played past `seconds` */
+  async playedPast(seconds: number): Promise<void> {
+    await this.page.waitForFunction((t) => Number(document.querySelector('.video-pane')?.getAttribute('data-video-time')) > t, seconds);
+  }
+
+  /** drags the position slider to `seconds` */
+  async seek(seconds: number): Promise<void> {
+    await this.videoPane.getByLabel('Video position').fill(String(seconds));
+  }
+
+  /** waits until the GAF on screen is the one around the playhead */
+  async gafAtPlayhead(): Promise<Playhead> {
+    await this.page.waitForFunction(
+      () => document.querySelector('.gaf-pane')?.getAttribute('data-gaf-center') === document.querySelector('.trace-pane')?.getAttribute('data-sensor-time'),
+    );
+    return this.playhead();
+  }
+
+  async setOffset(seconds: number): Promise<void> {
+    await this.alignment.getByLabel('Offset (s)').fill(String(seconds));
+    await this.alignment.getByLabel('Offset (s)').press('Enter');
+  }
+
+  async save(): Promise<void> {
+    await this.alignment.getByRole('button', { name: 'Save' }).click();
+    await this.page.waitForFunction(() => document.querySelector('.alignment')?.getAttribute('data-dirty') === 'false');
+  }
+
+  async autoSync(): Promise<void> {
+    await this.alignment.getByRole('button', { name: 'Auto-sync' }).click();
+    await this.alignment.getByRole('button', { name: 'Auto-sync' }).waitFor();
+  }
+
+  /** clicks the trace where it shows sensor time `t` (to the nearest pixel), picking it */
+  async pickSensorTime(t: number): Promise<void> {
+    const box = (await this.traceCanvas.boundingBox())!;
+    const [left, right, start, end] = await Promise.all(
+      ['data-plot-left', 'data-plot-right', 'data-view-start', 'data-view-end'].map(async (name) => Number(await this.trace.getAttribute(name))),
+    );
+    await this.page.mouse.click(box.x + left + ((t - start) / (end - start)) * (right - left), box.y + box.height / 2);
+  }
+
+  async addAnchor(): Promise<void> {
+    await this.alignment.getByRole('button', { name: /^Add anchor/ }).click();
+  }
+
+  /** hovers the GAF image at fractions of its width and height */
+  async hoverGaf(x: number, y: number): Promise<void> {
+    const box = (await this.gafCanvas.boundingBox())!;
+    await this.page.mouse.move(box.x + box.width * x, box.y + box.height * y);
+  }
+
+  async back(): Promise<void> {
+    await this.page.getByRole('button', { name: '← Recordings' }).click();
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * The training screen as a user sees it: the run form, the progress of the running job, the curves,
+ * the runs table, the methods compared and the selected run's confusion matrix.
+ */
+import type { Locator, Page } from 'playwright-core';
+
+export interface RunSettings {
+  backend?: 'auto' | 'webgpu' | 'wasm' | 'cpu';
+  epochs?: number;
+  batch?: number;
+  width?: number;
+  gafSize?: number;
+}
+
+export class TrainingPage {
+  readonly screen: Locator;
+  readonly form: Locator;
+  readonly progress: Locator;
+  readonly progressBar: Locator;
+  readonly lossChart: Locator;
+  readonly accuracyChart: Locator;
+  readonly confusion: Locator;
+  readonly comparison: Locator;
+  readonly alerts: Locator;
+
+  constructor(readonly page: Page) {
+    this.screen = page.getByRole('region', { name: 'Training', exact: true });
+    this.form = page.getByRole('form', { name: 'New run' });
+    this.progress = page.getByRole('region', { name: 'Training progress' });
+    this.progressBar = page.getByRole('progressbar', { name: 'Run progress' });
+    this.lossChart = page.getByRole('figure', { name: /^Loss per epoch/ });
+    this.accuracyChart = page.getByRole('figure', { name: 'Accuracy per epoch' });
+    this.confusion = page.getByRole('table', { name: 'Confusion matrix' });
+    this.comparison = page.getByRole('table', { name: 'Methods compared' });
+    this.alerts = page.getByRole('alert');
+  }
+
+  /** from the project screen */
+  async open(): Promise<void> {
+    await this.page.getByRole('button', { name: 'Training →' }).click();
+    await this.screen.waitFor();
+  }
+
+  /** splits the project's recordings by `protocol` into a new dataset, which the form then picks */
+  async createDataset(name: string, protocol: 'cross-subject' | 'subject-specific', validationPercent: number): Promise<void> {
+    await this.form.getByRole('button', { name: 'New…' }).click();
+    const dialog = this.form.getByRole('form', { name: 'New dataset' });
+    await dialog.getByLabel('Protocol').selectOption(protocol);
+    await dialog.getByLabel('Name').fill(name);
+    await dialog.getByLabel('Validation %').fill(String(validationPercent));
+    await dialog.getByRole('button', { name: 'Create dataset' }).click();
+    await dialog.waitFor({ state: 'detached' });
+  }
+
+  /** the dataset picked, as the menu shows it */
+  async dataset(): Promise<string> {
+    return this.form.getByLabel('Dataset', { exact: true }).evaluate((select: HTMLSelectElement) => select.selectedOptions[0]?.textContent ?? '');
+  }
+
+  async pickDataset(label: string): Promise<void> {
+    await this.form.getByLabel('Dataset', { exact: true }).selectOption({ label });
+  }
+
+  /** the split sizes shown under the dataset menu */
+  async splitSizes(): Promise<string> {
+    return (await this.form.locator('.hint').first().textContent()) ?? '';
+  }
+
+  async configure(settings: RunSettings): Promise<void> {
+    if (settings.backend) await this.form.getByLabel('Backend').selectOption(settings.backend);
+    const numbers: [string, number | undefined][] = [
+      ['Epochs', settings.epochs],
+      ['Batch', settings.batch],
+      ['Width', settings.width],
+      ['GAF size', settings.gafSize],
+    ];
+    for (const [label, value] of numbers) if (value !== undefined) await this.form.getByLabel(label, { exact: true }).fill(String(value));
+  }
+
+  async start(): Promise<void> {
+    await this.form.getByRole('button', { name: 'Start' }).click();
+  }
+
+  async cancel(): Promise<void> {
+    await this.progress.getByRole('button', { name: 'Cancel' }).click();
+  }
+
+  /** the row of run `runId` in the runs table */
+  run(runId: number): Locator {
+    return this.page.locator(`table.runs tr[data-run-id="${runId}"]`);
+  }
+
+  async waitForStatus(runId: number, status: string, timeout = 120_000): Promise<void> {
+    await this.page.locator(`table.runs tr[data-run-id="${runId}"][data-status="${status}"]`).waitFor({ timeout });
+  }
+
+  /** the completed epochs the loss chart plots */
+  async plottedEpochs(): Promise<number> {
+    return Number(await this.lossChart.getAttribute('data-epochs'));
+  }
+
+  /** waits until the loss chart plots at least `count` epochs */
+  async waitForEpochs(count: number, timeout = 60_000): Promise<void> {
+    await this.page.waitForFunction(
+      (n) => Number(document.querySelector('figure.chart')?.getAttribute('data-epochs') ?? 0) >= n,
+      count,
+      { timeout },
+    );
+  }
+}
