@@ -20,7 +20,31 @@ import { exportCommand } from './commands/export.ts';
 import { exportDatasetCommand } from './commands/exportDataset.ts';
 import { annotationsExportCommand, annotationsImportCommand, annotationsListCommand } from './commands/annotations.ts';
 
-export const commands: Command[] = [importUtdMhadCommand, importDemoCommand, demoDataCommand, importSensorCommand, gafCommand, info, framesCommand, doctorCommand, datasetCreateCommand, datasetListCommand, syncCommand, trainTeacherCommand, trainStudentCommand, distillCommand, evalCommand, reportCommand, demoCommand, annotationsListCommand, annotationsExportCommand, annotationsImportCommand, exportCommand, exportDatasetCommand];
+/** In the order of the work: get data in, look at it and align it, label it, train, export, check the machine. */
+export const commands: Command[] = [
+  importUtdMhadCommand,
+  importSensorCommand,
+  importDemoCommand,
+  demoDataCommand,
+  info,
+  gafCommand,
+  framesCommand,
+  syncCommand,
+  annotationsListCommand,
+  annotationsExportCommand,
+  annotationsImportCommand,
+  datasetCreateCommand,
+  datasetListCommand,
+  trainTeacherCommand,
+  trainStudentCommand,
+  distillCommand,
+  evalCommand,
+  reportCommand,
+  demoCommand,
+  exportCommand,
+  exportDatasetCommand,
+  doctorCommand,
+];
 
 function overview(): string {
   const width = Math.max(...commands.map((c) => c.path.join(' ').length));

@@ -12,8 +12,8 @@ import { listRecordings } from '../store/recordings.ts';
 import { getArtifact, getRun, listRuns, runEpochs, type RunSummary } from '../store/runs.ts';
 import type { TrainProgress } from './job.ts';
 import { createJobManager } from './jobs.ts';
-import { markdownTable, meanStd, type RunResult } from './report.ts';
-import { defaultJob, prepareRun, resumeJob, weakTeacherWarning, type JobRequest } from './runs.ts';
+import { markdownTable, meanStd } from './report.ts';
+import { defaultJob, finishedRunResults, prepareRun, resumeJob, rowLabel, weakTeacherWarning, type JobRequest } from './runs.ts';
 
 export type TrainingMethod = 'datasets.list' | 'datasets.create' | 'runs.list' | 'runs.get' | 'runs.start' | 'runs.cancel' | 'runs.resume' | 'runs.report';
 
@@ -50,12 +50,6 @@ function progressEvent(p: TrainProgress): EventPayload<'train.progress'> {
     etaSeconds: finite(p.etaSeconds),
     backend: p.backend,
   };
-}
-
-/** the row a run is compared in, as `vskd report` names it */
-function rowLabel(run: RunSummary): string {
-  if (run.kind === 'student') return run.method;
-  return `teacher (${((run.config.teacher as { inputs?: string[] } | undefined)?.inputs ?? []).join('+')})`;
 }
 
 /** as the trainer stored it: JSON, so NaN scores read back as null */
@@ -224,15 +218,7 @@ export function trainingService(project: () => Project, emit: Emit): TrainingSer
     'runs.report': async ({ datasets: refs }) => {
       const { db } = project();
       const datasets = refs ? await Promise.all(refs.map((ref) => findDataset(db, ref))) : await listDatasets(db);
-      const results: RunResult[] = [];
-      for (const run of await listRuns(db)) {
-        const dataset = datasets.find((d) => d.id === run.datasetId);
-        const evaluation = dataset && run.status === 'done' ? await getArtifact(db, run.id, 'evaluation') : null;
-        if (!dataset || !evaluation) continue;
-        // stored as JSON, a NaN score reads back as null: keep it NaN, or the mean would count it as 0
-        const { accuracy, macroF1 } = evaluation.meta as { accuracy: number | null; macroF1: number | null };
-        results.push({ method: rowLabel(run), protocol: dataset.protocol, seed: Number(run.config.seed), accuracy: accuracy ?? NaN, macroF1: macroF1 ?? NaN });
-      }
+      const results = await finishedRunResults(db, datasets);
       const methods = [...new Set(results.map((r) => r.method))];
       const protocols = [...new Set(results.map((r) => r.protocol))];
       const summary = (values: number[]) => {

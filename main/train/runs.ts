@@ -6,7 +6,10 @@ import { StudioError } from '../errors.ts';
 import { findDataset } from '../store/datasets.ts';
 import { closeProject, openProject } from '../store/project.ts';
 import { createRun, getArtifact, getRun, listRuns, markRunEnded, runEpochs, type RunSummary } from '../store/runs.ts';
+import type { Queryable } from '../store/db.ts';
+import type { DatasetSummary } from '../store/datasets.ts';
 import type { TrainJob } from './job.ts';
+import type { RunResult } from './report.ts';
 
 export const defaultJob: Omit<TrainJob, 'projectPath' | 'runId' | 'datasetId' | 'kind' | 'method' | 'teacherRunId'> = {
   seed: 1,
@@ -100,4 +103,24 @@ export async function markRunCrashed(projectPath: string, runId: number, message
   } finally {
     await closeProject(project);
   }
+}
+
+/** The row a run is compared in: its method, or "teacher (pose+frames)". */
+export function rowLabel(run: RunSummary): string {
+  if (run.kind === 'student') return run.method;
+  return `teacher (${((run.config.teacher as { inputs?: string[] } | undefined)?.inputs ?? []).join('+')})`;
+}
+
+/** The test scores of the finished runs on these datasets, one per run, for the comparison table. */
+export async function finishedRunResults(db: Queryable, datasets: DatasetSummary[]): Promise<RunResult[]> {
+  const results: RunResult[] = [];
+  for (const run of await listRuns(db)) {
+    const dataset = datasets.find((d) => d.id === run.datasetId);
+    const evaluation = dataset && run.status === 'done' ? await getArtifact(db, run.id, 'evaluation') : null;
+    if (!dataset || !evaluation) continue;
+    // stored as JSON, a NaN score reads back as null: keep it NaN, or a mean would count it as 0
+    const { accuracy, macroF1 } = evaluation.meta as { accuracy: number | null; macroF1: number | null };
+    results.push({ method: rowLabel(run), protocol: dataset.protocol, seed: Number(run.config.seed), accuracy: accuracy ?? NaN, macroF1: macroF1 ?? NaN });
+  }
+  return results;
 }

@@ -1,13 +1,10 @@
+import { autoSyncRecording } from '../../media/recordingView.ts';
 import { StudioError } from '../../errors.ts';
-import { resampleUniform } from '../../sensors/resample.ts';
 import { getAlignment, setAlignment, type Alignment, type AlignmentDetail, type AlignmentInput } from '../../store/alignment.ts';
 import type { Queryable } from '../../store/db.ts';
 import { closeProject, openProject } from '../../store/project.ts';
 import { listRecordings, type RecordingSummary } from '../../store/recordings.ts';
-import { readSamples } from '../../store/samples.ts';
 import { fitAnchors, type Anchor } from '../../sync/anchors.ts';
-import { autoSync, type AutoSyncResult } from '../../sync/autoSync.ts';
-import { videoMotion } from '../../sync/motion.ts';
 import { optionalNumber, UsageError, type CliIO, type Command, type OptionValues } from '../command.ts';
 
 /** "1.20=3.71" → { video: 1.2, sensor: 3.71 } */
@@ -29,29 +26,6 @@ async function findRecording(db: Queryable, ref: string): Promise<RecordingSumma
   return recording;
 }
 
-/** The recording's video motion and first-three-channel accelerometer, ready for autoSync. */
-async function autoSyncRecording(db: Queryable, recording: RecordingSummary, maxOffset: number | undefined): Promise<AutoSyncResult> {
-  const video = recording.streams.find((s) => s.kind === 'video' && typeof s.meta.path === 'string');
-  if (!video) throw new StudioError('NOT_FOUND', `${recording.name} has no video stream with a file to decode (meta.path)`, { field: 'streams' });
-  const sensor = recording.streams.find((s) => s.kind === 'sensor' && s.channels.length >= 3);
-  if (!sensor) throw new StudioError('NOT_FOUND', `${recording.name} has no sensor stream with three accelerometer channels`, { field: 'streams' });
-  const samples = await readSamples(db, sensor.id);
-  const accel = new Float64Array(samples.rows * 3);
-  for (let r = 0; r < samples.rows; r++) for (let c = 0; c < 3; c++) accel[r * 3 + c] = samples.data[r * samples.cols + c];
-  // irregular samples go onto the stream's nominal rate first; the grid starts at the first sample
-  const uniform = samples.timestamps ? resampleUniform(samples.timestamps, accel, 3, sensor.rate).data : accel;
-  const motion = await videoMotion(video.meta.path as string, video.rate);
-  return autoSync({
-    motion: motion.motion,
-    motionRate: motion.rate,
-    motionStart: motion.start,
-    accel: uniform,
-    accelRate: sensor.rate,
-    accelStart: samples.timestamps?.[0] ?? 0,
-    maxOffset,
-  });
-}
-
 const seconds = (s: number) => `${s >= 0 ? '+' : ''}${s.toFixed(4)} s`;
 const ppm = (drift: number) => `${drift >= 0 ? '+' : ''}${(drift * 1e6).toFixed(1)} ppm`;
 
@@ -71,7 +45,7 @@ async function estimate(db: Queryable, recording: RecordingSummary, values: Opti
     return { input: { ...fit.model, method: 'anchors', detail }, lines };
   }
   if (values.auto) {
-    const result = await autoSyncRecording(db, recording, optionalNumber(values, 'max-offset'));
+    const result = await autoSyncRecording(db, recording.id, { maxOffset: optionalNumber(values, 'max-offset') });
     const used = result.windows.filter((w) => w.used).length;
     const next = result.runnerUp ? `, next best ${result.runnerUp.ncc.toFixed(2)} at ${seconds(result.runnerUp.offset)}` : '';
     const lines = [

@@ -2,12 +2,12 @@
 import { StudioError } from '../../errors.ts';
 import { findDataset, listDatasets } from '../../store/datasets.ts';
 import { closeProject, openProject } from '../../store/project.ts';
-import { getArtifact, getRun, listRuns } from '../../store/runs.ts';
+import { getArtifact, getRun } from '../../store/runs.ts';
 import type { BackendChoice, TrainJob, TrainProgress } from '../../train/job.ts';
 import { isMethodName, METHOD_NAMES, type MethodName } from '../../train/losses/registry.ts';
-import { markdownTable, type RunResult } from '../../train/report.ts';
+import { markdownTable } from '../../train/report.ts';
 import { runTrainingWorker } from '../../train/runInWorker.ts';
-import { defaultJob, markRunCrashed, prepareRun, resumeJob, runOutcome, weakTeacherWarning, type JobRequest } from '../../train/runs.ts';
+import { defaultJob, finishedRunResults, markRunCrashed, prepareRun, resumeJob, runOutcome, weakTeacherWarning, type JobRequest } from '../../train/runs.ts';
 import { optionalNumber, UsageError, type CliIO, type Command, type OptionSpec, type OptionValues } from '../command.ts';
 
 const commonOptions: OptionSpec = {
@@ -244,16 +244,7 @@ export const reportCommand: Command = {
     try {
       const wanted = (values.dataset as string[] | undefined) ?? (await listDatasets(project.db)).map((d) => d.name);
       const datasets = await Promise.all(wanted.map((d) => findDataset(project.db, d)));
-      const results: RunResult[] = [];
-      for (const run of await listRuns(project.db)) {
-        const dataset = datasets.find((d) => d.id === run.datasetId);
-        const evaluation = dataset && run.status === 'done' ? await getArtifact(project.db, run.id, 'evaluation') : null;
-        if (!dataset || !evaluation) continue;
-        const inputs = (run.config.teacher as { inputs: string[] } | undefined)?.inputs.join('+');
-        const method = run.kind === 'teacher' ? `teacher (${inputs})` : run.method;
-        const { accuracy, macroF1 } = evaluation.meta as { accuracy: number; macroF1: number };
-        results.push({ method, protocol: dataset.protocol, seed: Number(run.config.seed), accuracy, macroF1 });
-      }
+      const results = await finishedRunResults(project.db, datasets);
       if (results.length === 0) throw new StudioError('NOT_FOUND', 'no finished runs with an evaluation to report', { field: 'runs' });
       io.out(markdownTable(results));
     } finally {
