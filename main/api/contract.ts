@@ -33,6 +33,8 @@ const recordingSummary = z.object({
   trial: z.number().int().nullable(),
   label: z.string().nullable(),
   createdAt: z.string(),
+  annotations: z.number().int(),
+  aligned: z.boolean(),
   streams: z.array(streamSummary),
 });
 

@@ -58,6 +58,10 @@ export interface RecordingSummary {
   trial: number | null;
   label: string | null;
   createdAt: string;
+  /** how many annotated segments it has */
+  annotations: number;
+  /** whether its clocks were aligned (by hand, anchors or auto-sync) */
+  aligned: boolean;
   streams: StreamSummary[];
 }
 
@@ -161,8 +165,10 @@ export async function listRecordings(db: Queryable, filter: RecordingFilter & { 
   if (filter.subject !== undefined) (where.push('r.subject = ?'), params.push(filter.subject));
   if (filter.trial !== undefined) (where.push('r.trial = ?'), params.push(filter.trial));
   if (filter.search) (where.push("r.name LIKE ? ESCAPE '\\'"), params.push(`%${filter.search.replace(/[\\%_]/g, '\\$&')}%`));
-  const rows = await db.all<{ id: number; name: string; subject: string | null; trial: number | null; label: string | null; created_at: string }>(
-    `SELECT r.id, r.name, r.subject, r.trial, l.name AS label, r.created_at
+  const rows = await db.all<{ id: number; name: string; subject: string | null; trial: number | null; label: string | null; created_at: string; annotations: number; aligned: number }>(
+    `SELECT r.id, r.name, r.subject, r.trial, l.name AS label, r.created_at,
+            (SELECT COUNT(*) FROM annotations a WHERE a.recording_id = r.id) AS annotations,
+            EXISTS (SELECT 1 FROM clock_alignments c WHERE c.recording_id = r.id AND c.method <> 'none') AS aligned
        FROM recordings r LEFT JOIN labels l ON l.id = r.label_id
       ${where.length ? `WHERE ${where.join(' AND ')}` : ''}
       ORDER BY r.id`,
@@ -186,6 +192,8 @@ export async function listRecordings(db: Queryable, filter: RecordingFilter & { 
     trial: r.trial,
     label: r.label,
     createdAt: r.created_at,
+    annotations: r.annotations,
+    aligned: r.aligned === 1,
     streams: byRecording.get(r.id) ?? [],
   }));
 }

@@ -86,6 +86,16 @@ describe('recordings', () => {
     assert.deepEqual((await listRecordings(db, { search: '%' })).map((r) => r.name), []); // LIKE wildcards are literal
   });
 
+  it('count annotations and tell aligned recordings apart', async () => {
+    const { db } = await fresh();
+    const [a, b] = await addRecordings(db, [recording('annotated', 'wave'), recording('plain', 'wave')]);
+    const [{ id: labelId }] = (await db.all<{ id: number }>('SELECT id FROM labels'));
+    await db.run('INSERT INTO annotations (recording_id, label_id, start_s, end_s) VALUES (?, ?, 0, 1), (?, ?, 1, 2)', [a, labelId, a, labelId]);
+    await db.run("INSERT INTO clock_alignments (recording_id, offset_s, method) VALUES (?, 0.5, 'manual'), (?, 0, 'none')", [a, b]);
+    const list = await listRecordings(db);
+    assert.deepEqual(list.map((r) => [r.name, r.annotations, r.aligned]), [['annotated', 2, true], ['plain', 0, false]]);
+  });
+
   it('delete a recording with everything that hangs on it', async () => {
     const { db } = await fresh();
     const [id] = await addRecordings(db, [recording('gone', 'wave')]);
