@@ -5,7 +5,7 @@ import { contentSecurityPolicy } from './api/csp.ts';
 import { createDispatcher } from './api/dispatch.ts';
 import { isAppUrl } from './api/origin.ts';
 import { createStudioService } from './api/service.ts';
-import { ensureDemoProject } from './datasets/demoProject.ts';
+import { ensureDemoProject, studioCacheDir } from './datasets/demoProject.ts';
 import { broadcast, registerIpc } from './ipc.ts';
 import { mediaFetch } from './media/mediaRoute.ts';
 import { mediaScheme } from './media/mediaUrl.ts';
@@ -38,7 +38,7 @@ function createWindow(): BrowserWindow {
   return window;
 }
 
-const service = createStudioService({ version: app.getVersion(), emit: broadcast });
+const service = createStudioService({ version: app.getVersion(), emit: broadcast, recentFile: join(studioCacheDir(), 'recent-projects.json') });
 
 // <video> reads project media from studio-media://media/<streamId>: streamed, seekable by Range
 protocol.registerSchemesAsPrivileged([{ scheme: mediaScheme, privileges: { standard: true, secure: true, stream: true, supportFetchAPI: true } }]);

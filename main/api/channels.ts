@@ -4,6 +4,7 @@
  */
 export const methodNames = [
   'app.version',
+  'projects.recent',
   'project.create',
   'project.open',
   'project.close',

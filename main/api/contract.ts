@@ -385,6 +385,7 @@ const trainingEvents = {
 
 export const methods = {
   'app.version': method(z.object({}).strict(), z.object({ version: z.string(), schemaVersion: z.number().int() })),
+  'projects.recent': method(z.object({}).strict(), z.array(z.string())),
   'project.create': method(z.object({ path }).strict(), projectSummary),
   'project.open': method(z.object({ path }).strict(), projectSummary),
   'project.close': method(z.object({}).strict(), z.null()),

@@ -19,11 +19,14 @@ import { latestSchemaVersion } from '../store/schema.ts';
 import { projectSummary } from '../store/summary.ts';
 import { fitAnchors } from '../sync/anchors.ts';
 import { trainingService } from '../train/handlers.ts';
+import { recentProjects, rememberProject } from '../store/recent.ts';
 import type { EventName, EventPayload, StudioHandlers } from './contract.ts';
 
 export interface ServiceOptions {
   version: string;
   emit: <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+  /** where the recent-projects list is kept (none: not remembered, as in tests) */
+  recentFile?: string;
 }
 
 export interface StudioService {
@@ -34,7 +37,7 @@ export interface StudioService {
   dispose(): Promise<void>;
 }
 
-export function createStudioService({ version, emit }: ServiceOptions): StudioService {
+export function createStudioService({ version, emit, recentFile }: ServiceOptions): StudioService {
   let project: Project | null = null;
 
   function current(): Project {
@@ -46,6 +49,7 @@ export function createStudioService({ version, emit }: ServiceOptions): StudioSe
     const opened = await next;
     if (project) await closeProject(project);
     project = opened;
+    if (recentFile) await rememberProject(recentFile, opened.path);
     return opened;
   }
 
@@ -57,6 +61,7 @@ export function createStudioService({ version, emit }: ServiceOptions): StudioSe
 
   const handlers: StudioHandlers = {
     'app.version': async () => ({ version, schemaVersion: latestSchemaVersion }),
+    'projects.recent': async () => (recentFile ? recentProjects(recentFile) : []),
     'project.create': async ({ path }) => projectSummary((await replace(createProject(path))).db),
     'project.open': async ({ path }) => projectSummary((await replace(openProject(path))).db),
     'project.close': async () => {

@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { version } from '../cli/version.ts';
-import { ensureDemoProject } from '../datasets/demoProject.ts';
+import { ensureDemoProject, studioCacheDir } from '../datasets/demoProject.ts';
 import { StudioError, toStudioError } from '../errors.ts';
 import { checkLoopbackHost } from './guard.ts';
 import { startWebServer } from './server.ts';
@@ -34,7 +34,7 @@ async function main(): Promise<void> {
   }
   // Without --project the studio starts on the embedded demo project (made on first use).
   const projectPath = values.project ?? (await ensureDemoProject(undefined, (line) => console.log(line)));
-  const server = await startWebServer({ port, host: values.host, rendererDir, projectPath, version });
+  const server = await startWebServer({ port, host: values.host, rendererDir, projectPath, version, recentFile: join(studioCacheDir(), 'recent-projects.json') });
   console.log(`VSKD Studio web mode: ${server.url}`);
   console.log('Open it in a browser on this machine (or through an SSH tunnel to this port). Ctrl-C stops it.');
 

@@ -31,6 +31,8 @@ export interface WebServerOptions {
   rendererDir: string;
   /** a project to open at start, so the UI starts on it */
   projectPath?: string;
+  /** where the recent-projects list is kept (none: not remembered) */
+  recentFile?: string;
   version: string;
 }
 
@@ -78,6 +80,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   });
   const service = createStudioService({
     version,
+    recentFile: options.recentFile,
     emit(event, payload) {
       const message = JSON.stringify({ event, payload });
       for (const socket of sockets.clients) if (socket.readyState === WebSocket.OPEN) socket.send(message);
