@@ -6,19 +6,17 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import type { MethodArgs, MethodName, MethodResult } from '../../main/api/contract.ts';
 import { createDispatcher } from '../../main/api/dispatch.ts';
-import { unwrap } from '../../main/api/envelope.ts';
 import { createStudioService } from '../../main/api/service.ts';
 import { generateDemo } from '../../main/datasets/demo/generate.ts';
 import type { DemoManifest } from '../../main/datasets/demo/manifest.ts';
 import { importDemo } from '../../main/datasets/demoImport.ts';
 import { importUtdMhad } from '../../main/datasets/utdMhad.ts';
-import type { StudioErrorJSON } from '../../main/errors.ts';
 import { gafFromRows } from '../../main/gaf/gaf.ts';
 import { closeProject, createProject } from '../../main/store/project.ts';
 import { addRecordings, listRecordings } from '../../main/store/recordings.ts';
 import { fixtures, tempDir } from '../helpers/tmp.ts';
+import { apiCaller } from '../helpers/api.ts';
 
 const dir = tempDir('vskd-view-api-');
 const RATE = 100;
@@ -38,12 +36,7 @@ const f64 = (b64: string) => {
 describe('recording view API', () => {
   const service = createStudioService({ version: 'test', emit: () => {} });
   const dispatch = createDispatcher(service.handlers);
-  const call = async <M extends MethodName>(method: M, args: MethodArgs<M>) => unwrap(await dispatch(method, args)) as MethodResult<M>;
-  const failure = async (method: string, args: unknown): Promise<StudioErrorJSON> => {
-    const envelope = await dispatch(method, args);
-    assert.ok(!envelope.ok, `${method} ${JSON.stringify(args)} fails`);
-    return envelope.error;
-  };
+  const { call, failure } = apiCaller(dispatch);
   let manifest: DemoManifest;
   const ids = { clip: 0, synthetic: 0, syntheticStream: 0, irregularStream: 0, utd: 0 };
 

@@ -7,15 +7,15 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { EventName, EventPayload, MethodArgs, MethodName, MethodResult } from '../../main/api/contract.ts';
+import type { EventName, EventPayload, MethodResult } from '../../main/api/contract.ts';
 import { createDispatcher } from '../../main/api/dispatch.ts';
 import { unwrap } from '../../main/api/envelope.ts';
 import { createStudioService } from '../../main/api/service.ts';
-import type { StudioErrorJSON } from '../../main/errors.ts';
 import { closeProject, openProject } from '../../main/store/project.ts';
 import { createRun } from '../../main/store/runs.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { tinyProject } from '../train/tinyProject.ts';
+import { apiCaller } from '../helpers/api.ts';
 
 /** a student small enough to train in seconds on two cores */
 const tiny = { kind: 'student', dataset: 'tiny', backend: 'wasm', batchSize: 4, width: 0.125, gafSize: 16 } as const;
@@ -41,12 +41,7 @@ describe('training API', () => {
     },
   });
   const dispatch = createDispatcher(service.handlers);
-  const call = async <M extends MethodName>(method: M, args: MethodArgs<M>) => unwrap(await dispatch(method, args)) as MethodResult<M>;
-  const failure = async (method: string, args: unknown): Promise<StudioErrorJSON> => {
-    const envelope = await dispatch(method, args);
-    assert.ok(!envelope.ok, `${method} ${JSON.stringify(args)} fails`);
-    return envelope.error;
-  };
+  const { call, failure } = apiCaller(dispatch);
   /** the payloads of `event` for run `runId`, from event index `from` on */
   const payloads = <E extends EventName>(event: E, runId: number, from = 0) =>
     events.slice(from).flatMap((e) => (e.event === event && (e.payload as { runId: number }).runId === runId ? [e.payload as EventPayload<E>] : []));

@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { gafChannel, gafFromRows, gafImage, minMaxScale, paa, resampleLinear, type GafOptions } from '../../main/gaf/gaf.ts';
-import { StudioError } from '../../main/errors.ts';
+import { invalidArgument } from '../helpers/errors.ts';
 
 const TOL = 1e-5;
 const COS30 = Math.cos(Math.PI / 6);
@@ -26,16 +26,6 @@ function randomSeries(n: number, seed: number): Float64Array {
     out[k] = (((t ^ (t >>> 14)) >>> 0) / 4294967296) * 20 - 7;
   }
   return out;
-}
-
-function invalidArgument(field: string, message?: RegExp) {
-  return (err: unknown): boolean => {
-    assert.ok(err instanceof StudioError, `expected a StudioError, got ${String(err)}`);
-    assert.equal(err.code, 'INVALID_ARGUMENT');
-    assert.equal(err.detail.field, field);
-    if (message) assert.match(err.message, message);
-    return true;
-  };
 }
 
 /** Direct (slow) definition: PAA by exact floor(k·n/size) bounds, φ = arccos, cos(φi+φj) / sin(φi−φj). */

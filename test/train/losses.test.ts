@@ -14,7 +14,7 @@ import { similarityPreserving } from '../../main/train/losses/similarityPreservi
 import { dask } from '../../main/train/losses/dask.ts';
 import { distillationLoss, METHOD_NAMES, methodWeights } from '../../main/train/losses/registry.ts';
 import type { DistillationInputs, TermName } from '../../main/train/losses/combine.ts';
-import { StudioError } from '../../main/errors.ts';
+import { invalidArgument } from '../helpers/errors.ts';
 
 type Matrix = number[][];
 type Maps = number[][][][]; // NHWC
@@ -157,16 +157,6 @@ const value = (scalar: tf.Scalar): number => {
 
 function assertClose(actual: number, expected: number, tol: number, what: string): void {
   assert.ok(Math.abs(actual - expected) <= tol, `${what}: ${actual} vs ${expected} (tolerance ${tol})`);
-}
-
-function invalidArgument(field: string, message?: RegExp) {
-  return (err: unknown): boolean => {
-    assert.ok(err instanceof StudioError, `expected a StudioError, got ${String(err)}`);
-    assert.equal(err.code, 'INVALID_ARGUMENT');
-    assert.equal(err.detail.field, field);
-    if (message) assert.match(err.message, message);
-    return true;
-  };
 }
 
 /** Gradients of `loss` w.r.t. both arguments, as nested arrays. */
