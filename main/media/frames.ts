@@ -113,15 +113,20 @@ export async function decodeFrames(path: string, indices: readonly number[], opt
     '-map', '0:v:0', '-vf', `${select},${scaleFilter(opts)}`, ...passthroughFrames(bins), '-frames:v', String(distinct.length),
     ...rawOutput(opts),
   ];
-  await runTool(bins.ffmpeg, args, {
+  await decodeInto(bins.ffmpeg, args, path, opts, scatter, distinct.length * frameBytes);
+  if (scatter.framesReceived < distinct.length) throw missingFrames(path, distinct, scatter.framesReceived);
+  return scatter.out;
+}
+
+/** Runs one ffmpeg decode whose raw frames go straight into `scatter` (at most `maxBytes` of them). */
+function decodeInto(ffmpeg: string, args: string[], path: string, opts: DecodeOptions, scatter: FrameScatter, maxBytes: number): Promise<unknown> {
+  return runTool(ffmpeg, args, {
     timeoutMs: opts.timeoutMs ?? DECODE_TIMEOUT_MS,
     signal: opts.signal,
     file: path,
     onStdout: (chunk) => scatter.push(chunk),
-    maxStdoutBytes: distinct.length * frameBytes,
+    maxStdoutBytes: maxBytes,
   });
-  if (scatter.framesReceived < distinct.length) throw missingFrames(path, distinct, scatter.framesReceived);
-  return scatter.out;
 }
 
 /**
@@ -142,13 +147,7 @@ export async function decodeFramesBySeeking(path: string, indices: readonly numb
       '-map', '0:v:0', '-vf', `select='gte(t\\,${from})',${scaleFilter(opts)}`, ...passthroughFrames(bins), '-frames:v', '1',
       ...rawOutput(opts),
     ];
-    await runTool(bins.ffmpeg, args, {
-      timeoutMs: opts.timeoutMs ?? DECODE_TIMEOUT_MS,
-      signal: opts.signal,
-      file: path,
-      onStdout: (chunk) => scatter.push(chunk),
-      maxStdoutBytes: frameBytes,
-    });
+    await decodeInto(bins.ffmpeg, args, path, opts, scatter, frameBytes);
     if (scatter.framesReceived < u + 1) throw missingFrames(path, distinct, u);
   }
   return scatter.out;
