@@ -137,7 +137,7 @@ async function runEpochs(project: Project, job: TrainJob, hooks: TrainHooks, bac
     sampleTimes.push(seen / ((performance.now() - epochStart) / 1000));
 
     const val = await setup.predict('val');
-    const valAccuracy = val ? accuracyOf(val, await labelsOf(setup, 'val', data)) : correct / seen;
+    const valAccuracy = val ? accuracyOf(val, data.splits.val.labels) : correct / seen;
     const metrics = {
       ...Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, v / seen])),
       trainAccuracy: correct / seen,
@@ -179,10 +179,6 @@ function accuracyOf(predictions: Predictions, labels: Int32Array): number {
   let correct = 0;
   for (let i = 0; i < labels.length; i++) if (predicted[i] === labels[i]) correct++;
   return labels.length === 0 ? NaN : correct / labels.length;
-}
-
-async function labelsOf(_setup: Setup, split: 'val' | 'test', data: SplitData): Promise<Int32Array> {
-  return data.splits[split].labels;
 }
 
 /** The test split scored with the best epoch's weights, stored as the run's 'evaluation'. */
