@@ -1,4 +1,4 @@
-/** Inference over a whole set in batches: logits and penultimate features, row-major. */
+/** Inference over a whole set in batches: logits, penultimate features and the teacher's time maps, row-major. */
 import * as tf from '@tensorflow/tfjs-core';
 import { mulberry32 } from '../random.ts';
 import { batchesOf, disposeInputs, imageBatch, teacherBatch, type TeacherData } from './batches.ts';
@@ -11,27 +11,40 @@ export interface Predictions {
   logits: Float32Array;
   featureSize: number;
   features: Float32Array;
+  /** the shape of one row's feature map (the teacher's time map [K, 1, d]); [] when none was kept */
+  mapShape: number[];
+  maps: Float32Array;
 }
 
-async function collect(rows: number, batchSize: number, forward: (batch: number[]) => { logits: tf.Tensor2D; feature: tf.Tensor2D }): Promise<Predictions> {
-  const parts: { logits: Float32Array; features: Float32Array }[] = [];
-  let classes = 0;
-  let featureSize = 0;
+interface BatchOutput {
+  logits: tf.Tensor2D;
+  feature: tf.Tensor2D;
+  /** kept when given: [batch, ...mapShape] */
+  map?: tf.Tensor;
+}
+
+async function collect(rows: number, batchSize: number, forward: (batch: number[]) => BatchOutput): Promise<Predictions> {
+  const parts: { logits: Float32Array; features: Float32Array; maps: Float32Array }[] = [];
+  let [classes, featureSize, mapShape] = [0, 0, [] as number[]];
   for (const batch of batchesOf(Array.from({ length: rows }, (_, i) => i), batchSize)) {
     const out = forward(batch);
-    [classes, featureSize] = [out.logits.shape[1], out.feature.shape[1]];
-    parts.push({ logits: (await out.logits.data()) as Float32Array, features: (await out.feature.data()) as Float32Array });
-    tf.dispose([out.logits, out.feature]);
+    [classes, featureSize, mapShape] = [out.logits.shape[1], out.feature.shape[1], out.map ? out.map.shape.slice(1) : []];
+    const maps = out.map ? ((await out.map.data()) as Float32Array) : new Float32Array(0);
+    parts.push({ logits: (await out.logits.data()) as Float32Array, features: (await out.feature.data()) as Float32Array, maps });
+    tf.dispose([out.logits, out.feature, ...(out.map ? [out.map] : [])]);
   }
+  const mapSize = mapShape.reduce((a, b) => a * b, mapShape.length ? 1 : 0);
   const logits = new Float32Array(rows * classes);
   const features = new Float32Array(rows * featureSize);
+  const maps = new Float32Array(rows * mapSize);
   let at = 0;
   for (const p of parts) {
     logits.set(p.logits, at * classes);
     features.set(p.features, at * featureSize);
+    maps.set(p.maps, at * mapSize);
     at += p.logits.length / classes;
   }
-  return { rows, classes, logits, featureSize, features };
+  return { rows, classes, logits, featureSize, features, mapShape, maps };
 }
 
 export function predictStudent(model: ResNet18, images: Float32Array, rows: number, batchSize: number): Promise<Predictions> {
@@ -41,7 +54,7 @@ export function predictStudent(model: ResNet18, images: Float32Array, rows: numb
     const out = model.forward(x, { training: false });
     x.dispose();
     tf.dispose(out.maps);
-    return out;
+    return { logits: out.logits, feature: out.feature };
   });
 }
 
@@ -50,8 +63,8 @@ export function predictTeacher(model: Teacher, data: TeacherData, rows: number, 
   const unused = mulberry32(0); // evaluation sampling draws nothing
   return collect(rows, batchSize, (batch) => {
     const inputs = teacherBatch(data, batch, 'eval', unused);
-    const out = model.forward(inputs, { training: false });
+    const { logits, feature, timeMap } = model.forward(inputs, { training: false });
     disposeInputs(inputs);
-    return out;
+    return { logits, feature, map: timeMap };
   });
 }

@@ -256,7 +256,9 @@ async function teacherSetup(project: Project, job: TrainJob, data: SplitData, ho
  */
 async function teacherOutputs(project: Project, job: TrainJob, data: SplitData, log: (line: string) => void): Promise<Predictions> {
   const cached = await getArtifact(project.db, job.runId, 'teacher-outputs');
-  if (cached) return decodePredictions(cached.data);
+  const decoded = cached && decodePredictions(cached.data);
+  // caches written before the time maps were kept lack them; only attention transfer needs them
+  if (decoded && (decoded.mapShape.length > 0 || job.method !== 'at')) return decoded;
   if (job.teacherRunId === null) throw new StudioError('INVALID_ARGUMENT', `method ${job.method} distils from a teacher: give a teacher run`, { field: 'teacherRunId' });
   const teacherRun = await getRun(project.db, job.teacherRunId);
   if (teacherRun.kind !== 'teacher') throw new StudioError('INVALID_ARGUMENT', `run ${job.teacherRunId} is a ${teacherRun.kind} run, not a teacher`, { field: 'teacherRunId' });
@@ -280,19 +282,33 @@ async function teacherOutputs(project: Project, job: TrainJob, data: SplitData, 
   }
 }
 
+const bytesOf = (a: Float32Array) => Buffer.from(a.buffer, a.byteOffset, a.byteLength);
+
 function encodePredictions(p: Predictions): Buffer {
-  const header = Buffer.from(JSON.stringify({ rows: p.rows, classes: p.classes, featureSize: p.featureSize }));
+  const header = Buffer.from(JSON.stringify({ rows: p.rows, classes: p.classes, featureSize: p.featureSize, mapShape: p.mapShape }));
   const length = Buffer.alloc(4);
   length.writeUInt32LE(header.length);
-  return Buffer.concat([length, header, Buffer.from(p.logits.buffer, p.logits.byteOffset, p.logits.byteLength), Buffer.from(p.features.buffer, p.features.byteOffset, p.features.byteLength)]);
+  return Buffer.concat([length, header, bytesOf(p.logits), bytesOf(p.features), bytesOf(p.maps)]);
 }
 
 function decodePredictions(buf: Buffer): Predictions {
   const headerLength = buf.readUInt32LE(0);
-  const { rows, classes, featureSize } = JSON.parse(buf.subarray(4, 4 + headerLength).toString());
-  const body = new Float32Array(rows * (classes + featureSize));
+  const { rows, classes, featureSize, mapShape = [] } = JSON.parse(buf.subarray(4, 4 + headerLength).toString());
+  const mapSize = (mapShape as number[]).reduce((a, b) => a * b, mapShape.length ? 1 : 0);
+  const body = new Float32Array(rows * (classes + featureSize + mapSize));
   new Uint8Array(body.buffer).set(buf.subarray(4 + headerLength, 4 + headerLength + body.byteLength));
-  return { rows, classes, featureSize, logits: body.slice(0, rows * classes), features: body.slice(rows * classes) };
+  const featuresEnd = rows * (classes + featureSize);
+  return { rows, classes, featureSize, logits: body.slice(0, rows * classes), features: body.slice(rows * classes, featuresEnd), mapShape, maps: body.slice(featuresEnd) };
+}
+
+/**
+ * Attention transfer pairs every stage of the student with the teacher's time map [N, K, 1, d]: the
+ * GAF image's rows are time, so the attention loss pools each student map to K × 1 and compares where
+ * in time the two networks' activations lie. A pose teacher has no spatial maps to match.
+ */
+function teacherTimeMaps(teacher: Predictions, rows: number[], stages: number): tf.Tensor[] {
+  const map = tf.reshape(gatherRows(teacher.maps, teacher.maps.length / teacher.rows, rows), [rows.length, ...teacher.mapShape]);
+  return Array.from({ length: stages }, () => map);
 }
 
 async function studentSetup(project: Project, job: TrainJob, data: SplitData, hooks: TrainHooks): Promise<Setup> {
@@ -329,6 +345,7 @@ async function studentSetup(project: Project, job: TrainJob, data: SplitData, ho
         studentFeat: out.feature,
         teacherFeat: teacher ? gatherRows(teacher.features, teacher.featureSize, rows) : undefined,
         studentMaps: out.maps,
+        teacherMaps: teacher && job.method === 'at' ? teacherTimeMaps(teacher, rows, out.maps.length) : undefined,
       });
       return { ...loss, logits: out.logits };
     },

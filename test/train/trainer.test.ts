@@ -92,6 +92,18 @@ describe('trainer', () => {
     assert.equal(cached.meta.teacherRunId, teacherJob.runId);
   });
 
+  it('transfers attention from a pose teacher through its time map', { timeout: 180_000 }, async () => {
+    const path = await project();
+    const teacherJob = await prepareRun(path, { ...settings, epochs: 1, dataset: 'tiny', kind: 'teacher', method: 'baseline', teacherRunId: null, teacher: { inputs: ['pose'], segments: 4, frameSize: 16 } });
+    assert.equal((await trainRun(teacherJob, hooks())).status, 'done');
+    const job = await prepareRun(path, { ...settings, epochs: 1, dataset: 'tiny', kind: 'student', method: 'at', teacherRunId: teacherJob.runId });
+    const h = hooks();
+    assert.equal((await trainRun(job, h)).status, 'done');
+    const attention = h.progress.at(-1)!.terms.attention;
+    // the student's maps are not the teacher's: the term is positive, and finite
+    assert.ok(Number.isFinite(attention) && attention > 0, `attention term ${attention}`);
+  });
+
   it('refuses to distil without a trained teacher', async () => {
     const path = await project();
     const job = await prepareRun(path, { ...settings, dataset: 'tiny', kind: 'student', method: 'st', teacherRunId: 999 });

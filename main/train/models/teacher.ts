@@ -80,6 +80,11 @@ export type TeacherOutput = {
   logits: tf.Tensor2D;
   /** the TRN relation feature, [B, trnHidden] (see TrnOutput.feature) */
   feature: tf.Tensor2D;
+  /**
+   * The per-segment features the TRN relates, laid out as a map over time: [B, K, 1, d]. It is what
+   * attention transfer matches, whatever the visual input (pose has no spatial map).
+   */
+  timeMap: tf.Tensor4D;
 };
 
 export function resolveTeacherConfig(config: TeacherConfig): ResolvedTeacherConfig {
@@ -154,7 +159,7 @@ export class Teacher extends Model {
       const perFrame = parts.length === 1 ? parts[0] : tf.concat(parts, 1);
       const projected = this.projection.apply(dropout(perFrame, rate, options.training, rng));
       const { logits, feature } = this.trn.apply(tf.reshape(projected, [batch, segments, featureDim]), { training: options.training, rng });
-      return { logits, feature };
+      return { logits, feature, timeMap: tf.reshape(projected, [batch, segments, 1, featureDim]) as tf.Tensor4D };
     });
   }
 

@@ -36,7 +36,9 @@ describe('teacher', () => {
         const out = model.forward(given, { training, rng: mulberry32(1) });
         assert.deepEqual(out.logits.shape, [2, 4]);
         assert.deepEqual(out.feature.shape, [2, 6]);
-        assert.ok(values(out.logits).every(Number.isFinite));
+        // the per-segment features as a map over time: [B, K, 1, d]
+        assert.deepEqual(out.timeMap.shape, [2, K, 1, 8]);
+        assert.ok(values(out.logits).every(Number.isFinite), 'finite logits');
         tf.dispose(out);
       }
       // the projection takes the concatenated per-frame features: 8 from the CNN, 12 from the pose MLP
