@@ -60,3 +60,8 @@ export function toStudioError(err: unknown): StudioError {
   if (err instanceof Error) return new StudioError('INTERNAL', err.message);
   return new StudioError('INTERNAL', String(err));
 }
+
+/** Stops work whose signal was aborted: CANCELLED, with a message saying what a stop at this point keeps. */
+export function throwIfCancelled(signal: AbortSignal | undefined, message: string): void {
+  if (signal?.aborted) throw new StudioError('CANCELLED', message);
+}

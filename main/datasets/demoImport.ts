@@ -12,7 +12,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { badInput, StudioError } from '../errors.ts';
+import { badInput, StudioError, throwIfCancelled } from '../errors.ts';
 import { sha256, sha256File } from '../files/checksum.ts';
 import { mapPool } from '../files/pool.ts';
 import { probeVideo } from '../media/probe.ts';
@@ -35,6 +35,8 @@ export interface DemoImportOptions {
   /** import the sessions too (default false: see above) */
   sessions?: boolean;
   onProgress?: (done: number, total: number, name: string) => void;
+  /** stops the import before it writes: a cancelled import stores nothing */
+  signal?: AbortSignal;
 }
 
 /** What a clip or a session becomes: the recording's identity, and where its files are. */
@@ -67,14 +69,14 @@ async function skeletonParts(path: string, jointNames: string[], fps: number, vi
   ];
 }
 
-async function demoRecording(dir: string, manifest: DemoManifest, entry: DemoEntry): Promise<RecordingInput> {
+async function demoRecording(dir: string, manifest: DemoManifest, entry: DemoEntry, signal?: AbortSignal): Promise<RecordingInput> {
   const sensorPath = join(dir, entry.sensor);
   const videoPath = join(dir, entry.video);
   const bytes = await readFile(sensorPath).catch(() => {
     throw new StudioError('NOT_FOUND', `${sensorPath}: missing (listed in demo.json for ${entry.name})`, { file: sensorPath });
   });
   const table = parseDelimited(bytes.toString('utf8'), sensorPath, {});
-  const video = await probeVideo(videoPath);
+  const video = await probeVideo(videoPath, { signal });
   // datasets made before skeletons existed have none (readDemoManifest makes sure the names come with a file)
   const skeleton = entry.skeleton && manifest.skeleton ? await skeletonParts(join(dir, entry.skeleton), manifest.skeleton.jointNames, manifest.video.fps, video.frameCount) : null;
   return {
@@ -125,11 +127,18 @@ export async function importDemo(project: Project, dirArg: string, opts: DemoImp
   ];
   const todo = entries.filter((r) => !existing.has(r.name));
   let done = 0;
+  const cancelled = `demo import of ${dir} cancelled while reading its files: nothing was written`;
   const inputs = await mapPool(todo, 4, async (entry) => {
-    const input = await demoRecording(dir, manifest, entry);
+    throwIfCancelled(opts.signal, cancelled);
+    const input = await demoRecording(dir, manifest, entry, opts.signal);
     opts.onProgress?.(++done, todo.length, entry.name);
     return input;
+  }).catch((err: unknown) => {
+    // a cancel kills the ffprobe in flight: say what the cancel kept, not what ffprobe saw
+    throwIfCancelled(opts.signal, cancelled);
+    throw err;
   });
+  throwIfCancelled(opts.signal, cancelled);
   await addRecordings(project.db, inputs);
   return {
     imported: inputs.length,

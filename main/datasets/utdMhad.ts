@@ -7,7 +7,7 @@
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { join, resolve } from 'node:path';
-import { badInput, StudioError } from '../errors.ts';
+import { badInput, StudioError, throwIfCancelled } from '../errors.ts';
 import { sha256, sha256File } from '../files/checksum.ts';
 import { mapPool } from '../files/pool.ts';
 import { probeVideo } from '../media/probe.ts';
@@ -64,6 +64,8 @@ export interface UtdImportOptions {
   /** ffmpeg processes at once (default: 2 to 4, by the machine's cores) */
   videoConcurrency?: number;
   onVideoProgress?: (done: number, total: number, message: string) => void;
+  /** stops the import: while reading, nothing is written; during the videos, the recordings and finished videos stay */
+  signal?: AbortSignal;
 }
 
 export async function readActionNames(dir: string): Promise<Map<number, string>> {
@@ -222,7 +224,10 @@ export async function importUtdMhad(project: Project, dirArg: string, opts: UtdI
     return false;
   });
   let done = 0;
+  const cancelledReading = `UTD-MHAD import of ${dir} cancelled while reading its files: nothing was written`;
   const inputs = await mapPool(todo, 8, async (seq) => {
+    // outside the try: skipBad skips bad files, never a cancel
+    throwIfCancelled(opts.signal, cancelledReading);
     try {
       return await sequenceRecording(seq, actions, joints);
     } catch (err) {
@@ -234,6 +239,7 @@ export async function importUtdMhad(project: Project, dirArg: string, opts: UtdI
     }
   });
   const ready = inputs.filter((r): r is RecordingInput => r !== null);
+  throwIfCancelled(opts.signal, cancelledReading);
   await addRecordings(project.db, ready);
   const videos = opts.withVideo ? await addDepthVideos(project, sequences, opts) : undefined;
   return { imported: ready.length, skipped, missing: missingFiles(sequences), seconds: (performance.now() - started) / 1000, videos };
@@ -285,7 +291,8 @@ async function addDepthVideo(project: Project, seq: UtdSequence & { files: { dep
  * Transcodes the depth of every recording in the project that has no video stream yet, a few
  * ffmpeg processes at once, registering each video as it is done: an interrupted run keeps what
  * it finished, and a re-run reuses finished files that probe as complete. Without skipBad the
- * first failure stops the rest (after the ones in flight) and is thrown.
+ * first failure stops the rest (after the ones in flight) and is thrown. A cancel (opts.signal)
+ * kills the ffmpeg processes in flight, whose partial files are removed.
  */
 async function addDepthVideos(project: Project, sequences: UtdSequence[], opts: UtdImportOptions): Promise<VideoReport> {
   const lacking = await recordingsWithoutStream(project.db, 'video');
@@ -293,14 +300,16 @@ async function addDepthVideos(project: Project, sequences: UtdSequence[], opts: 
   await mkdir(join(mediaDir(project.path), 'depth'), { recursive: true });
   const report: VideoReport = { made: 0, reused: 0, failed: [] };
   const stop = new AbortController();
+  const signal = opts.signal ? AbortSignal.any([opts.signal, stop.signal]) : stop.signal;
   let firstError: unknown;
   let done = 0;
   const concurrency = opts.videoConcurrency ?? Math.min(4, Math.max(2, availableParallelism()));
   await mapPool(todo, concurrency, async (seq) => {
-    if (stop.signal.aborted) return;
+    if (signal.aborted) return;
     try {
-      report[await addDepthVideo(project, seq, lacking.get(seq.name)!, stop.signal)]++;
+      report[await addDepthVideo(project, seq, lacking.get(seq.name)!, signal)]++;
     } catch (err) {
+      if (opts.signal?.aborted) return; // reported once, below
       if (opts.skipBad) {
         report.failed.push({ name: seq.name, reason: err instanceof Error ? err.message : String(err) });
       } else {
@@ -312,5 +321,11 @@ async function addDepthVideos(project: Project, sequences: UtdSequence[], opts: 
     }
   });
   if (firstError !== undefined) throw firstError;
+  const finished = report.made + report.reused;
+  const left = todo.length - finished - report.failed.length;
+  // a cancel that came after the last video started stopped nothing
+  if (left > 0) {
+    throwIfCancelled(opts.signal, `depth videos cancelled with ${finished} of ${todo.length} done: the recordings and the finished videos are kept; importing again with video adds the other ${left}`);
+  }
   return report;
 }

@@ -1,7 +1,7 @@
 /** A generic sensor file (CSV/TSV/text) as a new recording with one sensor stream. */
 import { readFile } from 'node:fs/promises';
 import { basename, extname, resolve } from 'node:path';
-import { StudioError } from '../errors.ts';
+import { StudioError, throwIfCancelled } from '../errors.ts';
 import { sha256 } from '../files/checksum.ts';
 import type { Project } from '../store/project.ts';
 import { addRecordings, getRecording, type RecordingSummary } from '../store/recordings.ts';
@@ -12,6 +12,8 @@ export interface SensorImportOptions extends DelimitedOptions {
   name?: string;
   label?: string;
   subject?: string;
+  /** stops the import before it writes: a cancelled import stores nothing */
+  signal?: AbortSignal;
 }
 
 export async function importSensorFile(project: Project, file: string, opts: SensorImportOptions = {}): Promise<RecordingSummary> {
@@ -20,6 +22,7 @@ export async function importSensorFile(project: Project, file: string, opts: Sen
     throw new StudioError('NOT_FOUND', `${path}: cannot read: ${err.code ?? err.message}`, { file: path });
   });
   const table = parseDelimited(bytes.toString('utf8'), path, opts);
+  throwIfCancelled(opts.signal, `import of ${path} cancelled: nothing was written`);
   const [id] = await addRecordings(project.db, [
     {
       name: opts.name ?? basename(path, extname(path)),

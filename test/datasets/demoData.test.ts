@@ -241,6 +241,18 @@ describe('demo dataset, end to end', () => {
     assert.equal((await listRecordings(target.db)).length, 0);
   });
 
+  it('writes nothing when cancelled while reading; importing again imports every clip', async () => {
+    const project = await createProject(join(dir, 'cancelled.vskd'));
+    const stop = new AbortController();
+    await assert.rejects(importDemo(project, out, { signal: stop.signal, onProgress: () => stop.abort() }), (err: StudioError) => {
+      assert.equal(err.code, 'CANCELLED');
+      assert.equal(err.message, `demo import of ${out} cancelled while reading its files: nothing was written`);
+      return true;
+    });
+    assert.equal((await listRecordings(project.db)).length, 0);
+    assert.equal((await importDemo(project, out)).imported, 2);
+  });
+
   it('names the missing file when a clip is gone, and imports nothing', async () => {
     const broken = join(dir, 'broken');
     await generateDemo(broken, { ...tiny, classes: ['clap'] });

@@ -98,6 +98,20 @@ describe('UTD-MHAD import', () => {
     assert.equal(skipping.skipped[0].name, 'a2_s1_t1');
   });
 
+  it('writes nothing when cancelled while reading, even with skipBad', async () => {
+    const project = await fresh();
+    const stop = new AbortController();
+    // the first sequence read: the others are being read at once, so the cancel comes before the write
+    await assert.rejects(importUtdMhad(project, mini, { skipBad: true, signal: stop.signal, onProgress: () => stop.abort() }), (err: StudioError) => {
+      assert.equal(err.code, 'CANCELLED');
+      assert.match(err.message, /UTD-MHAD import of .*utd-mhad-mini cancelled while reading its files: nothing was written/);
+      return true;
+    });
+    assert.equal((await projectSummary(project.db)).recordings, 0);
+    assert.equal((await projectSummary(project.db)).labels, 0);
+    assert.equal((await importUtdMhad(project, mini)).imported, 4, 'importing again imports every sequence');
+  });
+
   it('refuses a folder without actions.tsv or without data', async () => {
     const copy = copyOfMini();
     rmSync(join(copy, 'actions.tsv'));

@@ -12,7 +12,9 @@ import { parseMat, requireVariable } from '../../main/sensors/mat.ts';
 import { createProject } from '../../main/store/project.ts';
 import { listRecordings } from '../../main/store/recordings.ts';
 import { addStreams } from '../../main/store/streams.ts';
+import { mediaDir } from '../../main/store/media.ts';
 import { fixtures, tempDir } from '../helpers/tmp.ts';
+import { utdMhadCopies } from '../helpers/utdMhadCopies.ts';
 
 const mini = join(fixtures, 'utd-mhad-mini');
 const dir = tempDir();
@@ -117,6 +119,34 @@ describe('UTD-MHAD depth as video', () => {
     assert.deepEqual(report.videos, { made: 3, reused: 1, failed: [] });
     assert.deepEqual(readFileSync(finished), before);
     assert.equal((await probeVideo(garbage)).frameCount, (await listRecordings(project.db, { search: 'a2_s1_t1' }))[0].streams.find((s) => s.kind === 'depth')!.length);
+  });
+
+  it('keeps the recordings and the finished videos when cancelled during the videos; importing again adds the rest', async () => {
+    const copies = utdMhadCopies(join(tempDir(), 'utd'), 2);
+    const project = await fresh();
+    const stop = new AbortController();
+    // cancelled as the first video is done, while ffmpeg makes the second
+    const onVideoProgress = () => stop.abort();
+    await assert.rejects(importUtdMhad(project, copies, { withVideo: true, videoConcurrency: 2, signal: stop.signal, onVideoProgress }), (err: StudioError) => {
+      assert.equal(err.code, 'CANCELLED');
+      assert.match(err.message, /^depth videos cancelled with \d of 8 done: the recordings and the finished videos are kept; importing again with video adds the other \d$/);
+      return true;
+    });
+    const recordings = await listRecordings(project.db);
+    assert.equal(recordings.length, 8, 'the recordings, written before the videos, stay');
+    const withVideo = recordings.filter((r) => r.streams.some((s) => s.kind === 'video'));
+    assert.ok(withVideo.length >= 1 && withVideo.length < 8, `${withVideo.length} of 8 videos kept`);
+    // every file in the media folder is a registered, complete video: the one in flight was killed and removed
+    const files = readdirSync(join(mediaDir(project.path), 'depth')).sort();
+    assert.deepEqual(files, withVideo.map((r) => `${r.name}.mp4`).sort());
+    for (const r of withVideo) {
+      const video = r.streams.find((s) => s.kind === 'video')!;
+      assert.equal((await probeVideo(video.meta.path as string)).frameCount, r.streams.find((s) => s.kind === 'depth')!.length, `${r.name}'s video is complete`);
+    }
+
+    const again = await importUtdMhad(project, copies, { withVideo: true });
+    assert.deepEqual([again.imported, again.videos], [0, { made: 8 - withVideo.length, reused: 0, failed: [] }]);
+    assert.ok((await listRecordings(project.db)).every((r) => r.streams.some((s) => s.kind === 'video')), 'every recording has its video now');
   });
 
   it('leaves no video behind for a depth file it cannot read; --skip-bad carries on', async () => {

@@ -36,6 +36,17 @@ describe('sensor file import', () => {
     assert.equal(recording.streams[0].meta.regular, false);
   });
 
+  it('writes nothing when cancelled', async () => {
+    const project = await fresh();
+    const file = join(fixtures, 'sensors', 'phone_acc_ms.csv');
+    await assert.rejects(importSensorFile(project, file, { signal: AbortSignal.abort() }), (err: StudioError) => {
+      assert.equal(err.code, 'CANCELLED');
+      assert.equal(err.message, `import of ${file} cancelled: nothing was written`);
+      return true;
+    });
+    assert.equal((await projectSummary(project.db)).recordings, 0);
+  });
+
   it('writes nothing for a bad file, and names the file', async () => {
     const project = await fresh();
     const bad = join(dir, 'nan.csv');
