@@ -12,8 +12,12 @@ export const methodNames = [
   'recordings.list',
   'labels.list',
   'streams.samples',
+  // imports: each runs as a job (events job.*), cancellable
+  'import.demo',
   'import.utdMhad',
   'import.sensor',
+  'jobs.list',
+  'jobs.cancel',
   // the recording view
   'recordings.get',
   'streams.window',
@@ -45,6 +49,7 @@ export const methodNames = [
 
 export const eventNames = [
   'job.progress',
+  'job.ended',
   // training
   'train.progress',
   'train.ended',

@@ -57,8 +57,11 @@ const label = z.object({ id, name: z.string(), description: z.string(), color: z
 const importReport = z.object({
   imported: z.number().int(),
   skipped: z.array(z.object({ name: z.string(), reason: z.string() })),
+  /** the files a dataset lacks (UTD-MHAD) */
   missing: z.array(z.string()),
   seconds: z.number(),
+  /** UTD-MHAD with withVideo: the depth videos made now, reused from an earlier run, or left out (skipBad) */
+  videos: z.object({ made: z.number().int(), reused: z.number().int(), failed: z.array(z.object({ name: z.string(), reason: z.string() })) }).optional(),
 });
 
 const sensorImportOptions = z
@@ -215,6 +218,32 @@ const annotationImportReport = z.object({
 function method<A extends z.ZodType, R extends z.ZodType>(args: A, result: R) {
   return { args, result };
 }
+
+// ── imports as jobs (main/jobs): started by a call that answers with the job's id, followed by job.progress, ended by one job.ended ──
+const jobId = z.string().min(1);
+const jobKind = z.enum(['import.demo', 'import.utdMhad', 'import.sensor']);
+const jobStatus = z.enum(['done', 'failed', 'cancelled']);
+const jobStarted = z.object({ job: jobId });
+const jobProgress = { done: z.number().int().nonnegative(), total: z.number().int().nonnegative(), message: z.string() };
+const runningJob = z.object({ job: jobId, kind: jobKind, title: z.string(), ...jobProgress, startedAt: z.string() });
+const importJobMethods = {
+  /** a dataset written by `vskd demo-data`: one recording per clip */
+  'import.demo': method(z.object({ dir: path }).strict(), jobStarted),
+  /** withVideo: also transcode each sequence's depth to an H.264 video stream */
+  'import.utdMhad': method(z.object({ dir: path, skipBad: z.boolean().optional(), withVideo: z.boolean().optional() }).strict(), jobStarted),
+  'import.sensor': method(z.object({ file: path, options: sensorImportOptions.optional() }).strict(), jobStarted),
+  /** the jobs running now, with their latest progress (for a window opened while they run) */
+  'jobs.list': method(z.object({}).strict(), z.array(runningJob)),
+  /** asks a running job to stop; its job.ended says what the cancel kept */
+  'jobs.cancel': method(z.object({ job: jobId }).strict(), jobStarted),
+};
+const jobEvents = {
+  /** kind and title come with the jobs of main/jobs; a call that reports its own progress (runs.export) names itself as the job */
+  'job.progress': z.object({ job: z.string(), kind: jobKind.optional(), title: z.string().optional(), ...jobProgress }),
+  /** error: why it failed, or what a cancel kept; result: what a finished import did */
+  'job.ended': z.object({ job: jobId, kind: jobKind, status: jobStatus, error: z.string().optional(), result: importReport.optional() }),
+};
+// ── end of imports as jobs ──
 
 // ── training: datasets, runs and the jobs that train them ──
 const splitCounts = z.object({ train: z.number().int(), val: z.number().int(), test: z.number().int() });
@@ -403,8 +432,7 @@ export const methods = {
   ),
   'labels.list': method(z.object({}).strict(), z.array(label)),
   'streams.samples': method(z.object({ streamId: id, resampleHz: z.number().positive().optional() }).strict(), sensorStream),
-  'import.utdMhad': method(z.object({ dir: path, skipBad: z.boolean().optional() }).strict(), importReport),
-  'import.sensor': method(z.object({ file: path, options: sensorImportOptions.optional() }).strict(), recordingSummary),
+  ...importJobMethods,
   // ── the recording view ──
   'recordings.get': method(z.object({ recordingId: id }).strict(), recordingView),
   'streams.window': method(streamWindowArgs, streamWindow),
@@ -465,12 +493,7 @@ export const methods = {
 
 /** Event streams from main to renderer. */
 export const events = {
-  'job.progress': z.object({
-    job: z.string(),
-    done: z.number().int().nonnegative(),
-    total: z.number().int().nonnegative(),
-    message: z.string(),
-  }),
+  ...jobEvents,
   ...trainingEvents,
 } as const satisfies Record<EventName, z.ZodType>;
 

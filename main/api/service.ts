@@ -3,12 +3,12 @@
  * The Electron IPC wiring and the web mode both serve exactly these.
  */
 import { annotationHandlers } from '../annotations/handlers.ts';
-import { importUtdMhad } from '../datasets/utdMhad.ts';
 import { StudioError } from '../errors.ts';
+import { importJobHandlers } from '../jobs/importJobs.ts';
+import { createJobRegistry } from '../jobs/registry.ts';
 import { resolveMediaFile, type MediaFile } from '../media/mediaRoute.ts';
 import { autoSyncRecording, recordingView, skeletonFrames } from '../media/recordingView.ts';
 import { gafWindow, loadSeries, pickColumns, toBase64, traceWindow } from '../media/sensorWindow.ts';
-import { importSensorFile } from '../sensors/importSensor.ts';
 import { resampleUniform } from '../sensors/resample.ts';
 import { getAlignment, setAlignment } from '../store/alignment.ts';
 import { listLabels } from '../store/labels.ts';
@@ -33,12 +33,14 @@ export interface StudioService {
   handlers: StudioHandlers;
   /** the file of a video stream of the open project, for the media routes (by id: never a path from a request) */
   mediaFile(streamId: number): Promise<MediaFile>;
-  /** cancels the training job, if any, and waits for its run to be recorded; then closes the open project, if any */
+  /** cancels the training job and the import jobs, if any, and waits for them to end; then closes the open project, if any */
   dispose(): Promise<void>;
 }
 
 export function createStudioService({ version, emit, recentFile }: ServiceOptions): StudioService {
   let project: Project | null = null;
+  // the import jobs work on the open project: closing it cancels them first (what a cancel keeps: main/jobs/importJobs.ts)
+  const jobs = createJobRegistry(emit);
 
   function current(): Project {
     if (!project) throw new StudioError('NOT_FOUND', 'no project is open: create or open one first', { field: 'project' });
@@ -47,13 +49,12 @@ export function createStudioService({ version, emit, recentFile }: ServiceOption
 
   async function replace(next: Promise<Project>): Promise<Project> {
     const opened = await next;
+    await jobs.cancelAll();
     if (project) await closeProject(project);
     project = opened;
     if (recentFile) await rememberProject(recentFile, opened.path);
     return opened;
   }
-
-  const progress = (job: string) => (done: number, total: number, message: string) => emit('job.progress', { job, done, total, message });
 
   // ── training: datasets, runs, and the job that trains one in a worker thread ──
   const training = trainingService(current, emit);
@@ -65,6 +66,7 @@ export function createStudioService({ version, emit, recentFile }: ServiceOption
     'project.create': async ({ path }) => projectSummary((await replace(createProject(path))).db),
     'project.open': async ({ path }) => projectSummary((await replace(openProject(path))).db),
     'project.close': async () => {
+      await jobs.cancelAll();
       if (project) await closeProject(project);
       project = null;
       return null;
@@ -87,8 +89,7 @@ export function createStudioService({ version, emit, recentFile }: ServiceOption
       }
       return { streamId, channels: stream.channels, rows, cols: samples.cols, rate, data: Array.from(data), timestamps: timestamps && Array.from(timestamps) };
     },
-    'import.utdMhad': async ({ dir, skipBad }) => importUtdMhad(current(), dir, { skipBad, onProgress: progress('import.utdMhad') }),
-    'import.sensor': async ({ file, options }) => importSensorFile(current(), file, options),
+    ...importJobHandlers(current, jobs),
     // ── the recording view ──
     'recordings.get': async ({ recordingId }) => recordingView(current().db, recordingId),
     'streams.window': async ({ streamId, start, end, pixels, channels }) => {
@@ -137,8 +138,8 @@ export function createStudioService({ version, emit, recentFile }: ServiceOption
     handlers,
     mediaFile: (streamId) => resolveMediaFile(current().db, streamId),
     async dispose() {
-      // the job first: its run is recorded as cancelled (in its own connection) before the studio lets go
-      await training.dispose();
+      // the jobs first: a training run is recorded as cancelled (in its own connection), an import stops, before the studio lets go
+      await Promise.all([training.dispose(), jobs.cancelAll()]);
       if (project) await closeProject(project);
       project = null;
     },

@@ -1,19 +1,19 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { EventName } from '../../main/api/contract.ts';
 import { methodNames } from '../../main/api/contract.ts';
 import { createDispatcher } from '../../main/api/dispatch.ts';
 import { unwrap } from '../../main/api/envelope.ts';
 import { createStudioService } from '../../main/api/service.ts';
 import { StudioError } from '../../main/errors.ts';
+import { eventLog } from '../helpers/events.ts';
 import { fixtures, tempDir } from '../helpers/tmp.ts';
 
 function studio() {
-  const events: { event: EventName; payload: unknown }[] = [];
-  const service = createStudioService({ version: '0.0.0-test', emit: (event, payload) => events.push({ event, payload }) });
+  const log = eventLog();
+  const service = createStudioService({ version: '0.0.0-test', emit: log.emit });
   const dispatch = createDispatcher(service.handlers);
-  return { dispatch, events, service };
+  return { dispatch, log, service };
 }
 
 describe('API contract dispatch', () => {
@@ -43,14 +43,17 @@ describe('API contract dispatch', () => {
     );
   });
 
-  it('creates a project, imports UTD-MHAD with progress events and lists recordings', async () => {
-    const { dispatch, events, service } = studio();
+  it('creates a project, imports UTD-MHAD as a job with progress events and lists recordings', async () => {
+    const { dispatch, log, service } = studio();
     const path = join(tempDir(), 'api.vskd');
     const created = unwrap(await dispatch('project.create', { path })) as { recordings: number };
     assert.equal(created.recordings, 0);
-    const report = unwrap(await dispatch('import.utdMhad', { dir: join(fixtures, 'utd-mhad-mini') })) as { imported: number };
-    assert.equal(report.imported, 4);
-    assert.equal(events.filter((e) => e.event === 'job.progress').length, 4);
+    const { job } = unwrap(await dispatch('import.utdMhad', { dir: join(fixtures, 'utd-mhad-mini') })) as { job: string };
+    const end = await log.ended(job);
+    assert.equal(end.status, 'done');
+    assert.equal(end.result?.imported, 4);
+    // 'starting', then one per sequence read
+    assert.equal(log.payloads('job.progress', job).length, 5);
     const list = unwrap(await dispatch('recordings.list', { subject: '2' })) as { name: string }[];
     assert.deepEqual(list.map((r) => r.name), ['a1_s2_t1', 'a2_s2_t1']);
     const stream = (unwrap(await dispatch('recordings.list', {})) as { streams: { id: number; kind: string }[] }[])[0].streams.find((s) => s.kind === 'sensor')!;

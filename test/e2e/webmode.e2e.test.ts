@@ -10,16 +10,19 @@ import { createDispatcher } from '../../main/api/dispatch.ts';
 import { unwrap } from '../../main/api/envelope.ts';
 import { createStudioService } from '../../main/api/service.ts';
 import { startWebServer, type WebServer } from '../../main/web/server.ts';
+import { eventLog } from '../helpers/events.ts';
 import { fixtures, tempDir } from '../helpers/tmp.ts';
 import { ProjectPage } from './pages/projectPage.ts';
 import { buildRenderer, chromiumArgs, chromiumPath, screenshotPath, skip, watchConsole } from './studio.ts';
 
 /** A project with the mini UTD-MHAD imported, made through the contract like any client would. */
 async function importedProject(path: string): Promise<void> {
-  const service = createStudioService({ version: 'e2e', emit: () => {} });
+  const log = eventLog();
+  const service = createStudioService({ version: 'e2e', emit: log.emit });
   const dispatch = createDispatcher(service.handlers);
   unwrap(await dispatch('project.create', { path }));
-  unwrap(await dispatch('import.utdMhad', { dir: join(fixtures, 'utd-mhad-mini') }));
+  const { job } = unwrap(await dispatch('import.utdMhad', { dir: join(fixtures, 'utd-mhad-mini') })) as { job: string };
+  assert.equal((await log.ended(job)).status, 'done');
   await service.dispose();
 }
 
