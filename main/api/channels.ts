@@ -45,6 +45,8 @@ export const methodNames = [
   'runs.cancel',
   'runs.resume',
   'runs.report',
+  // export: a finished student run as a device bundle (job.progress 'runs.export')
+  'runs.export',
 ] as const;
 
 export const eventNames = [

@@ -412,6 +412,58 @@ const trainingEvents = {
 };
 // ── end of training ──
 
+// ── export: a finished student run as a device bundle (main/export/exportStudent.ts) ──
+const exportFormat = z.enum(['onnx', 'tfjs']);
+const latency = z.object({ medianMs: z.number(), runs: z.number().int() });
+const exportedModel = z.object({
+  file: z.string(),
+  format: exportFormat,
+  precision: z.enum(['float32', 'float16', 'int8']),
+  bytes: z.number().int(),
+  /** null when onnxruntime-node could not measure it (note says why) */
+  latency: latency.nullable(),
+  /** on the test split; agreement and the largest |Δ logit| against the tfjs model */
+  accuracy: measure,
+  top1Agreement: measure,
+  maxAbsDiff: measure,
+  note: z.string().optional(),
+});
+const exportReport = z.object({
+  run: id,
+  dataset: z.string(),
+  method: z.string(),
+  classes: z.number().int(),
+  model: z.object({ architecture: z.literal('ResNet18'), width: z.number(), inputSize: z.number().int(), stem: z.string(), parameters: z.number().int(), macs: z.number() }),
+  cpu: z.string(),
+  testSamples: z.number().int(),
+  tfjs: z.object({ backend: z.string(), latency, accuracy: measure }),
+  exports: z.array(exportedModel),
+  checks: z.array(z.string()),
+});
+const runsExportArgs = z
+  .object({
+    runId: id,
+    format: exportFormat,
+    /** extra ONNX files at lower precision */
+    quantize: z.array(z.enum(['float16', 'int8'])).max(2).optional(),
+    /** an absolute folder, new or empty; by default `<project folder>/<project name>-exports/run-<id>-<format>` */
+    out: path.optional(),
+    /** timed runs per latency figure (batch 1) */
+    latencyRuns: z.number().int().min(1).max(1000).optional(),
+  })
+  .strict()
+  .superRefine((args, ctx) => {
+    const quantize = args.quantize ?? [];
+    if (new Set(quantize).size !== quantize.length) ctx.addIssue({ code: 'custom', path: ['quantize'], message: 'lists float16 and int8 at most once each' });
+    if (quantize.length > 0 && args.format !== 'onnx') ctx.addIssue({ code: 'custom', path: ['quantize'], message: 'applies to the onnx format (tfjs weights are float32)' });
+  });
+
+const exportMethods = {
+  /** `vskd export` from the studio: writes the bundle, reporting job.progress (job 'runs.export') after each step */
+  'runs.export': method(runsExportArgs, z.object({ outDir: z.string(), files: z.array(z.string()), report: exportReport, markdown: z.string() })),
+};
+// ── end of export ──
+
 export const methods = {
   'app.version': method(z.object({}).strict(), z.object({ version: z.string(), schemaVersion: z.number().int() })),
   'projects.recent': method(z.object({}).strict(), z.array(z.string())),
@@ -489,6 +541,7 @@ export const methods = {
   'labels.delete': method(z.object({ id }).strict(), label),
   // ── end of annotations and the label schema ──
   ...trainingMethods,
+  ...exportMethods,
 } as const satisfies Record<MethodName, { args: z.ZodType; result: z.ZodType }>;
 
 /** Event streams from main to renderer. */

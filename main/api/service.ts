@@ -4,6 +4,7 @@
  */
 import { annotationHandlers } from '../annotations/handlers.ts';
 import { StudioError } from '../errors.ts';
+import { exportHandlers } from '../export/handlers.ts';
 import { importJobHandlers } from '../jobs/importJobs.ts';
 import { createJobRegistry } from '../jobs/registry.ts';
 import { resolveMediaFile, type MediaFile } from '../media/mediaRoute.ts';
@@ -132,6 +133,7 @@ export function createStudioService({ version, emit, recentFile }: ServiceOption
     // ── end of the recording view ──
     ...annotationHandlers(() => current().db),
     ...training.handlers,
+    ...exportHandlers(current, emit),
   };
 
   return {

@@ -29,6 +29,14 @@ import { studentOnnx, type OnnxPrecision } from './studentOnnx.ts';
 export type ExportFormat = 'tfjs' | 'onnx';
 export type Quantization = 'float16' | 'int8';
 
+/** timed runs per latency figure when the caller does not say */
+export const DEFAULT_LATENCY_RUNS = 50;
+
+/** canonical order, once each: the bundle does not depend on how the list was given */
+export function quantizationOrder(asked: readonly string[]): Quantization[] {
+  return (['float16', 'int8'] as const).filter((q) => asked.includes(q));
+}
+
 export interface StudentExportOptions {
   projectPath: string;
   runId: number;
@@ -39,6 +47,8 @@ export interface StudentExportOptions {
   /** timed runs per latency figure (batch 1) */
   latencyRuns: number;
   log: (line: string) => void;
+  /** after each step: reading the run, the tfjs reference, each model file, the manifest and report */
+  onProgress?: (done: number, total: number, message: string) => void;
 }
 
 export interface StudentExport {
@@ -100,7 +110,11 @@ export async function exportStudent(options: StudentExportOptions): Promise<Stud
   if (options.format === 'tfjs' && options.quantize.length > 0) {
     throw new StudioError('INVALID_ARGUMENT', 'quantize applies to the onnx format (the tfjs weights directory holds float32)', { field: 'quantize' });
   }
+  const models = options.format === 'onnx' ? 1 + options.quantize.length : 1;
+  let done = 0;
+  const step = (message: string) => options.onProgress?.(++done, models + 3, message);
   const inputs = await readRun(options.projectPath, options.runId);
+  step(`run ${options.runId}: best weights and ${inputs.test.labels.length} test samples read`);
   const { backend } = await selectBackend('wasm', () => undefined);
   const { settings, classes, test } = inputs;
   const model = new ResNet18({ classes: classes.length, inputSize: settings.gafSize, width: settings.width });
@@ -113,8 +127,9 @@ export async function exportStudent(options: StudentExportOptions): Promise<Stud
     const probe = rows > 0 ? test.images.slice(0, size * size * 3) : new Float32Array(size * size * 3);
     options.log(`tfjs (${backend}): ${rows} test samples scored; timing ${options.latencyRuns} runs`);
     const tfjsLatency = await tfjsLatencyOf(model, probe, options.latencyRuns);
+    step(`tfjs (${backend}): test split scored, latency timed`);
     const scale = reference.reduce((max, v) => Math.max(max, Math.abs(v)), 1);
-    const context: WriteContext = { ...inputs, model, reference, scale, probe, options };
+    const context: WriteContext = { ...inputs, model, reference, scale, probe, options, step };
     await mkdir(options.outDir, { recursive: true });
     const written = options.format === 'onnx' ? await writeOnnx(context) : await writeTfjs(context);
 
@@ -135,6 +150,7 @@ export async function exportStudent(options: StudentExportOptions): Promise<Stud
     await writeFile(join(options.outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
     await writeFile(join(options.outDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
     await writeFile(join(options.outDir, 'report.md'), markdown);
+    step('manifest.json and report written');
     return { report, markdown, files: [...written.files.map((f) => f.path), 'manifest.json', 'report.json', 'report.md'] };
   } finally {
     model.dispose();
@@ -150,6 +166,8 @@ interface WriteContext extends RunInputs {
   /** one NHWC image for latency */
   probe: Float32Array;
   options: StudentExportOptions;
+  /** reports a model file done */
+  step: (message: string) => void;
 }
 
 interface Written {
@@ -191,6 +209,7 @@ async function writeOnnx(c: WriteContext): Promise<Written> {
     written.reports.push(entry);
     if (ort instanceof StudioError) {
       entry.note = `not measured: ${ort.message}`;
+      c.step(`${file} written (not measured)`);
       continue;
     }
     options.log(`${file}: onnxruntime ${ort.version}, ${rows} test samples, timing ${options.latencyRuns} runs`);
@@ -214,6 +233,7 @@ async function writeOnnx(c: WriteContext): Promise<Written> {
     } finally {
       await session.release();
     }
+    c.step(`${file} written and measured`);
   }
   return written;
 }
@@ -244,6 +264,7 @@ async function writeTfjs(c: WriteContext): Promise<Written> {
       throw new StudioError('INTERNAL', `${options.outDir}: the reloaded tfjs model's logits differ from the run's by up to ${agreement.maxAbsDiff}`, { file: options.outDir });
     }
     const latency = await tfjsLatencyOf(reloaded, c.probe.subarray(0, size * size * 3), options.latencyRuns);
+    c.step('tfjs weights directory written, reloaded and measured');
     return {
       files,
       reports: [

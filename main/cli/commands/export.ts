@@ -1,8 +1,6 @@
 /** vskd export: a trained student as a device bundle (ONNX or tfjs) with its manifest and report. */
-import { exportStudent, type ExportFormat } from '../../export/exportStudent.ts';
+import { DEFAULT_LATENCY_RUNS, exportStudent, quantizationOrder, type ExportFormat } from '../../export/exportStudent.ts';
 import { optionalNumber, requireString, UsageError, type Command } from '../command.ts';
-
-const DEFAULT_RUNS = 50;
 
 export const exportCommand: Command = {
   path: ['export'],
@@ -13,7 +11,7 @@ export const exportCommand: Command = {
     '                      output "logits"); tfjs: our weights directory (model.json, weights.bin) + architecture.json',
     '  --quantize Q        onnx only, also write model.float16.onnx and/or model.int8.onnx (a comma list: int8,float16)',
     '  --out DIR           the bundle: the model files, manifest.json (the preprocessing a device repeats), report.md/json',
-    `  --runs N            timed runs per latency figure, batch 1 (default ${DEFAULT_RUNS})`,
+    `  --runs N            timed runs per latency figure, batch 1 (default ${DEFAULT_LATENCY_RUNS})`,
     '',
     'The report gives parameters, file sizes, multiply-accumulates, latency (onnxruntime-node and tfjs wasm,',
     'one thread) and test-split accuracy of each exported model against the tfjs model.',
@@ -28,15 +26,14 @@ export const exportCommand: Command = {
     const quantize = ((values.quantize as string | undefined) ?? '').split(',').map((q) => q.trim()).filter(Boolean);
     if (quantize.some((q) => q !== 'int8' && q !== 'float16')) throw new UsageError('--quantize lists int8 and/or float16');
     if (quantize.length > 0 && format !== 'onnx') throw new UsageError('--quantize applies to --format onnx');
-    const runs = optionalNumber(values, 'runs') ?? DEFAULT_RUNS;
+    const runs = optionalNumber(values, 'runs') ?? DEFAULT_LATENCY_RUNS;
     if (!Number.isInteger(runs) || runs < 1) throw new UsageError('--runs takes a whole number ≥ 1');
     const out = requireString(values, 'out');
     const result = await exportStudent({
       projectPath: file,
       runId,
       format: format as ExportFormat,
-      // canonical order, once each: the bundle does not depend on how the list was typed
-      quantize: (['float16', 'int8'] as const).filter((q) => quantize.includes(q)),
+      quantize: quantizationOrder(quantize),
       outDir: out,
       latencyRuns: runs,
       log: (line) => io.err(line),

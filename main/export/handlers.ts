@@ -1,0 +1,62 @@
+/**
+ * The API handler that exports a finished student run as a device bundle: the very code of
+ * `vskd export`, run on the open project's file, its steps reported as job.progress.
+ */
+import type { EventName, EventPayload, StudioHandlers } from '../api/contract.ts';
+import { StudioError } from '../errors.ts';
+import type { Project } from '../store/project.ts';
+import { getRun } from '../store/runs.ts';
+import { defaultExportDir, prepareExportDir } from './exportDir.ts';
+import { DEFAULT_LATENCY_RUNS, exportStudent, quantizationOrder } from './exportStudent.ts';
+
+export type ExportMethod = 'runs.export';
+
+type Emit = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+
+/** the job name of its job.progress events */
+export const EXPORT_JOB = 'runs.export';
+
+/** A run that can be exported: a student that finished; else an error naming runId. */
+async function checkExportable(project: Project, runId: number): Promise<void> {
+  const run = await getRun(project.db, runId).catch((err: unknown) => {
+    if (err instanceof StudioError && err.code === 'NOT_FOUND') throw new StudioError('NOT_FOUND', `runId: no run with id ${runId}`, { field: 'runId' });
+    throw err;
+  });
+  if (run.kind !== 'student') {
+    throw new StudioError('INVALID_ARGUMENT', `runId: run ${runId} is a teacher run: only students (the accelerometer model a wearable runs) are exported`, { field: 'runId' });
+  }
+  if (run.status !== 'done') {
+    throw new StudioError('CONFLICT', `runId: run ${runId} has not finished (status ${run.status}): export a run once it is done`, { field: 'runId' });
+  }
+}
+
+export function exportHandlers(project: () => Project, emit: Emit): Pick<StudioHandlers, ExportMethod> {
+  /** the run being exported: one at a time, as each export times its models on the same cores */
+  let exporting: number | null = null;
+
+  return {
+    'runs.export': async ({ runId, format, quantize = [], out, latencyRuns = DEFAULT_LATENCY_RUNS }) => {
+      if (exporting !== null) throw new StudioError('CONFLICT', `runId: run ${exporting} is being exported: wait until it is done`, { field: 'runId' });
+      exporting = runId;
+      try {
+        const open = project();
+        await checkExportable(open, runId);
+        const outDir = await prepareExportDir(out ?? (await defaultExportDir(open.path, runId, format)), 'out');
+        const result = await exportStudent({
+          projectPath: open.path,
+          runId,
+          format,
+          quantize: quantizationOrder(quantize),
+          outDir,
+          latencyRuns,
+          // the steps carry what the log says, and the report keeps every note
+          log: () => undefined,
+          onProgress: (done, total, message) => emit('job.progress', { job: EXPORT_JOB, title: `run ${runId} as ${format}`, done, total, message }),
+        });
+        return { outDir, ...result };
+      } finally {
+        exporting = null;
+      }
+    },
+  };
+}
