@@ -29,9 +29,21 @@ export class ProjectPage {
     await this.summary.waitFor();
   }
 
+  /** a new, empty project at `path` */
+  async create(path: string): Promise<void> {
+    await this.projectFile.fill(path);
+    await this.page.getByRole('button', { name: 'Create' }).click();
+    await this.summary.waitFor();
+  }
+
   /** the summary's value for a term such as "Recordings" */
   async summaryValue(term: string): Promise<string> {
     return (await this.summary.locator(`dt:text-is("${term}") + dd`).textContent()) ?? '';
+  }
+
+  /** waits until the summary's value for `term` reads `value` (the summary refreshes when an import ends) */
+  async waitForSummary(term: string, value: string, timeout = 30_000): Promise<void> {
+    await this.summary.locator(`dt:text-is("${term}") + dd:text-is("${value}")`).waitFor({ timeout });
   }
 
   /** the names in the list once it shows `count` rows */
