@@ -1,8 +1,8 @@
-import type { EventName, EventPayload } from '../../main/api/contract.ts';
+import { events as eventSchemas, type EventName, type EventPayload } from '../../main/api/contract.ts';
 
 export interface EventLog {
   events: { event: EventName; payload: unknown }[];
-  /** the service's emit: records every event */
+  /** the service's emit: checks every payload against the contract's schema (a bad one throws at its sender), and records it */
   emit: <E extends EventName>(event: E, payload: EventPayload<E>) => void;
   /** the payloads of `event` so far, of job `job` when given */
   payloads<E extends EventName>(event: E, job?: string): EventPayload<E>[];
@@ -12,7 +12,7 @@ export interface EventLog {
   ended(job: string): Promise<EventPayload<'job.ended'>>;
 }
 
-/** A studio service's events, recorded as they come, with a wait for a job's end. */
+/** A studio service's events, checked and recorded as they come, with a wait for a job's end. */
 export function eventLog(): EventLog {
   const events: EventLog['events'] = [];
   const waiting = new Set<() => void>();
@@ -32,6 +32,7 @@ export function eventLog(): EventLog {
   return {
     events,
     emit(event, payload) {
+      eventSchemas[event].parse(payload);
       events.push({ event, payload });
       for (const check of [...waiting]) check();
     },
