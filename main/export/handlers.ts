@@ -13,9 +13,6 @@ export type ExportMethod = 'runs.export';
 
 type Emit = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
 
-/** the job name of its job.progress events */
-export const EXPORT_JOB = 'runs.export';
-
 /** A run that can be exported: a student that finished; else an error naming runId. */
 async function checkExportable(project: Project, runId: number): Promise<void> {
   const run = await getRun(project.db, runId).catch((err: unknown) => {
@@ -51,7 +48,7 @@ export function exportHandlers(project: () => Project, emit: Emit): Pick<StudioH
           latencyRuns,
           // the steps carry what the log says, and the report keeps every note
           log: () => undefined,
-          onProgress: (done, total, message) => emit('job.progress', { job: EXPORT_JOB, title: `run ${runId} as ${format}`, done, total, message }),
+          onProgress: (done, total, message) => emit('job.progress', { job: 'runs.export', title: `run ${runId} as ${format}`, done, total, message }),
         });
         return { outDir, ...result };
       } finally {

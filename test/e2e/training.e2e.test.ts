@@ -1,9 +1,11 @@
 /**
  * The training screen in Chromium over the web mode, on the trainer tests' tiny project: a dataset
- * made by protocol, a short student run trained to its evaluation, then a long one followed live (its curves grow epoch by
- * epoch) and cancelled. Screenshots go to test-results/.
+ * made by protocol, a short student run trained to its evaluation and exported for a device (its report
+ * shown), then a long one followed live (its curves grow epoch by epoch) and cancelled. Screenshots go
+ * to test-results/.
  */
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { chromium, type Browser } from 'playwright-core';
@@ -21,12 +23,13 @@ describe('training screen in Chromium', { skip }, () => {
   const dir = tempDir('vskd-e2e-train-');
   let server: WebServer;
   let browser: Browser;
+  let projectPath = '';
 
   before(
     async () => {
       const rendererDir = await buildRenderer(join(dir, 'out'));
-      const { path } = await tinyProject(dir);
-      server = await startWebServer({ rendererDir, projectPath: path, version: 'e2e' });
+      ({ path: projectPath } = await tinyProject(dir));
+      server = await startWebServer({ rendererDir, projectPath, version: 'e2e' });
       browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
     },
     { timeout: 240_000 },
@@ -36,7 +39,7 @@ describe('training screen in Chromium', { skip }, () => {
     await server?.close();
   });
 
-  it('makes a dataset, trains a run to its evaluation, follows another live and cancels it', { timeout: 240_000 }, async () => {
+  it('makes a dataset, trains a run to its evaluation and exports it, follows another live and cancels it', { timeout: 300_000 }, async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });
     const problems = watchConsole(page);
     await new ProjectPage(page).goto(server.url);
@@ -59,6 +62,21 @@ describe('training screen in Chromium', { skip }, () => {
     assert.equal(await training.plottedEpochs(), 3, 'the finished run plots its 3 epochs');
     assert.match((await training.comparison.locator('tbody tr').first().textContent()) ?? '', /^baseline\s*\d+\.\d\d ± 0\.00/);
     await page.screenshot({ path: screenshotPath('training-done.png'), fullPage: true });
+
+    // the finished student, exported for a device: ONNX with an int8 copy, next to the project; its report shown
+    await training.openExport(1);
+    await training.exportRun({ format: 'onnx', quantize: ['int8'] });
+    await training.exportReport.waitFor({ timeout: 120_000 });
+    assert.deepEqual(await training.exportedFiles(), ['model.onnx', 'model.int8.onnx']);
+    const folder = await training.exportFolder();
+    assert.equal(folder, join(dir, 'tiny-exports', 'run-1-onnx'), `written next to ${projectPath}`);
+    for (const file of ['model.onnx', 'model.int8.onnx', 'manifest.json', 'report.md']) assert.ok(existsSync(join(folder, file)), `${file} is in the bundle`);
+    for (const row of await training.exportReport.locator('tbody tr').allTextContents()) {
+      assert.match(row, /\d+\.\d\d ms/, `a latency in every row: ${row}`);
+      assert.match(row, /\d+\.\d\d%/, `a test accuracy in every row: ${row}`);
+    }
+    await page.screenshot({ path: screenshotPath('training-export.png'), fullPage: true });
+    await training.closeExport();
 
     // a long run, followed live: the progress bar moves and the curves grow epoch by epoch
     await training.configure({ epochs: 5000 });

@@ -1,6 +1,6 @@
 /**
  * The training screen as a user sees it: the run form, the progress of the running job, the curves,
- * the runs table, the methods compared and the selected run's confusion matrix.
+ * the runs table, the methods compared, the selected run's confusion matrix and a student's export.
  */
 import type { Locator, Page } from 'playwright-core';
 
@@ -10,6 +10,13 @@ export interface RunSettings {
   batch?: number;
   width?: number;
   gafSize?: number;
+}
+
+export interface ExportSettings {
+  format: 'onnx' | 'tfjs';
+  quantize?: ('float16' | 'int8')[];
+  /** the output folder; the default (next to the project) when not given */
+  out?: string;
 }
 
 export class TrainingPage {
@@ -22,6 +29,8 @@ export class TrainingPage {
   readonly confusion: Locator;
   readonly comparison: Locator;
   readonly alerts: Locator;
+  readonly exportPanel: Locator;
+  readonly exportReport: Locator;
 
   constructor(readonly page: Page) {
     this.screen = page.getByRole('region', { name: 'Training', exact: true });
@@ -33,6 +42,8 @@ export class TrainingPage {
     this.confusion = page.getByRole('table', { name: 'Confusion matrix' });
     this.comparison = page.getByRole('table', { name: 'Methods compared' });
     this.alerts = page.getByRole('alert');
+    this.exportPanel = page.getByRole('region', { name: /^Export run #\d+$/ });
+    this.exportReport = this.exportPanel.getByRole('table', { name: 'Export report' });
   }
 
   /** from the project screen */
@@ -106,5 +117,38 @@ export class TrainingPage {
       count,
       { timeout },
     );
+  }
+
+  /** opens the export panel of a finished student run from its row */
+  async openExport(runId: number): Promise<void> {
+    await this.run(runId).getByRole('button', { name: 'Export…' }).click();
+    await this.exportPanel.waitFor();
+  }
+
+  /** fills the export form and starts the export */
+  async exportRun({ format, quantize = [], out }: ExportSettings): Promise<void> {
+    const form = this.exportPanel.getByRole('form', { name: 'Export settings' });
+    await form.getByLabel('Format').selectOption(format);
+    for (const [label, q] of [['float16', 'float16'], ['int8 weights', 'int8']] as const) {
+      const box = form.getByLabel(label);
+      if (await box.isEnabled()) await box.setChecked(quantize.includes(q));
+    }
+    if (out !== undefined) await form.getByLabel('Output folder').fill(out);
+    await form.getByRole('button', { name: 'Export' }).click();
+  }
+
+  /** the model files the export report lists, in order */
+  async exportedFiles(): Promise<string[]> {
+    return this.exportReport.locator('tbody tr[data-file]').evaluateAll((rows) => rows.map((row) => row.getAttribute('data-file') ?? ''));
+  }
+
+  /** the folder the export report says it wrote */
+  async exportFolder(): Promise<string> {
+    return (await this.exportPanel.locator('code.out').textContent()) ?? '';
+  }
+
+  async closeExport(): Promise<void> {
+    await this.exportPanel.getByRole('button', { name: 'Close' }).click();
+    await this.exportPanel.waitFor({ state: 'detached' });
   }
 }

@@ -11,6 +11,11 @@ export type StartArgs = MethodArgs<'runs.start'>;
 export type NewDataset = MethodArgs<'datasets.create'>;
 export type TrainMethod = Exclude<Extract<StartArgs, { kind: 'student' }>['method'], undefined>;
 export type Backend = NonNullable<StartArgs['backend']>;
+export type ExportArgs = MethodArgs<'runs.export'>;
+export type ExportResult = MethodResult<'runs.export'>;
+export type ExportFormat = ExportArgs['format'];
+export type Quantization = NonNullable<ExportArgs['quantize']>[number];
+export type JobProgress = EventPayload<'job.progress'>;
 
 /** the job this studio runs, as its events have told it */
 export interface LiveJob {
@@ -37,6 +42,9 @@ export const methodNames: Record<TrainMethod, string> = {
 
 /** a share as a percentage; '—' for none */
 export const percent = (value: number | null | undefined, digits = 1) => (value === null || value === undefined ? '—' : `${(100 * value).toFixed(digits)}%`);
+
+/** a file's size in KiB or MiB */
+export const fileSize = (bytes: number) => (bytes >= 1 << 20 ? `${(bytes / (1 << 20)).toFixed(2)} MiB` : `${(bytes / 1024).toFixed(1)} KiB`);
 
 /** mean ± std in percent, as the paper's tables */
 export const meanStd = (s: { mean: number | null; std: number | null }) => (s.mean === null ? '—' : `${(100 * s.mean).toFixed(2)} ± ${(100 * (s.std ?? 0)).toFixed(2)}`);
