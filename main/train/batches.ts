@@ -30,16 +30,6 @@ export function batchesOf(order: number[], size: number): number[][] {
   return out;
 }
 
-/**
- * Rows of a row-major [N, width] matrix: the teacher's cached outputs of the very recordings whose
- * images `imageBatch` takes for the same `rows` (teacher and student see the same recordings).
- */
-export function gatherRows(values: Float32Array, width: number, rows: number[]): tf.Tensor2D {
-  const out = new Float32Array(rows.length * width);
-  rows.forEach((r, i) => out.set(values.subarray(r * width, (r + 1) * width), i * width));
-  return tf.tensor2d(out, [rows.length, width]);
-}
-
 export function imageBatch(images: Float32Array, rows: number[], size: number): tf.Tensor4D {
   const per = size * size * 3;
   const out = new Float32Array(rows.length * per);

@@ -9,7 +9,7 @@ import { StudioError } from '../errors.ts';
 import { closeProject, openProject, type Project } from '../store/project.ts';
 import { getArtifact, getRun, markRunEnded, markRunStarted, putArtifact, recordEpoch } from '../store/runs.ts';
 import { selectBackend } from './backend.ts';
-import { batchesOf, disposeInputs, epochRng, gatherRows, imageBatch, shuffledOrder, teacherBatch, type TeacherData } from './batches.ts';
+import { batchesOf, disposeInputs, epochRng, shuffledOrder, teacherBatch, type TeacherData } from './batches.ts';
 import { decodeCheckpoint, encodeCheckpoint, optimiserWeights, restoreOptimiser } from './checkpoint.ts';
 import { frameSequences, loadSplits, poseSequences, studentImages, type SplitData } from './inputs.ts';
 import type { TrainJob, TrainProgress, TrainResult } from './job.ts';
@@ -21,6 +21,7 @@ import { ResNet18 } from './models/resnet.ts';
 import { Teacher } from './models/teacher.ts';
 import { initFromWeightsDir } from './models/weightsDir.ts';
 import { predictStudent, predictTeacher, type Predictions } from './predict.ts';
+import { disposeSet, pairedBatch, residentSet } from './residentSet.ts';
 import { learningRateAt, makeOptimiser } from './schedule.ts';
 import { decodeWeights, encodeWeights } from './weightsBlob.ts';
 
@@ -91,6 +92,9 @@ async function runEpochs(project: Project, job: TrainJob, hooks: TrainHooks, bac
     let correct = 0;
     let seen = 0;
     const epochStart = performance.now();
+    // Step k's numbers are read while step k + 1 runs: awaiting them first would leave a GPU idle
+    // between steps. On wasm and cpu the values are the same, only read later.
+    let previous: Promise<void> = Promise.resolve();
     for (const [step, rows] of batches.entries()) {
       if (hooks.isCancelled()) {
         status = 'cancelled';
@@ -110,29 +114,31 @@ async function runEpochs(project: Project, job: TrainJob, hooks: TrainHooks, bac
         }
       }
       optimiser.applyGradients(grads);
-      const { terms, logits } = outputs!;
-      const [total, predicted, ...termValues] = await Promise.all([value.data(), tf.argMax(logits, 1).data(), ...Object.values(terms).map((t) => t.data())]);
-      Object.keys(terms).forEach((name, i) => (sums[name] = (sums[name] ?? 0) + termValues[i][0] * rows.length));
-      sums.total = (sums.total ?? 0) + total[0] * rows.length;
-      rows.forEach((r, i) => (correct += predicted[i] === setup.labels[r] ? 1 : 0));
-      seen += rows.length;
-      tf.dispose([value, logits, ...Object.values(terms), ...Object.values(grads)]);
-      const seconds = (performance.now() - epochStart) / 1000;
-      const perSecond = seen / seconds;
-      const remaining = (job.epochs - epoch) * setup.trainRows + (setup.trainRows - seen);
-      hooks.onProgress({
-        runId: job.runId,
-        epoch,
-        epochs: job.epochs,
-        step: step + 1,
-        steps: batches.length,
-        terms: Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, v / seen])),
-        trainAccuracy: correct / seen,
-        samplesPerSecond: perSecond,
-        etaSeconds: remaining / perSecond,
-        backend,
+      tf.dispose(Object.values(grads));
+      const reading = readStep(value, outputs!);
+      await previous;
+      previous = reading.then(({ total, predicted, terms }) => {
+        for (const [name, v] of Object.entries(terms)) sums[name] = (sums[name] ?? 0) + v * rows.length;
+        sums.total = (sums.total ?? 0) + total * rows.length;
+        rows.forEach((r, i) => (correct += predicted[i] === setup.labels[r] ? 1 : 0));
+        seen += rows.length;
+        const perSecond = seen / ((performance.now() - epochStart) / 1000);
+        const remaining = (job.epochs - epoch) * setup.trainRows + (setup.trainRows - seen);
+        hooks.onProgress({
+          runId: job.runId,
+          epoch,
+          epochs: job.epochs,
+          step: step + 1,
+          steps: batches.length,
+          terms: Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, v / seen])),
+          trainAccuracy: correct / seen,
+          samplesPerSecond: perSecond,
+          etaSeconds: remaining / perSecond,
+          backend,
+        });
       });
     }
+    await previous;
     if (status === 'cancelled') break;
     sampleTimes.push(seen / ((performance.now() - epochStart) / 1000));
 
@@ -172,6 +178,18 @@ async function runEpochs(project: Project, job: TrainJob, hooks: TrainHooks, bac
     epochsRun: epoch - firstEpoch,
     seconds: (performance.now() - started) / 1000,
   };
+}
+
+/** One step's loss, terms and predicted classes, read back; the tensors are freed once read. */
+async function readStep(value: tf.Scalar, outputs: { terms: Record<string, tf.Scalar>; logits: tf.Tensor2D }): Promise<{ total: number; predicted: ArrayLike<number>; terms: Record<string, number> }> {
+  const predictedClasses = tf.argMax(outputs.logits, 1);
+  const names = Object.keys(outputs.terms);
+  try {
+    const [total, predicted, ...values] = await Promise.all([value.data(), predictedClasses.data(), ...names.map((name) => outputs.terms[name].data())]);
+    return { total: total[0], predicted, terms: Object.fromEntries(names.map((name, i) => [name, values[i][0]])) };
+  } finally {
+    tf.dispose([value, predictedClasses, outputs.logits, ...Object.values(outputs.terms)]);
+  }
 }
 
 function accuracyOf(predictions: Predictions, labels: Int32Array): number {
@@ -301,16 +319,6 @@ function decodePredictions(buf: Buffer): Predictions {
   return { rows, classes, featureSize, logits: body.slice(0, rows * classes), features: body.slice(rows * classes, featuresEnd), mapShape, maps: body.slice(featuresEnd) };
 }
 
-/**
- * Attention transfer pairs every stage of the student with the teacher's time map [N, K, 1, d]: the
- * GAF image's rows are time, so the attention loss pools each student map to K × 1 and compares where
- * in time the two networks' activations lie. A pose teacher has no spatial maps to match.
- */
-function teacherTimeMaps(teacher: Predictions, rows: number[], stages: number): tf.Tensor[] {
-  const map = tf.reshape(gatherRows(teacher.maps, teacher.maps.length / teacher.rows, rows), [rows.length, ...teacher.mapShape]);
-  return Array.from({ length: stages }, () => map);
-}
-
 async function studentSetup(project: Project, job: TrainJob, data: SplitData, hooks: TrainHooks): Promise<Setup> {
   const s = job.student.gafSize;
   const model = new ResNet18({ classes: data.classes.length, inputSize: s, width: job.student.width, seed: job.seed });
@@ -325,6 +333,7 @@ async function studentSetup(project: Project, job: TrainJob, data: SplitData, ho
   let projection: Projection | null = null;
   if (teacher && teacher.featureSize !== model.featureSize) projection = createProjection(model.featureSize, teacher.featureSize, job.seed);
   const lossFn = distillationLoss(job.method, { ...job.loss, ...(projection ? { projection } : {}) });
+  const resident = residentSet(images.train, s, data.splits.train.labels, teacher, job.method === 'at');
   return {
     model,
     classes: data.classes,
@@ -332,26 +341,32 @@ async function studentSetup(project: Project, job: TrainJob, data: SplitData, ho
     labels: data.splits.train.labels,
     extraVariables: projection ? [projection.kernel, projection.bias] : [],
     forwardLoss(rows) {
-      const x = imageBatch(images.train, rows, s);
-      const out = model.forward(x, { training: true });
-      x.dispose();
-      const labels = tf.tensor1d(rows.map((r) => data.splits.train.labels[r]), 'int32');
-      const loss = lossFn({
-        labels,
-        studentLogits: out.logits,
-        teacherLogits: teacher ? gatherRows(teacher.logits, teacher.classes, rows) : out.logits,
-        studentEmb: out.feature,
-        teacherEmb: teacher ? gatherRows(teacher.features, teacher.featureSize, rows) : undefined,
-        studentFeat: out.feature,
-        teacherFeat: teacher ? gatherRows(teacher.features, teacher.featureSize, rows) : undefined,
-        studentMaps: out.maps,
-        teacherMaps: teacher && job.method === 'at' ? teacherTimeMaps(teacher, rows, out.maps.length) : undefined,
-      });
-      return { ...loss, logits: out.logits };
+      const batch = pairedBatch(resident, rows);
+      const out = model.forward(batch.images, { training: true });
+      const teacherFeat = batch.teacherFeatures ?? undefined;
+      const teacherMap = batch.teacherMaps;
+      return {
+        ...lossFn({
+          labels: batch.labels,
+          studentLogits: out.logits,
+          teacherLogits: batch.teacherLogits ?? out.logits,
+          studentEmb: out.feature,
+          teacherEmb: teacherFeat,
+          studentFeat: out.feature,
+          teacherFeat,
+          studentMaps: out.maps,
+          // attention transfer pairs every stage of the student with the teacher's time map: the GAF
+          // image's rows are time, so the loss pools each student map to K × 1 and compares where in
+          // time the two networks' activations lie (a pose teacher has no spatial maps to match)
+          teacherMaps: teacherMap ? out.maps.map(() => teacherMap) : undefined,
+        }),
+        logits: out.logits,
+      };
     },
     predict: async (split) => (data.splits[split].recordings.length ? predictStudent(model, images[split], data.splits[split].recordings.length, job.batchSize) : null),
     dispose: () => {
       model.dispose();
+      disposeSet(resident);
       if (projection) tf.dispose([projection.kernel, projection.bias]);
     },
   };
