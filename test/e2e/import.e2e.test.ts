@@ -19,7 +19,7 @@ import { buildRenderer, chromiumArgs, chromiumPath, screenshotPath, skip, watchC
 describe('import screen in Chromium', { skip }, () => {
   const dir = tempDir('vskd-e2e-import-');
   const demo = join(dir, 'demo-data');
-  // 16 sequences, each transcoded by ffmpeg: long enough to cancel midway
+  // 40 sequences, each transcoded by ffmpeg: long enough to cancel midway even on a fast machine
   const utd = join(dir, 'utd-mhad');
   let server: WebServer;
   let browser: Browser;
@@ -30,7 +30,7 @@ describe('import screen in Chromium', { skip }, () => {
         buildRenderer(join(dir, 'out')),
         generateDemo(demo, { seed: 4, classes: ['wave', 'clap', 'squat'], perClass: 2, subjects: 2, seconds: 2, sessions: 0 }),
       ]);
-      utdMhadCopies(utd, 4);
+      utdMhadCopies(utd, 10);
       server = await startWebServer({ rendererDir, version: 'e2e' });
       browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
     },
@@ -71,21 +71,21 @@ describe('import screen in Chromium', { skip }, () => {
     await utdJob.locator('.message', { hasText: /^depth video / }).waitFor({ timeout: 60_000 });
     await page.waitForFunction(() => Number(document.querySelector('[data-status="running"] [role="progressbar"]')?.getAttribute('aria-valuenow')) > 0);
     const stats = (await utdJob.locator('.stats').textContent()) ?? '';
-    assert.match(stats, /depth video a\d_s\d_t\d\s*\d+\/16\s*\d+%/, `the step, done/total and share: ${stats}`);
+    assert.match(stats, /depth video a\d_s\d_t\d+\s*\d+\/40\s*\d+%/, `the step, done/total and share: ${stats}`);
     await page.screenshot({ path: screenshotPath('import-running.png'), fullPage: true });
     await utdJob.getByRole('button', { name: 'Cancel' }).click();
     await importer.waitForStatus(utdJob, 'cancelled');
     const ended = (await utdJob.getByRole('status').textContent()) ?? '';
-    const match = /^Cancelled: depth videos cancelled with (\d+) of 16 done: the recordings and the finished videos are kept/.exec(ended);
+    const match = /^Cancelled: depth videos cancelled with (\d+) of 40 done: the recordings and the finished videos are kept/.exec(ended);
     assert.ok(match, `the tray says what the cancel kept: ${ended}`);
     const kept = Number(match[1]);
-    assert.ok(kept < 16, `the cancel stopped the videos (${kept} of 16 made)`);
+    assert.ok(kept < 40, `the cancel stopped the videos (${kept} of 40 made)`);
 
-    // what the cancel kept is what the project shows: the 16 recordings, 6 + kept videos
-    await project.waitForSummary('Recordings', '22 from 4 subject(s)');
+    // what the cancel kept is what the project shows: the 40 recordings, 6 + kept videos
+    await project.waitForSummary('Recordings', '46 from 4 subject(s)');
     assert.match(await project.summaryValue('Streams'), new RegExp(`\\b${6 + kept} video\\b`));
-    assert.equal((await project.recordingNames(22)).length, 22);
-    await page.screenshot({ path: screenshotPath('import-cancelled.png'), fullPage: true });
+    assert.equal((await project.recordingNames(46)).length, 46);
+    await page.screenshot({ path: screenshotPath('import-cancelled.png') });
 
     // a finished job's entry can be dismissed
     await demoJob.getByRole('button', { name: 'Dismiss' }).click();
