@@ -2,30 +2,10 @@
 // downloaded on first use, which fails without internet access; a Linux machine without a display)
 // say so in a line and serve the same studio to a browser instead: the web mode.
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
+import { whyNoWindow } from './electronWindow.js';
 
-const require = createRequire(import.meta.url);
 const root = fileURLToPath(new URL('..', import.meta.url));
-
-function electronBinary() {
-  try {
-    const dir = require.resolve('electron/package.json').replace(/package\.json$/, '');
-    const pathFile = `${dir}path.txt`;
-    if (!existsSync(pathFile)) return null;
-    const binary = `${dir}dist/${readFileSync(pathFile, 'utf8').trim()}`;
-    return existsSync(binary) ? binary : null;
-  } catch {
-    return null;
-  }
-}
-
-function whyNoWindow() {
-  if (!electronBinary()) return 'the Electron binary is not installed on this machine (it is downloaded on first use, which needs internet access)';
-  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return 'this machine has no display (neither DISPLAY nor WAYLAND_DISPLAY is set)';
-  return null;
-}
 
 function buildOrExit() {
   const build = spawnSync('npx', ['electron-vite', 'build'], { cwd: root, stdio: 'inherit' });
