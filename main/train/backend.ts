@@ -20,8 +20,8 @@ export interface BackendSelection {
 }
 
 /**
- * 'auto': the best backend that starts (tensorflow, webgpu, wasm, cpu), logging why each better one
- * could not. An explicit choice that cannot start is an UNAVAILABLE error, never a quiet fallback.
+ * 'auto': the best backend that starts (tensorflow, webgpu on a real GPU, wasm, cpu), logging why each
+ * better one could not. An explicit choice that cannot start is an UNAVAILABLE error, never a quiet fallback.
  */
 export async function selectBackend(choice: BackendChoice, log: (line: string) => void): Promise<BackendSelection> {
   const candidates = choice === 'auto' ? BACKEND_CANDIDATES : BACKEND_CANDIDATES.filter((c) => c.backend === choice);
@@ -29,7 +29,7 @@ export async function selectBackend(choice: BackendChoice, log: (line: string) =
   const fallbacks: BackendFallback[] = [];
   for (const candidate of candidates) {
     try {
-      const detail = await activate(candidate);
+      const detail = await activate(candidate, choice !== 'auto');
       log(`training on ${candidate.backend} (${detail})`);
       return { backend: candidate.backend, fallbacks };
     } catch (err) {
@@ -43,9 +43,9 @@ export async function selectBackend(choice: BackendChoice, log: (line: string) =
   throw new StudioError('UNAVAILABLE', `${what}: ${reasons}`, { field: 'backend' });
 }
 
-async function activate(candidate: BackendCandidate): Promise<string> {
+async function activate(candidate: BackendCandidate, software: boolean): Promise<string> {
   try {
-    return await withTimeout(candidate.activate(), ATTEMPT_TIMEOUT_MS);
+    return await withTimeout(candidate.activate({ software }), ATTEMPT_TIMEOUT_MS);
   } catch (err) {
     // a hung initialisation could still finish later and take over the engine: unregister it
     if (err instanceof AttemptTimeout && tf.findBackendFactory(candidate.backend)) tf.removeBackend(candidate.backend);

@@ -22,8 +22,12 @@ export interface BackendCandidate {
   backend: BackendName;
   /** Checks that the backend can start, leaving the active backend as it is; resolves to the version or device. */
   probe(): Promise<string>;
-  /** Makes it TensorFlow.js's active backend; resolves to the version or device. */
-  activate(): Promise<string>;
+  /**
+   * Makes it TensorFlow.js's active backend; resolves to the version or device. A software GPU (a
+   * CPU emulating one, e.g. SwiftShader) is refused unless `software` allows it: it trains far slower
+   * than wasm on the same CPU, so only an explicit choice gets it.
+   */
+  activate(options?: { software?: boolean }): Promise<string>;
 }
 
 export const ATTEMPT_TIMEOUT_MS = 30_000;
@@ -69,13 +73,15 @@ function tfjsNode(pkg: string): BackendCandidate {
 let dawn: GPU | undefined;
 
 /** Dawn (the `webgpu` package) asked for an adapter; throws when there is none. */
-async function webgpuAdapter(): Promise<{ gpu: GPU; globals: object; detail: string }> {
+async function webgpuAdapter(): Promise<{ gpu: GPU; globals: object; detail: string; software: boolean }> {
   const { create, globals } = await import('webgpu');
   dawn ??= create([]);
   const adapter = await dawn.requestAdapter({ powerPreference: 'high-performance' });
   if (!adapter) throw new Error('no adapter (no GPU, or no Vulkan/Metal/D3D12 driver)');
   const { vendor, architecture, description } = adapter.info;
-  return { gpu: dawn, globals, detail: [vendor, architecture, description].filter(Boolean).join(' ') || 'adapter found' };
+  const software = (adapter.info as { isFallbackAdapter?: boolean }).isFallbackAdapter === true;
+  const detail = [vendor, architecture, description].filter(Boolean).join(' ') || 'adapter found';
+  return { gpu: dawn, globals, detail: software ? `${detail} (software)` : detail, software };
 }
 
 /**
@@ -97,11 +103,14 @@ const webgpu: BackendCandidate = {
   name: 'webgpu',
   backend: 'webgpu',
   probe: async () => (await webgpuAdapter()).detail,
-  activate: async () => {
-    const { gpu, globals, detail } = await webgpuAdapter();
+  activate: async ({ software = true } = {}) => {
+    const { gpu, globals, detail, software: isSoftware } = await webgpuAdapter();
+    if (isSoftware && !software) throw new Error(`only a software adapter (${detail}), slower than wasm: choose the webgpu backend to use it anyway`);
     exposeWebgpu(gpu, globals);
     await import('@tensorflow/tfjs-backend-webgpu');
     if (!tf.findBackendFactory('webgpu')) throw new Error('@tensorflow/tfjs-backend-webgpu was loaded before navigator.gpu existed and registered nothing');
+    const { registerWebgpuGradientKernels } = await import('./kernels/webgpuGradients.ts');
+    registerWebgpuGradientKernels();
     await setActive('webgpu');
     return detail;
   },

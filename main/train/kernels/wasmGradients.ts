@@ -26,123 +26,15 @@ import {
   DepthwiseConv2dNative,
   DepthwiseConv2dNativeBackpropFilter,
   DepthwiseConv2dNativeBackpropInput,
-  getKernel,
-  PadV2,
-  registerKernel,
-  Reshape,
   Reverse,
   setBackend,
-  Slice,
   Sum,
   Transpose,
-  unregisterKernel,
-  type KernelBackend,
-  type KernelFunc,
-  type NamedAttrMap,
-  type NamedTensorInfoMap,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { StudioError } from '../../errors.ts';
-
-type Shape4 = [number, number, number, number];
-type Padding = 'same' | 'valid' | number | backend_util.ExplicitPadding;
-type Rounding = 'floor' | 'round' | 'ceil';
-
-interface ConvAttrs {
-  strides: number | [number, number];
-  pad: Padding;
-  dataFormat?: 'NHWC' | 'NCHW';
-  dimRoundingMode?: Rounding;
-  dilations?: number | [number, number];
-}
-interface KernelArgs {
-  inputs: NamedTensorInfoMap;
-  backend: KernelBackend;
-  attrs: NamedAttrMap;
-}
-
-/** Runs wasm kernels directly on the backend, keeping track of what they allocate. */
-interface Scope {
-  run(kernelName: string, inputs: NamedTensorInfoMap, attrs?: NamedAttrMap): TensorInfo;
-}
-
-/**
- * Runs `body` on `backend`; frees every intermediate except the result. (A Reshape shares its input's
- * data and counts a reference, so freeing the input of a returned reshape only drops that count.)
- */
-function composed(backend: KernelBackend, body: (scope: Scope) => TensorInfo): TensorInfo {
-  const intermediates = new Set<TensorInfo>();
-  const scope: Scope = {
-    run(kernelName, inputs, attrs = {}) {
-      const out = getKernel(kernelName, 'wasm').kernelFunc({ inputs, attrs, backend }) as TensorInfo;
-      intermediates.add(out);
-      return out;
-    },
-  };
-  const result = body(scope);
-  intermediates.delete(result);
-  for (const info of intermediates) backend.disposeData(info.dataId);
-  return result;
-}
-
-function reshape(scope: Scope, x: TensorInfo, shape: number[]): TensorInfo {
-  return scope.run(Reshape, { x }, { shape });
-}
-
-/** Pads (positive amounts) or crops (negative amounts) the rows and columns of an NHWC tensor. */
-function padOrCrop(scope: Scope, x: TensorInfo, top: number, bottom: number, left: number, right: number): TensorInfo {
-  const [batch, height, width, channels] = x.shape as Shape4;
-  let out = x;
-  if (Math.min(top, bottom, left, right) < 0) {
-    const [cropTop, cropBottom, cropLeft, cropRight] = [top, bottom, left, right].map((p) => Math.max(0, -p));
-    const size = [batch, height - cropTop - cropBottom, width - cropLeft - cropRight, channels];
-    out = scope.run(Slice, { x: out }, { begin: [0, cropTop, cropLeft, 0], size });
-  }
-  if (Math.max(top, bottom, left, right) > 0) {
-    const [padTop, padBottom, padLeft, padRight] = [top, bottom, left, right].map((p) => Math.max(0, p));
-    const paddings = [[0, 0], [padTop, padBottom], [padLeft, padRight], [0, 0]];
-    out = scope.run(PadV2, { x: out }, { paddings, constantValue: 0 });
-  }
-  return out;
-}
-
-/** [B, H, W, C] → [B, H·sh, W·sw, C] with each pixel followed by sh−1 zero rows and sw−1 zero columns. */
-function insertZeros(scope: Scope, x: TensorInfo, sh: number, sw: number): TensorInfo {
-  const [batch, height, width, channels] = x.shape as Shape4;
-  let out = x;
-  if (sh > 1) {
-    const rows = reshape(scope, out, [batch * height, 1, width, channels]);
-    out = scope.run(PadV2, { x: rows }, { paddings: [[0, 0], [0, sh - 1], [0, 0], [0, 0]], constantValue: 0 });
-  }
-  if (sw > 1) {
-    const columns = reshape(scope, out, [batch * height * sh, width, 1, channels]);
-    out = scope.run(PadV2, { x: columns }, { paddings: [[0, 0], [0, 0], [0, sw - 1], [0, 0]], constantValue: 0 });
-  }
-  return reshape(scope, out, [batch, height * sh, width * sw, channels]);
-}
-
-function convInfo(xShape: number[], filterShape: number[], attrs: ConvAttrs, depthwise: boolean): backend_util.Conv2DInfo {
-  if (attrs.dataFormat === 'NCHW') {
-    throw new StudioError('INVALID_ARGUMENT', 'dataFormat: wasm convolution gradients support NHWC only', { field: 'dataFormat' });
-  }
-  const info = backend_util.computeConv2DInfo(xShape as Shape4, filterShape as Shape4, attrs.strides, attrs.dilations ?? 1, attrs.pad, attrs.dimRoundingMode, depthwise);
-  if (info.dilationHeight !== 1 || info.dilationWidth !== 1) {
-    throw new StudioError('INVALID_ARGUMENT', 'dilations: wasm convolution gradients support dilation 1 only', { field: 'dilations' });
-  }
-  return info;
-}
-
-/**
- * The forward input, padded as the forward pass pads it and then cropped or padded at the bottom/right
- * so that exactly filterHeight + (outHeight − 1)·strideHeight rows (and likewise columns) remain.
- */
-function paddedForwardInput(scope: Scope, x: TensorInfo, info: backend_util.Conv2DInfo): TensorInfo {
-  const { filterHeight, filterWidth, strideHeight, strideWidth, inHeight, inWidth, outHeight, outWidth, padInfo } = info;
-  const bottom = filterHeight + (outHeight - 1) * strideHeight - inHeight - padInfo.top;
-  const right = filterWidth + (outWidth - 1) * strideWidth - inWidth - padInfo.left;
-  return padOrCrop(scope, x, padInfo.top, bottom, padInfo.left, right);
-}
+import { composed, convInfo, registerKernels, insertZeros, padOrCrop, paddedForwardInput, reshape, type ConvAttrs, type KernelArgs, type Scope, type Shape4 } from './compose.ts';
 
 /**
  * The output gradient spread back onto the input grid (zeros between strided pixels) and padded so that
@@ -165,8 +57,8 @@ function spreadOutputGradient(scope: Scope, dy: TensorInfo, info: backend_util.C
 function conv2DBackpropFilter({ inputs, backend, attrs }: KernelArgs): TensorInfo {
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
   const { filterShape } = attrs as unknown as { filterShape: Shape4 };
-  const info = convInfo(x.shape, filterShape, attrs as unknown as ConvAttrs, false);
-  return composed(backend, (scope) => {
+  const info = convInfo('wasm', x.shape, filterShape, attrs as unknown as ConvAttrs, false);
+  return composed('wasm', backend, (scope) => {
     // Channels become the batch and the batch becomes the channels that the 'filter' (dy) sums over.
     const xByChannel = scope.run(Transpose, { x }, { perm: [3, 1, 2, 0] }); // [Ci, H, W, B]
     const dyAsFilter = scope.run(Transpose, { x: dy }, { perm: [1, 2, 0, 3] }); // [OH, OW, B, Co]
@@ -181,8 +73,8 @@ function conv2DBackpropFilter({ inputs, backend, attrs }: KernelArgs): TensorInf
 function conv2DBackpropInput({ inputs, backend, attrs }: KernelArgs): TensorInfo {
   const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
   const { inputShape } = attrs as unknown as { inputShape: Shape4 };
-  const info = convInfo(inputShape, filter.shape, attrs as unknown as ConvAttrs, false);
-  return composed(backend, (scope) => {
+  const info = convInfo('wasm', inputShape, filter.shape, attrs as unknown as ConvAttrs, false);
+  return composed('wasm', backend, (scope) => {
     const flipped = scope.run(Reverse, { x: filter }, { dims: [0, 1] });
     const swapped = scope.run(Transpose, { x: flipped }, { perm: [0, 1, 3, 2] }); // [kh, kw, Co, Ci]
     const spread = spreadOutputGradient(scope, dy, info);
@@ -194,9 +86,9 @@ function conv2DBackpropInput({ inputs, backend, attrs }: KernelArgs): TensorInfo
 function depthwiseConv2dNativeBackpropInput({ inputs, backend, attrs }: KernelArgs): TensorInfo {
   const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
   const { inputShape } = attrs as unknown as { inputShape: Shape4 };
-  const info = convInfo(inputShape, filter.shape, attrs as unknown as ConvAttrs, true);
+  const info = convInfo('wasm', inputShape, filter.shape, attrs as unknown as ConvAttrs, true);
   const [kh, kw, channels, multiplier] = filter.shape as Shape4;
-  return composed(backend, (scope) => {
+  return composed('wasm', backend, (scope) => {
     const flipped = scope.run(Reverse, { x: filter }, { dims: [0, 1] });
     // Output channel c·m + q of the forward pass gets its own multiplier-1 filter here.
     const perOutputChannel = reshape(scope, flipped, [kh, kw, channels * multiplier, 1]);
@@ -218,10 +110,10 @@ function depthwiseConv2dNativeBackpropInput({ inputs, backend, attrs }: KernelAr
 function depthwiseConv2dNativeBackpropFilter({ inputs, backend, attrs }: KernelArgs): TensorInfo {
   const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
   const { filterShape } = attrs as unknown as { filterShape: Shape4 };
-  const info = convInfo(x.shape, filterShape, attrs as unknown as ConvAttrs, true);
+  const info = convInfo('wasm', x.shape, filterShape, attrs as unknown as ConvAttrs, true);
   const [kh, kw, channels, multiplier] = filterShape;
   const { batchSize, inHeight, inWidth, outHeight, outWidth } = info;
-  return composed(backend, (scope) => {
+  return composed('wasm', backend, (scope) => {
     const xBatchInChannels = scope.run(Transpose, { x }, { perm: [1, 2, 0, 3] }); // [H, W, B, C]
     const xAsImage = reshape(scope, xBatchInChannels, [1, inHeight, inWidth, batchSize * channels]);
     const dyBatchInChannels = scope.run(Transpose, { x: dy }, { perm: [1, 2, 0, 3] }); // [OH, OW, B, C·m]
@@ -244,13 +136,7 @@ const kernels: ReadonlyArray<[string, (args: KernelArgs) => TensorInfo]> = [
 
 /** Registers the kernels above for the 'wasm' backend (again: no-op). */
 export function registerWasmGradientKernels(): void {
-  for (const [kernelName, kernel] of kernels) {
-    const current = getKernel(kernelName, 'wasm');
-    if (current?.kernelFunc === kernel) continue;
-    // Unregister first: registering over the stock kernel would only log a warning and still replace it.
-    if (current) unregisterKernel(kernelName, 'wasm');
-    registerKernel({ kernelName, backendName: 'wasm', kernelFunc: kernel as unknown as KernelFunc });
-  }
+  registerKernels('wasm', kernels);
 }
 
 /**

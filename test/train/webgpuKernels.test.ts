@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import '@tensorflow/tfjs-backend-cpu';
+import * as tf from '@tensorflow/tfjs-core';
+// the gradients of every op, as the models get them
+import '@tensorflow/tfjs-layers';
+import { chunkCount, MIN_CHUNK_ROWS, MIN_WORKGROUPS, WEBGPU_GRADIENT_KERNELS } from '../../main/train/kernels/webgpuGradients.ts';
+import { useTestWebgpu } from '../helpers/webgpu.ts';
+
+const unavailable = await useTestWebgpu();
+
+/** The same computation on 'cpu' and on 'webgpu': both results, as arrays. */
+async function onBoth(compute: () => tf.Tensor): Promise<{ cpu: Float32Array; webgpu: Float32Array }> {
+  await tf.setBackend('cpu');
+  const cpu = tf.tidy(compute);
+  const cpuValues = (await cpu.data()) as Float32Array;
+  cpu.dispose();
+  await tf.setBackend('webgpu');
+  const webgpu = tf.tidy(compute);
+  const webgpuValues = (await webgpu.data()) as Float32Array;
+  webgpu.dispose();
+  return { cpu: cpuValues, webgpu: webgpuValues };
+}
+
+function maxRelativeError(expected: Float32Array, actual: Float32Array): number {
+  assert.equal(actual.length, expected.length, 'same number of values');
+  const scale = Math.max(...expected.map(Math.abs), 1e-6);
+  return Math.max(...expected.map((e, i) => Math.abs(e - actual[i]))) / scale;
+}
+
+describe('chunkCount', () => {
+  it('cuts the rows of a product with few output tiles into enough batches, on divisors of the rows only', () => {
+    // 3×3 64→64 at 64×64, batch 32: 131 072 rows, 18 × 2 tiles
+    const chunks = chunkCount(131072, 36);
+    assert.equal(131072 % chunks, 0);
+    assert.ok(chunks * 36 >= MIN_WORKGROUPS, `${chunks} chunks of 36 tiles`);
+    // a product with tiles enough, or too few rows to share, stays whole
+    assert.equal(chunkCount(131072, MIN_WORKGROUPS), 1);
+    assert.equal(chunkCount(MIN_CHUNK_ROWS, 1), 1);
+    // a prime number of rows has no divisor to cut at
+    assert.equal(chunkCount(65537, 4), 1);
+    assert.equal(chunkCount(1024, 1), 4);
+    // never fewer than MIN_CHUNK_ROWS rows per batch
+    const few = chunkCount(4096, 1);
+    assert.ok(4096 / few >= MIN_CHUNK_ROWS, `${few} chunks`);
+  });
+});
+
+describe('webgpu kernels', { skip: unavailable }, () => {
+  it('are the ones registered for the backend', () => {
+    for (const [name, kernel] of WEBGPU_GRADIENT_KERNELS) assert.equal(tf.getKernel(name, 'webgpu')?.kernelFunc, kernel, name);
+  });
+
+  const cases: [string, number[], number[], number, 'same' | 'valid'][] = [
+    ['3×3 stride 1 same', [2, 9, 9, 3], [3, 3, 3, 5], 1, 'same'],
+    ['3×3 stride 2 same, odd size', [2, 9, 9, 4], [3, 3, 4, 6], 2, 'same'],
+    ['3×3 stride 2 same, even size', [3, 8, 8, 2], [3, 3, 2, 4], 2, 'same'],
+    ['1×1 stride 2 (shortcut)', [2, 8, 8, 4], [1, 1, 4, 8], 2, 'valid'],
+    ['7×7 stride 2 same (ImageNet stem)', [2, 16, 16, 3], [7, 7, 3, 4], 2, 'same'],
+    ['3×3 stride 1 valid', [2, 7, 6, 3], [3, 3, 3, 2], 1, 'valid'],
+    // 4·16·16 = 1024 rows, one output tile: summed over chunkCount(1024, 1) = 4 partial products
+    ['3×3 stride 1 same, rows cut into chunks', [4, 16, 16, 2], [3, 3, 2, 2], 1, 'same'],
+  ];
+  for (const [name, xShape, filterShape, stride, pad] of cases) {
+    it(`Conv2DBackpropFilter matches the cpu backend: ${name}`, async () => {
+      const x = tf.randomNormal(xShape, 0, 1, 'float32', 1);
+      const filter = tf.randomNormal(filterShape, 0, 1, 'float32', 2);
+      const { cpu, webgpu } = await onBoth(() => {
+        const y = tf.conv2d(x as tf.Tensor4D, filter as tf.Tensor4D, stride, pad);
+        const dy = tf.randomNormal(y.shape, 0, 1, 'float32', 3);
+        return tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: stride, pad, dataFormat: 'NHWC', dimRoundingMode: undefined, filterShape }) as tf.Tensor;
+      });
+      const error = maxRelativeError(cpu, webgpu);
+      assert.ok(error < 1e-5, `max error ${error} relative to the largest value`);
+      tf.dispose([x, filter]);
+    });
+  }
+
+  it("gives tf.grads through a convolution the cpu backend's filter and input gradients", async () => {
+    const x = tf.randomNormal([2, 10, 10, 3], 0, 1, 'float32', 4) as tf.Tensor4D;
+    const filter = tf.randomNormal([3, 3, 3, 4], 0, 1, 'float32', 5) as tf.Tensor4D;
+    const target = tf.randomNormal([2, 5, 5, 4], 0, 1, 'float32', 6);
+    const loss = (xi: tf.Tensor, f: tf.Tensor) => tf.mean(tf.square(tf.sub(tf.relu(tf.conv2d(xi as tf.Tensor4D, f as tf.Tensor4D, 2, 'same')), target)));
+    const both = await onBoth(() => tf.concat(tf.grads(loss)([x, filter]).map((g) => tf.reshape(g, [-1]))));
+    const error = maxRelativeError(both.cpu, both.webgpu);
+    assert.ok(error < 1e-5, `max error ${error} relative to the largest gradient`);
+    tf.dispose([x, filter, target]);
+  });
+});
