@@ -202,7 +202,7 @@ async function writeOnnx(c: WriteContext): Promise<Written> {
   const gaf = JSON.stringify({ method: settings.gafMethod, variant: settings.gafVariant, size, sampleRange: [-1, 1] });
   for (const precision of ['float32', ...options.quantize] as OnnxPrecision[]) {
     const file = precision === 'float32' ? 'model.onnx' : `model.${precision}.onnx`;
-    const bytes = studentOnnx(model, { precision, classes, metadata: { gaf } });
+    const bytes = await studentOnnx(model, { precision, classes, metadata: { gaf } });
     await writeFile(join(options.outDir, file), bytes);
     written.files.push({ path: file, format: 'onnx', precision, bytes: bytes.length, sha256: sha256(bytes) });
     const entry: ExportedModelReport = { file, format: 'onnx', precision, bytes: bytes.length, latency: null, accuracy: null, top1Agreement: null, maxAbsDiff: null };
@@ -242,7 +242,7 @@ async function writeTfjs(c: WriteContext): Promise<Written> {
   const { model, classes, test, options } = c;
   const rows = test.labels.length;
   const description = architectureOf(model.config, classes);
-  await saveWeightsDir(options.outDir, model.getWeights(), description);
+  await saveWeightsDir(options.outDir, await model.getWeights(), description);
   await writeFile(join(options.outDir, 'architecture.json'), `${JSON.stringify(description, null, 2)}\n`);
   const files: BundleFile[] = [];
   for (const path of ['model.json', 'weights.bin', 'architecture.json']) {

@@ -39,13 +39,13 @@ export interface StudentOnnxOptions {
 }
 
 /** The .onnx file of the model's current weights. */
-export function studentOnnx(model: ResNet18, options: StudentOnnxOptions): Uint8Array {
+export async function studentOnnx(model: ResNet18, options: StudentOnnxOptions): Promise<Uint8Array> {
   const { config } = model;
   if (config.inChannels !== 3) throw new StudioError('INVALID_ARGUMENT', `the export expects 3 input channels (x, y, z), the model has ${config.inChannels}`, { field: 'inChannels' });
   if (options.classes.length !== config.classes) {
     throw new StudioError('INVALID_ARGUMENT', `${options.classes.length} class names for a model with ${config.classes} outputs`, { field: 'classes' });
   }
-  const graph = new GraphBuilder(model.getWeights(), options.precision);
+  const graph = new GraphBuilder(await model.getWeights(), options.precision);
   let h = graph.convBn(ONNX_INPUT, 'stem/conv', 'stem/bn', config.stem === 'imagenet' ? 2 : 1);
   h = graph.node('Relu', 'stem/relu', [h]);
   if (config.stem === 'imagenet') h = graph.node('MaxPool', 'stem/maxpool', [h], { kernel_shape: [3, 3], strides: [2, 2], pads: [1, 1, 1, 1] });

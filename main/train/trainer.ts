@@ -154,9 +154,9 @@ async function runEpochs(project: Project, job: TrainJob, hooks: TrainHooks, bac
     if (valAccuracy > best.valAccuracy) {
       best = { epoch, valAccuracy };
       sinceBest = 0;
-      await putArtifact(db, job.runId, 'best', 'weights', encodeWeights(setup.model.getWeights()), { epoch, valAccuracy, classes: setup.classes });
+      await putArtifact(db, job.runId, 'best', 'weights', encodeWeights(await setup.model.getWeights()), { epoch, valAccuracy, classes: setup.classes });
     } else sinceBest++;
-    const checkpoint = encodeCheckpoint({ weights: setup.model.getWeights(), optimiser: await optimiserWeights(optimiser), state: { epoch, best } });
+    const checkpoint = encodeCheckpoint({ weights: await setup.model.getWeights(), optimiser: await optimiserWeights(optimiser), state: { epoch, best } });
     await recordEpoch(db, job.runId, { epoch, metrics }, checkpoint);
     hooks.onProgress({ runId: job.runId, epoch, epochs: job.epochs, step: batches.length, steps: batches.length, terms: metrics, trainAccuracy: metrics.trainAccuracy, valAccuracy, samplesPerSecond: metrics.samplesPerSecond, etaSeconds: ((job.epochs - epoch) * setup.trainRows) / metrics.samplesPerSecond, backend });
     if (job.patience > 0 && sinceBest >= job.patience) {

@@ -95,7 +95,7 @@ describe('vskd export', () => {
     await closeProject(p);
     const reloaded = await reloadTfjs(out);
     try {
-      const saved = reloaded.getWeights();
+      const saved = await reloaded.getWeights();
       for (const [name, w] of Object.entries(decodeWeights(best!.data))) assert.deepEqual(saved[name].data, w.data, `${name} kept exactly`);
     } finally {
       reloaded.dispose();

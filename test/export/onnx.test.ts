@@ -21,10 +21,10 @@ const labels = Array.from({ length: CLASSES }, (_, k) => `action ${k}`);
  * A random-initialised student whose BatchNorms are not the identity (random gamma, beta and
  * running statistics), so folding them into the convolutions is really exercised.
  */
-function student(inputSize: number, seed: number): ResNet18 {
+async function student(inputSize: number, seed: number): Promise<ResNet18> {
   const model = new ResNet18({ classes: CLASSES, inputSize, width: 0.125, seed });
   const rng = mulberry32(seed + 100);
-  const weights = model.getWeights();
+  const weights = await model.getWeights();
   for (const [name, w] of Object.entries(weights)) {
     const draw = name.endsWith('/gamma') ? () => 0.5 + rng()
       : name.endsWith('/beta') || name.endsWith('/runningMean') ? () => 0.3 * randomGaussian(rng)
@@ -56,7 +56,7 @@ function gafInputs(rows: number, size: number, seed: number): Float32Array {
 async function onnxLogits(model: ResNet18, precision: OnnxPrecision, nhwc: Float32Array, rows: number): Promise<Float32Array> {
   assert.ok(!(ort instanceof Error), 'onnxruntime-node is loaded');
   const size = model.config.inputSize;
-  const session = await OnnxStudent.open(ort, studentOnnx(model, { precision, classes: labels }), size);
+  const session = await OnnxStudent.open(ort, await studentOnnx(model, { precision, classes: labels }), size);
   try {
     return await session.logits(nhwcToNchw(nhwc, rows, size), rows);
   } finally {
@@ -73,14 +73,15 @@ async function agreement(t: TestContext, model: ResNet18, precision: OnnxPrecisi
   return { ...result, bound: LOGIT_TOLERANCE[precision] * scale };
 }
 
+const size = 16;
+const model = await student(size, 7);
+
 describe('ONNX export of the student', () => {
   const rows = 1000;
-  const size = 16;
-  const model = student(size, 7);
   const inputs = gafInputs(rows, size, 3);
 
-  it('declares opset 13, its IR version, the NCHW input and the logits output', () => {
-    const bytes = studentOnnx(model, { precision: 'float32', classes: labels });
+  it('declares opset 13, its IR version, the NCHW input and the logits output', async () => {
+    const bytes = await studentOnnx(model, { precision: 'float32', classes: labels });
     assert.equal(int(bytes, 1), BigInt(ONNX_IR_VERSION));
     assert.equal(ONNX_IR_VERSION, 7, 'opset 13 came with IR version 7');
     const opset = message(bytes, 8);
@@ -105,13 +106,13 @@ describe('ONNX export of the student', () => {
     assert.equal(metadata.input_layout, 'NCHW');
   });
 
-  it('is Conv (BatchNorm folded) + Relu, Add per block, GlobalAveragePool, Flatten, Gemm, with readable names', () => {
-    const ops = (precision: OnnxPrecision) => {
-      const nodes = all(message(studentOnnx(model, { precision, classes: labels }), 7), 1).map((f) => f.bytes!);
+  it('is Conv (BatchNorm folded) + Relu, Add per block, GlobalAveragePool, Flatten, Gemm, with readable names', async () => {
+    const ops = async (precision: OnnxPrecision) => {
+      const nodes = all(message(await studentOnnx(model, { precision, classes: labels }), 7), 1).map((f) => f.bytes!);
       return { ops: nodes.map((n) => text(n, 4)), names: nodes.map((n) => text(n, 3)) };
     };
     const count = (list: string[], op: string) => list.filter((o) => o === op).length;
-    const fp32 = ops('float32');
+    const fp32 = await ops('float32');
     // stem + 8 blocks × 2 + 3 shortcuts (the first block of stages 2–4)
     assert.equal(count(fp32.ops, 'Conv'), 20);
     assert.equal(count(fp32.ops, 'Relu'), 17);
@@ -120,9 +121,9 @@ describe('ONNX export of the student', () => {
     assert.equal(count(fp32.ops, 'BatchNormalization'), 0, 'BatchNorm is folded');
     assert.ok(fp32.names.includes('stage2/block1/shortcut/bn') && fp32.names.includes('stage4/block2/relu'), fp32.names.join(' '));
     // float16: every parameter (20 convolutions and the Gemm, weight and bias each) cast once
-    assert.equal(count(ops('float16').ops, 'Cast'), 42);
+    assert.equal(count((await ops('float16')).ops, 'Cast'), 42);
     // int8: the 21 weights dequantised; biases stay float32
-    assert.equal(count(ops('int8').ops, 'DequantizeLinear'), 21);
+    assert.equal(count((await ops('int8')).ops, 'DequantizeLinear'), 21);
   });
 
   it('float32: onnxruntime matches the tfjs model (max |Δ| ≤ 1e-4 × scale, top-1 ≥ 99.9%)', { skip: noRuntime }, async (t) => {
@@ -132,7 +133,7 @@ describe('ONNX export of the student', () => {
   });
 
   it('float32 with the 224-px (imagenet) stem: 7×7 stride-2 convolution and max-pool match too', { skip: noRuntime }, async (t) => {
-    const big = student(72, 11);
+    const big = await student(72, 11);
     try {
       const result = await agreement(t, big, 'float32', gafInputs(50, 72, 5), 50);
       assert.equal(big.config.stem, 'imagenet');
@@ -163,7 +164,7 @@ describe('ONNX export of the student', () => {
     assert.ok(compareLogits(one, three.subarray(0, CLASSES), 1, CLASSES).maxAbsDiff < 1e-5, 'row 0 alike alone or in a batch');
   });
 
-  it('refuses a model whose class names do not fit its outputs', () => {
-    assert.throws(() => studentOnnx(model, { precision: 'float32', classes: ['a'] }), /1 class names for a model with 10 outputs/);
+  it('refuses a model whose class names do not fit its outputs', async () => {
+    await assert.rejects(studentOnnx(model, { precision: 'float32', classes: ['a'] }), /1 class names for a model with 10 outputs/);
   });
 });

@@ -20,6 +20,6 @@ export async function useTestWebgpu(): Promise<string | false> {
     await selectBackend('webgpu', () => {});
     return tf.getBackend() === 'webgpu' ? false : `the active backend is ${tf.getBackend()}`;
   } catch (err) {
-    return `no WebGPU adapter, even SwiftShader (${SWIFTSHADER_ICD}, from apt-get install chromium): ${(err as Error).message}`;
+    return `no WebGPU adapter, not even SwiftShader (apt-get install libvulkan1 chromium: ${SWIFTSHADER_ICD}): ${(err as Error).message}`;
   }
 }

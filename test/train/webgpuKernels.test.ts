@@ -68,7 +68,7 @@ describe('webgpu kernels', { skip: unavailable }, () => {
       const { cpu, webgpu } = await onBoth(() => {
         const y = tf.conv2d(x as tf.Tensor4D, filter as tf.Tensor4D, stride, pad);
         const dy = tf.randomNormal(y.shape, 0, 1, 'float32', 3);
-        return tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: stride, pad, dataFormat: 'NHWC', dimRoundingMode: undefined, filterShape }) as tf.Tensor;
+        return tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: stride, pad, dataFormat: 'NHWC', filterShape }) as tf.Tensor;
       });
       const error = maxRelativeError(cpu, webgpu);
       assert.ok(error < 1e-5, `max error ${error} relative to the largest value`);

@@ -61,13 +61,12 @@ export class VariableStore {
     return [...this.entries.keys()];
   }
 
-  getWeights(): WeightMap {
-    const weights: WeightMap = {};
-    for (const [name, { variable }] of this.entries) {
-      // copied: the cpu backend hands out its own buffer
-      weights[name] = { shape: [...variable.shape], data: (variable.dataSync() as Float32Array).slice() };
-    }
-    return weights;
+  /** Read asynchronously: a GPU backend (webgpu) cannot read synchronously outside a browser. */
+  async getWeights(): Promise<WeightMap> {
+    const entries = [...this.entries];
+    // copied: the cpu backend hands out its own buffer
+    const data = await Promise.all(entries.map(async ([, { variable }]) => ((await variable.data()) as Float32Array).slice()));
+    return Object.fromEntries(entries.map(([name, { variable }], k) => [name, { shape: [...variable.shape], data: data[k] }]));
   }
 
   /** Replaces every weight; the map must hold exactly this model's names and shapes. */
@@ -155,7 +154,7 @@ export abstract class Model {
   }
 
   /** copies of all weights, running statistics included */
-  getWeights(): WeightMap {
+  getWeights(): Promise<WeightMap> {
     return this.store.getWeights();
   }
 

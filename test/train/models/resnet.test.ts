@@ -36,7 +36,7 @@ function expectedSmallStemMacs(classes: number, widths: number[], size: number):
 }
 
 describe('ResNet18 student', () => {
-  it('gives logits, feature and four stage maps of the expected shapes', () => {
+  it('gives logits, feature and four stage maps of the expected shapes', async () => {
     const model = new ResNet18(TINY);
     const x = randomInput<tf.Rank.R4>([2, 16, 16, 3], 1);
     for (const training of [false, true]) {
@@ -53,7 +53,7 @@ describe('ResNet18 student', () => {
     model.dispose();
   });
 
-  it('uses the ImageNet stem (7×7/2 and max-pool) above 64 px or when asked', () => {
+  it('uses the ImageNet stem (7×7/2 and max-pool) above 64 px or when asked', async () => {
     assert.equal(resolveResNetConfig({ classes: 2, inputSize: 64 }).stem, 'small');
     assert.equal(resolveResNetConfig({ classes: 2, inputSize: 224 }).stem, 'imagenet');
     const model = new ResNet18({ ...TINY, inputSize: 32, stem: 'imagenet' });
@@ -64,7 +64,7 @@ describe('ResNet18 student', () => {
     model.dispose();
   });
 
-  it('has the full-width ResNet18 parameter count (≈ 11.2 M for 27 classes)', () => {
+  it('has the full-width ResNet18 parameter count (≈ 11.2 M for 27 classes)', async () => {
     // the architecture-derived count reproduces the published CIFAR ResNet18 figure for 10 classes
     assert.equal(expectedParameters(10, [64, 128, 256, 512], 3), 11_173_962);
     const expected = expectedParameters(27, [64, 128, 256, 512], 3);
@@ -74,7 +74,7 @@ describe('ResNet18 student', () => {
     assert.equal(model.featureSize, 512);
     // running statistics are weights to save, not parameters to train: mean and variance per BN channel
     const bnChannels = 64 + 4 * 64 + 5 * 128 + 5 * 256 + 5 * 512;
-    const saved = Object.values(model.getWeights()).reduce((n, w) => n + w.data.length, 0);
+    const saved = Object.values(await model.getWeights()).reduce((n, w) => n + w.data.length, 0);
     assert.equal(saved, expected + 2 * bnChannels);
     assert.equal(model.trainableVariables.length, 62); // 20 convs, 20 BN × (γ, β), the Linear's kernel and bias
     model.dispose();
@@ -83,7 +83,7 @@ describe('ResNet18 student', () => {
     imagenet.dispose();
   });
 
-  it('computes MACs from the config', () => {
+  it('computes MACs from the config', async () => {
     assert.equal(resnetMacs(TINY), expectedSmallStemMacs(3, [8, 16, 32, 64], 16));
     // published figures: CIFAR ResNet18 ≈ 0.56 G, ImageNet ResNet18 ≈ 1.82 G multiply-accumulates
     const cifar = resnetMacs({ classes: 10, inputSize: 32 });
@@ -99,13 +99,13 @@ describe('ResNet18 student', () => {
     assert.ok(Math.abs(quarter / cifar - 1 / 16) < 0.01, `${quarter / cifar}`);
   });
 
-  it('initialises deterministically from its seed (He normal convolutions)', () => {
+  it('initialises deterministically from its seed (He normal convolutions)', async () => {
     const a = new ResNet18(TINY);
     const b = new ResNet18(TINY);
     const c = new ResNet18({ ...TINY, seed: 8 });
-    const wa = a.getWeights();
-    const wb = b.getWeights();
-    const wc = c.getWeights();
+    const wa = await a.getWeights();
+    const wb = await b.getWeights();
+    const wc = await c.getWeights();
     for (const name of Object.keys(wa)) assert.deepEqual(wa[name].data, wb[name].data, name);
     assert.notDeepEqual(wa['stage1/block1/conv1/kernel'].data, wc['stage1/block1/conv1/kernel'].data);
     const x = randomInput<tf.Rank.R4>([2, 16, 16, 3], 3);
@@ -119,16 +119,16 @@ describe('ResNet18 student', () => {
     [a, b, c].forEach((m) => m.dispose());
   });
 
-  it('updates BatchNorm running statistics in training only, and uses them at inference', () => {
+  it('updates BatchNorm running statistics in training only, and uses them at inference', async () => {
     const model = new ResNet18(TINY);
     const x = tf.tidy(() => tf.add(randomInput([4, 16, 16, 3], 4), 1)) as tf.Tensor4D;
-    const before = model.getWeights();
+    const before = await model.getWeights();
     tf.dispose(model.forward(x, { training: false }));
-    const afterEval = model.getWeights();
+    const afterEval = await model.getWeights();
     for (const name of Object.keys(before)) assert.deepEqual(afterEval[name].data, before[name].data, name);
 
     tf.dispose(model.forward(x, { training: true }));
-    const after = model.getWeights();
+    const after = await model.getWeights();
     // stem BN: running = 0.9 · initial + 0.1 · batch statistic of the stem convolution (unbiased variance)
     const stem = tf.conv2d(x, tf.tensor4d(before['stem/conv/kernel'].data, [3, 3, 3, 8]), 1, 1);
     const { mean, variance } = tf.moments(stem, [0, 1, 2]);

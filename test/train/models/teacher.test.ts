@@ -26,7 +26,7 @@ function clip(batch: number, seed: number): { frames: tf.Tensor5D; pose: tf.Tens
 
 describe('teacher', () => {
   for (const inputs of [['pose'], ['frames'], ['frames', 'pose']] as TeacherInput[][]) {
-    it(`classifies clips from ${inputs.join(' + ')}`, () => {
+    it(`classifies clips from ${inputs.join(' + ')}`, async () => {
       const model = new Teacher({ ...BASE, inputs });
       const { frames, pose } = clip(2, 1);
       const withFrames = inputs.includes('frames');
@@ -43,8 +43,8 @@ describe('teacher', () => {
       }
       // the projection takes the concatenated per-frame features: 8 from the CNN, 12 from the pose MLP
       const perFrame = (withFrames ? 8 : 0) + (withPose ? 12 : 0);
-      assert.deepEqual(model.getWeights()['projection/kernel'].shape, [perFrame, 8]);
-      const names = Object.keys(model.getWeights());
+      assert.deepEqual((await model.getWeights())['projection/kernel'].shape, [perFrame, 8]);
+      const names = Object.keys(await model.getWeights());
       assert.equal(names.some((n) => n.startsWith('frames/')), withFrames);
       assert.equal(names.some((n) => n.startsWith('pose/')), withPose);
       tf.dispose([frames, pose]);
@@ -69,15 +69,15 @@ describe('teacher', () => {
     model.dispose();
   });
 
-  it('updates its BatchNorm running statistics in training only', () => {
+  it('updates its BatchNorm running statistics in training only', async () => {
     const model = new Teacher({ ...BASE, inputs: ['frames'] });
     const { frames, pose } = clip(2, 3);
-    const mean = () => Array.from(model.getWeights()['frames/stem/bn/runningMean'].data);
-    const initial = mean();
+    const mean = async () => Array.from((await model.getWeights())['frames/stem/bn/runningMean'].data);
+    const initial = await mean();
     tf.dispose(model.forward({ frames }, { training: false }));
-    assert.deepEqual(mean(), initial);
+    assert.deepEqual(await mean(), initial);
     tf.dispose(model.forward({ frames }, { training: true }));
-    assert.notDeepEqual(mean(), initial);
+    assert.notDeepEqual(await mean(), initial);
     tf.dispose([frames, pose]);
     model.dispose();
   });

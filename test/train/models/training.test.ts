@@ -16,11 +16,11 @@ function toyBatch(size: number, perClass: number, seed: number): { x: tf.Tensor4
 }
 
 describe('training a tiny student', () => {
-  it('reduces the cross-entropy on a separable problem within 20 Adam steps', () => {
+  it('reduces the cross-entropy on a separable problem within 20 Adam steps', async () => {
     // 8×8 px, widths 4…32, batch 8: the cpu backend's filter gradient is a slow scalar loop
     const model = new ResNet18({ classes: 2, inputSize: 8, width: 1 / 16, seed: 3 });
     const optimizer = tf.train.adam(0.01);
-    const initialMean = model.getWeights()['stem/bn/runningMean'].data;
+    const initialMean = (await model.getWeights())['stem/bn/runningMean'].data;
     const losses: number[] = [];
     let tensorsAfterFirstStep = 0;
     for (let step = 0; step < 20; step++) {
@@ -36,7 +36,7 @@ describe('training a tiny student', () => {
       if (step === 0) tensorsAfterFirstStep = tf.memory().numTensors;
     }
     assert.equal(tf.memory().numTensors, tensorsAfterFirstStep, 'no tensor leaks per step');
-    assert.notDeepEqual(model.getWeights()['stem/bn/runningMean'].data, initialMean, 'running statistics updated under the tape');
+    assert.notDeepEqual((await model.getWeights())['stem/bn/runningMean'].data, initialMean, 'running statistics updated under the tape');
     const first = losses[0];
     const last = (losses[17] + losses[18] + losses[19]) / 3;
     // chance level is ln 2 ≈ 0.69

@@ -75,9 +75,9 @@ describe('multi-scale TRN head', () => {
     model.dispose();
   });
 
-  it('sums the logits of every used subset of every scale, and averages their bottlenecks', () => {
+  it('sums the logits of every used subset of every scale, and averages their bottlenecks', async () => {
     const model = new TrnModel({ segments: 4, featureDim: 2, classes: 2, hidden: 3, seed: 3 });
-    const w = model.getWeights();
+    const w = await model.getWeights();
     const x = randomInput<tf.Rank.R3>([2, 4, 2], 3);
     const data = values(x);
     const out = model.forward(x, { training: true, rng: mulberry32(9) });

@@ -20,12 +20,12 @@ const TEACHER: TeacherConfig = {
 };
 
 describe('weights', () => {
-  it('round-trips a student through its weight map: identical outputs', () => {
+  it('round-trips a student through its weight map: identical outputs', async () => {
     const a = new ResNet18({ ...STUDENT, seed: 1 });
     const x = randomInput<tf.Rank.R4>([2, 16, 16, 3], 1);
     tf.dispose(a.forward(x, { training: true })); // running statistics away from their initial values
     const b = new ResNet18({ ...STUDENT, seed: 2 });
-    const weights = a.getWeights();
+    const weights = await a.getWeights();
     b.setWeights(weights);
     weights['fc/bias'].data.fill(100); // the model keeps its own copy
     const [oa, ob] = [a.forward(x, { training: false }), b.forward(x, { training: false })];
@@ -42,16 +42,16 @@ describe('weights', () => {
     const frames = randomInput<tf.Rank.R5>([2, 3, 16, 16, 1], 2);
     const pose = randomInput<tf.Rank.R4>([2, 3, 4, 3], 3);
     tf.dispose(a.forward({ frames, pose }, { training: true }));
-    await saveWeightsDir(dir, a.getWeights(), { kind: 'teacher' });
+    await saveWeightsDir(dir, await a.getWeights(), { kind: 'teacher' });
     const read = await readWeightsDir(dir);
     assert.deepEqual(read.meta, { kind: 'teacher' });
-    assert.deepEqual(read.weights, a.getWeights());
+    assert.deepEqual(read.weights, await a.getWeights());
 
     const b = new Teacher({ ...TEACHER, seed: 2 });
     const report = await initFromWeightsDir(b, dir);
     assert.deepEqual(report.skipped, []);
     assert.deepEqual(report.missing, []);
-    assert.equal(report.loaded.length, Object.keys(a.getWeights()).length);
+    assert.equal(report.loaded.length, Object.keys(await a.getWeights()).length);
     const [oa, ob] = [a.forward({ frames, pose }, { training: false }), b.forward({ frames, pose }, { training: false })];
     assert.deepEqual(values(ob.logits), values(oa.logits));
     assert.deepEqual(values(ob.feature), values(oa.feature));
@@ -63,15 +63,15 @@ describe('weights', () => {
   it('initialises from matching names and shapes, reporting what it skipped', async () => {
     const dir = tempDir();
     const source = new ResNet18({ ...STUDENT, seed: 1 });
-    await saveWeightsDir(dir, { ...source.getWeights(), 'head/extra': { shape: [2], data: Float32Array.from([1, 2]) } });
+    await saveWeightsDir(dir, { ...(await source.getWeights()), 'head/extra': { shape: [2], data: Float32Array.from([1, 2]) } });
     const target = new ResNet18({ ...STUDENT, classes: 5, seed: 2 });
     const report = await initFromWeightsDir(target, dir);
     assert.deepEqual(report.skipped.map((s) => s.name).sort(), ['fc/bias', 'fc/kernel', 'head/extra']);
     assert.match(report.skipped.find((s) => s.name === 'fc/kernel')!.reason, /shape 64×3, the model has 64×5/);
     assert.match(report.skipped.find((s) => s.name === 'head/extra')!.reason, /no such weight/);
     assert.deepEqual(report.missing.sort(), ['fc/bias', 'fc/kernel']);
-    const loaded = target.getWeights();
-    assert.deepEqual(loaded['stage2/block1/conv1/kernel'].data, source.getWeights()['stage2/block1/conv1/kernel'].data);
+    const loaded = await target.getWeights();
+    assert.deepEqual(loaded['stage2/block1/conv1/kernel'].data, (await source.getWeights())['stage2/block1/conv1/kernel'].data);
     source.dispose();
     target.dispose();
   });
@@ -122,12 +122,12 @@ describe('weights', () => {
     await assert.rejects(readWeightsDir(escaping), studioError('BAD_INPUT', 'paths'));
   });
 
-  it('refuses a weight map that does not fit, naming the argument', () => {
+  it('refuses a weight map that does not fit, naming the argument', async () => {
     const model = new ResNet18(STUDENT);
-    const weights = model.getWeights();
+    const weights = await model.getWeights();
     delete weights['fc/bias'];
     assert.throws(() => model.setWeights(weights), (err: Error) => studioError('INVALID_ARGUMENT', 'weights')(err) && /missing fc\/bias/.test(err.message));
-    const wrong = { ...model.getWeights(), 'fc/kernel': { shape: [3, 64], data: new Float32Array(192) } };
+    const wrong = { ...(await model.getWeights()), 'fc/kernel': { shape: [3, 64], data: new Float32Array(192) } };
     assert.throws(() => model.setWeights(wrong), (err: Error) => /fc\/kernel: shape 3×64, the model has 64×3/.test(err.message));
     model.dispose();
   });
