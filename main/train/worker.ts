@@ -2,7 +2,7 @@
  * The training worker thread's entry (runInWorker.ts starts it). In the Electron build it is bundled as
  * out/main/trainWorker.js.
  */
-import { serveTraining } from './runInWorker.ts';
+import { serveInWorker } from '../workerThread.ts';
 import { trainRun } from './trainer.ts';
 
-await serveTraining(trainRun);
+await serveInWorker(trainRun);
