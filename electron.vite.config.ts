@@ -9,12 +9,17 @@ export default defineConfig({
     build: {
       outDir: 'out/main',
       rolldownOptions: {
-        // the training worker thread's entry: runInWorker.ts starts ./trainWorker.js next to the main bundle
-        input: { index: resolve(root, 'main/index.ts'), trainWorker: resolve(root, 'main/train/worker.ts') },
+        // the worker threads' entries (workerThread.ts): training and the student export start
+        // ./trainWorker.js and ./exportWorker.js next to the main bundle
+        input: {
+          index: resolve(root, 'main/index.ts'),
+          trainWorker: resolve(root, 'main/train/worker.ts'),
+          exportWorker: resolve(root, 'main/export/worker.ts'),
+        },
         // the native SQLite binding is loaded from node_modules at run time
         external: ['sqlite3'],
-        // shared chunks beside the entries (not in chunks/): runInWorker.ts may land in one, and it finds
-        // the worker as ./trainWorker.js relative to itself
+        // shared chunks beside the entries (not in chunks/): the modules that start a worker may land in
+        // one, and they find its entry relative to themselves
         output: { chunkFileNames: '[name]-[hash].js' },
       },
     },

@@ -1,13 +1,14 @@
 /**
  * The API handler that exports a finished student run as a device bundle: the very code of
- * `vskd export`, run on the open project's file, its steps reported as job.progress.
+ * `vskd export`, run in a worker thread on the open project's file, its steps reported as job.progress.
  */
 import type { EventName, EventPayload, StudioHandlers } from '../api/contract.ts';
 import { StudioError } from '../errors.ts';
 import type { Project } from '../store/project.ts';
 import { getRun } from '../store/runs.ts';
 import { defaultExportDir, prepareExportDir } from './exportDir.ts';
-import { DEFAULT_LATENCY_RUNS, exportStudent, quantizationOrder } from './exportStudent.ts';
+import { runExportWorker } from './exportInWorker.ts';
+import { DEFAULT_LATENCY_RUNS, quantizationOrder } from './exportStudent.ts';
 
 export type ExportMethod = 'runs.export';
 
@@ -39,17 +40,10 @@ export function exportHandlers(project: () => Project, emit: Emit): Pick<StudioH
         const open = project();
         await checkExportable(open, runId);
         const outDir = await prepareExportDir(out ?? (await defaultExportDir(open.path, runId, format)), 'out');
-        const result = await exportStudent({
-          projectPath: open.path,
-          runId,
-          format,
-          quantize: quantizationOrder(quantize),
-          outDir,
-          latencyRuns,
-          // the steps carry what the log says, and the report keeps every note
-          log: () => undefined,
-          onProgress: (done, total, message) => emit('job.progress', { job: 'runs.export', title: `run ${runId} as ${format}`, done, total, message }),
-        });
+        const result = await runExportWorker(
+          { projectPath: open.path, runId, format, quantize: quantizationOrder(quantize), outDir, latencyRuns },
+          (step) => emit('job.progress', { job: 'runs.export', title: `run ${runId} as ${format}`, ...step }),
+        );
         return { outDir, ...result };
       } finally {
         exporting = null;
