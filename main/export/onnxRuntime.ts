@@ -33,7 +33,8 @@ export async function loadOnnxRuntime(): Promise<OrtModule & { version: string }
     // a variable specifier: the type checker must not require the optional package
     const name: string = PACKAGE;
     const ort = (await import(name)) as OrtModule;
-    return Object.assign(ort, { version: ort.env.versions.node ?? 'unknown version' });
+    // a copy: a module namespace cannot take a property under plain Node (the Electron build), only under tsx
+    return { ...ort, version: ort.env.versions.node ?? 'unknown version' };
   } catch (err) {
     throw new StudioError('UNAVAILABLE', `${PACKAGE} could not be loaded: ${failureReason(err)}`, { field: PACKAGE });
   }
