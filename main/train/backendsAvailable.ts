@@ -109,8 +109,9 @@ const webgpu: BackendCandidate = {
     exposeWebgpu(gpu, globals);
     await import('@tensorflow/tfjs-backend-webgpu');
     if (!tf.findBackendFactory('webgpu')) throw new Error('@tensorflow/tfjs-backend-webgpu was loaded before navigator.gpu existed and registered nothing');
-    const { registerWebgpuGradientKernels } = await import('./kernels/webgpuGradients.ts');
+    const [{ registerWebgpuGradientKernels }, { registerWebgpuAdam }] = await Promise.all([import('./kernels/webgpuGradients.ts'), import('./kernels/webgpuAdam.ts')]);
     registerWebgpuGradientKernels();
+    registerWebgpuAdam();
     await setActive('webgpu');
     return detail;
   },

@@ -1,9 +1,10 @@
 /** Optimisers and learning-rate schedules. */
 import * as tf from '@tensorflow/tfjs-core';
+import { FusedAdam } from './fusedAdam.ts';
 import type { OptimiserSettings } from './job.ts';
 
 export function makeOptimiser(settings: OptimiserSettings): tf.Optimizer {
-  return settings.optimiser === 'adam' ? tf.train.adam(settings.learningRate) : tf.train.momentum(settings.learningRate, 0.9);
+  return settings.optimiser === 'adam' ? new FusedAdam(settings.learningRate) : tf.train.momentum(settings.learningRate, 0.9);
 }
 
 /** The learning rate of a 1-based epoch. */

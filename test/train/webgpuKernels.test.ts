@@ -4,6 +4,8 @@ import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 // the gradients of every op, as the models get them
 import '@tensorflow/tfjs-layers';
+import { FusedAdam } from '../../main/train/fusedAdam.ts';
+import { ADAM_UPDATE } from '../../main/train/kernels/adamUpdate.ts';
 import { chunkCount, MIN_CHUNK_ROWS, MIN_WORKGROUPS, WEBGPU_GRADIENT_KERNELS } from '../../main/train/kernels/webgpuGradients.ts';
 import { useTestWebgpu } from '../helpers/webgpu.ts';
 
@@ -85,5 +87,32 @@ describe('webgpu kernels', { skip: unavailable }, () => {
     const error = maxRelativeError(both.cpu, both.webgpu);
     assert.ok(error < 1e-5, `max error ${error} relative to the largest gradient`);
     tf.dispose([x, filter, target]);
+  });
+
+  it('FusedAdam takes the same steps as tfjs Adam on cpu: values, moments and state', async () => {
+    assert.ok(tf.getKernel(ADAM_UPDATE, 'webgpu'), 'the fused kernel is registered for webgpu');
+    const run = async (backend: string, optimiser: () => tf.Optimizer) => {
+      await tf.setBackend(backend);
+      const w = tf.variable(tf.randomNormal([3, 4, 2, 5], 0, 1, 'float32', 8), true, `w-${backend}`);
+      const b = tf.variable(tf.randomNormal([5], 0, 1, 'float32', 9), true, `b-${backend}`);
+      const opt = optimiser();
+      for (let step = 1; step <= 4; step++) {
+        // a different gradient each step, the same on both backends
+        const grads = { [w.name]: tf.randomNormal(w.shape, 0, 1, 'float32', 10 + step), [b.name]: tf.randomNormal(b.shape, 0, 1, 'float32', 20 + step) };
+        opt.applyGradients(grads);
+        tf.dispose(Object.values(grads));
+      }
+      const state = await opt.getWeights();
+      const values = await Promise.all([w, b, ...state.map((s) => s.tensor)].map(async (t) => Array.from(await t.data())));
+      tf.dispose(state.filter((s) => !(s.tensor instanceof tf.Variable)).map((s) => s.tensor));
+      opt.dispose();
+      tf.dispose([w, b]);
+      return { names: state.map((s) => s.name.replace(`-${backend}`, '')), values: values.flat() };
+    };
+    const cpu = await run('cpu', () => tf.train.adam(0.01));
+    const webgpu = await run('webgpu', () => new FusedAdam(0.01));
+    assert.deepEqual(webgpu.names, cpu.names, 'same state under the same names');
+    const error = maxRelativeError(Float32Array.from(cpu.values), Float32Array.from(webgpu.values));
+    assert.ok(error < 1e-5, `max error ${error}`);
   });
 });
