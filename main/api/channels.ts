@@ -20,7 +20,7 @@ export const methodNames = [
   'jobs.cancel',
   // the recording view
   'recordings.get',
-  'streams.window',
+  'streams.trace',
   'gaf.window',
   'alignment.get',
   'alignment.set',

@@ -121,17 +121,17 @@ const recordingView = z.object({
 });
 /** sensor stream columns; the first three (an accelerometer) when not given */
 const columns = z.array(z.number().int().nonnegative()).min(1).max(16).optional();
-const streamWindowArgs = z
-  .object({ streamId: id, start: z.number(), end: z.number(), pixels: z.number().int().min(1).max(8192), channels: columns })
-  .strict()
-  .refine((a) => a.end > a.start, { message: 'must be after start', path: ['end'] });
-const windowFrame = { streamId: id, start: z.number(), end: z.number(), channels: z.array(z.number().int()) };
-const streamWindow = z.discriminatedUnion('mode', [
-  // per pixel and channel: float32 C × buckets, channel-major, NaN where a bucket has no sample
-  z.object({ mode: z.literal('minmax'), ...windowFrame, buckets: z.number().int(), min: base64, max: base64 }),
-  // the samples: times float64 × rows, values float32 rows × C, row-major
-  z.object({ mode: z.literal('raw'), ...windowFrame, rows: z.number().int(), times: base64, values: base64 }),
-]);
+/** a sensor stream's channels whole, for the renderer's zoomable traces */
+const streamTrace = z.object({
+  streamId: id,
+  rows: z.number().int(),
+  rate: z.number(),
+  channels: z.array(z.number().int()),
+  // float32 C × rows, channel-major
+  values: base64,
+  // float64 × rows; null when row r lies at r / rate
+  times: base64.nullable(),
+});
 const gafMethod = z.enum(['summation', 'difference']);
 const gafWindow = z.object({
   streamId: id,
@@ -487,7 +487,7 @@ export const methods = {
   ...importJobMethods,
   // ── the recording view ──
   'recordings.get': method(z.object({ recordingId: id }).strict(), recordingView),
-  'streams.window': method(streamWindowArgs, streamWindow),
+  'streams.trace': method(z.object({ streamId: id, channels: columns }).strict(), streamTrace),
   'gaf.window': method(
     z
       .object({ streamId: id, center: z.number(), seconds: z.number().positive().max(600), size: z.number().int().min(2).max(256), method: gafMethod, channels: columns })

@@ -9,7 +9,7 @@ import { importJobHandlers } from '../jobs/importJobs.ts';
 import { createJobRegistry } from '../jobs/registry.ts';
 import { resolveMediaFile, type MediaFile } from '../media/mediaRoute.ts';
 import { autoSyncRecording, recordingView, skeletonFrames } from '../media/recordingView.ts';
-import { gafWindow, loadSeries, pickColumns, toBase64, traceWindow } from '../media/sensorWindow.ts';
+import { gafWindow, loadSeries, pickColumns, toBase64, traceColumns } from '../media/sensorWindow.ts';
 import { resampleUniform } from '../sensors/resample.ts';
 import { getAlignment, setAlignment } from '../store/alignment.ts';
 import { listLabels } from '../store/labels.ts';
@@ -93,14 +93,11 @@ export function createStudioService({ version, emit, recentFile }: ServiceOption
     ...importJobHandlers(current, jobs),
     // ── the recording view ──
     'recordings.get': async ({ recordingId }) => recordingView(current().db, recordingId),
-    'streams.window': async ({ streamId, start, end, pixels, channels }) => {
+    'streams.trace': async ({ streamId, channels }) => {
       const series = await loadSeries(current().db, streamId);
       const columns = pickColumns(series, channels);
-      const window = traceWindow(series, start, end, pixels, columns);
-      const frame = { streamId, start, end, channels: columns };
-      return window.mode === 'raw'
-        ? { mode: 'raw', ...frame, rows: window.rows, times: toBase64(window.times), values: toBase64(window.values) }
-        : { mode: 'minmax', ...frame, buckets: window.buckets, min: toBase64(window.min), max: toBase64(window.max) };
+      const values = toBase64(traceColumns(series, columns));
+      return { streamId, rows: series.rows, rate: series.rate, channels: columns, values, times: series.times && toBase64(series.times) };
     },
     'gaf.window': async ({ streamId, center, seconds, size, method, channels }) => {
       const series = await loadSeries(current().db, streamId);

@@ -13,7 +13,8 @@ import { autoSync, type AutoSyncResult } from '../sync/autoSync.ts';
 import { videoMotion } from '../sync/motion.ts';
 import { centreSkeleton } from '../train/models/pose.ts';
 import { videoContentType } from './mediaRoute.ts';
-import { loadSeries, rowTime, type SensorSeries } from './sensorWindow.ts';
+import { rowTime } from './rowClock.ts';
+import { loadSeries, type SensorSeries } from './sensorWindow.ts';
 
 export interface ViewVideo {
   streamId: number;

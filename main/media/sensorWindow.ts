@@ -1,25 +1,22 @@
 /**
- * What the recording view asks of a sensor stream: a time range at screen resolution (per-pixel
- * min/max, or the raw samples once zoomed in far enough) and the GAF of a window around a sensor
- * time. Times are sensor seconds from the stream's first sample. A stream is read from the project
- * once and kept (a few at a time): scrubbing an hour-long stream must not reread its blob per frame.
+ * What the recording view asks of a sensor stream: its channels whole (the renderer builds its
+ * zoomable traces from them, see renderer/src/lib/minmaxPyramid.ts) and the GAF of a window around
+ * a sensor time. Times are sensor seconds from the stream's first sample. A stream is read from the
+ * project once and kept (a few at a time): scrubbing an hour-long stream must not reread its blob per frame.
  */
 import { StudioError } from '../errors.ts';
 import { gafFromRows, type GafMethod } from '../gaf/gaf.ts';
 import type { Queryable } from '../store/db.ts';
 import { getStream, type Channel } from '../store/recordings.ts';
 import { readSamples } from '../store/samples.ts';
+import { rowAtOrAfter, rowTime, type RowClock } from './rowClock.ts';
 
-export interface SensorSeries {
+export interface SensorSeries extends RowClock {
   streamId: number;
-  rows: number;
   cols: number;
-  rate: number;
   channels: Channel[];
   /** row-major rows × cols */
   data: Float64Array;
-  /** each row's time (s); null when row r lies at r / rate */
-  times: Float64Array | null;
 }
 
 /** streams kept per project; an hour at 100 Hz × 6 channels is 17 MB */
@@ -51,23 +48,6 @@ async function readSeries(db: Queryable, streamId: number): Promise<SensorSeries
   return { streamId, rows: samples.rows, cols: samples.cols, rate: stream.rate, channels: stream.channels, data: samples.data, times: samples.timestamps ?? null };
 }
 
-export function rowTime(s: SensorSeries, row: number): number {
-  return s.times ? s.times[row] : row / s.rate;
-}
-
-/** The first row at or after time t: 0 … rows. */
-function rowAtOrAfter(s: SensorSeries, t: number): number {
-  if (!s.times) return Math.min(s.rows, Math.max(0, Math.ceil(t * s.rate - 1e-9)));
-  let lo = 0;
-  let hi = s.rows;
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (s.times[mid] < t) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
 /** Columns to read: the asked ones (each checked), else the first three (an accelerometer's x, y, z). */
 export function pickColumns(s: SensorSeries, asked: readonly number[] | undefined): number[] {
   if (!asked) return Array.from({ length: Math.min(3, s.cols) }, (_, c) => c);
@@ -77,54 +57,13 @@ export function pickColumns(s: SensorSeries, asked: readonly number[] | undefine
   return [...asked];
 }
 
-export type TraceWindow =
-  | { mode: 'minmax'; buckets: number; min: Float32Array; max: Float32Array }
-  | { mode: 'raw'; rows: number; times: Float64Array; values: Float32Array };
-
-/**
- * The columns over [start, end] for a plot `pixels` wide. With more than two samples a pixel, each
- * pixel gets its bucket's min and max per column (C × pixels, column-major; NaN where a bucket
- * holds no sample), which draws the same envelope as every sample would. Otherwise the raw rows
- * (row-major rows × C) with one more on each side, so the line reaches the plot's edges.
- */
-export function traceWindow(s: SensorSeries, start: number, end: number, pixels: number, columns: readonly number[]): TraceWindow {
-  const first = rowAtOrAfter(s, start);
-  const last = rowAtOrAfter(s, end);
-  const C = columns.length;
-  if (last - first <= 2 * pixels) {
-    const from = Math.max(0, first - 1);
-    const to = Math.min(s.rows, last + 1);
-    const rows = to - from;
-    const times = new Float64Array(rows);
-    const values = new Float32Array(rows * C);
-    for (let r = 0; r < rows; r++) {
-      times[r] = rowTime(s, from + r);
-      for (let c = 0; c < C; c++) values[r * C + c] = s.data[(from + r) * s.cols + columns[c]];
-    }
-    return { mode: 'raw', rows, times, values };
-  }
-  const min = new Float32Array(C * pixels).fill(NaN);
-  const max = new Float32Array(C * pixels).fill(NaN);
-  const width = (end - start) / pixels;
-  let row = first;
-  for (let p = 0; p < pixels; p++) {
-    const stop = p === pixels - 1 ? last : rowAtOrAfter(s, start + (p + 1) * width);
-    for (let c = 0; c < C; c++) {
-      let lo = Infinity;
-      let hi = -Infinity;
-      for (let r = row; r < stop; r++) {
-        const v = s.data[r * s.cols + columns[c]];
-        if (v < lo) lo = v;
-        if (v > hi) hi = v;
-      }
-      if (stop > row) {
-        min[c * pixels + p] = lo;
-        max[c * pixels + p] = hi;
-      }
-    }
-    row = stop;
-  }
-  return { mode: 'minmax', buckets: pixels, min, max };
+/** The columns as float32, channel-major (C × rows): a trace needs no more precision than a screen shows. */
+export function traceColumns(s: SensorSeries, columns: readonly number[]): Float32Array {
+  const out = new Float32Array(columns.length * s.rows);
+  columns.forEach((column, c) => {
+    for (let r = 0; r < s.rows; r++) out[c * s.rows + r] = s.data[r * s.cols + column];
+  });
+  return out;
 }
 
 /**

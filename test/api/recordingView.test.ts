@@ -101,58 +101,32 @@ describe('recording view API', () => {
     assert.equal((await failure('recordings.get', { recordingId: 4242 })).code, 'NOT_FOUND');
   });
 
-  it('streams.window: per-pixel min and max over a long range, exactly those of the samples', async () => {
-    const pixels = 300;
-    const [start, end] = [-5, 65];
-    const window = await call('streams.window', { streamId: ids.syntheticStream, start, end, pixels });
-    assert.ok(window.mode === 'minmax', 'over two samples a pixel: min and max');
-    assert.deepEqual(window.channels, [0, 1, 2]);
-    const [min, max] = [f32(window.min), f32(window.max)];
-    assert.equal(min.length, 3 * pixels);
-    const width = (end - start) / pixels;
-    for (let p = 0; p < pixels; p++) {
-      const rows: number[] = [];
-      for (let r = 0; r < RATE * SECONDS; r++) {
-        const t = r / RATE;
-        if (t >= start + p * width - 1e-9 && (p === pixels - 1 ? t < end : t < start + (p + 1) * width - 1e-9)) rows.push(r);
-      }
-      for (let c = 0; c < 3; c++) {
-        if (rows.length === 0) {
-          assert.ok(Number.isNaN(min[c * pixels + p]), `bucket ${p} before or after the stream is empty`);
-          continue;
-        }
-        const values = rows.map((r) => Math.fround(synthetic(r, c)));
-        assert.equal(min[c * pixels + p], Math.min(...values), `min of bucket ${p}, channel ${c}`);
-        assert.equal(max[c * pixels + p], Math.max(...values), `max of bucket ${p}, channel ${c}`);
-      }
-    }
+  it('streams.trace: the asked channels whole, as float32 channel after channel', async () => {
+    const rows = RATE * SECONDS;
+    const trace = await call('streams.trace', { streamId: ids.syntheticStream });
+    assert.deepEqual([trace.rows, trace.rate, trace.times], [rows, RATE, null], 'a regular stream: row r at r / rate');
+    assert.deepEqual(trace.channels, [0, 1, 2], 'the first three channels unless asked');
+    const values = f32(trace.values);
+    assert.equal(values.length, 3 * rows);
+    for (let c = 0; c < 3; c++) for (let r = 0; r < rows; r += 37) assert.equal(values[c * rows + r], Math.fround(synthetic(r, c)), `row ${r}, channel ${c}`);
+
+    const third = await call('streams.trace', { streamId: ids.syntheticStream, channels: [2] });
+    assert.deepEqual(Array.from(f32(third.values).subarray(0, 5)), [0, 1, 2, 3, 4].map((r) => Math.fround(synthetic(r, 2))), 'channel 2 alone');
+
+    const irregular = await call('streams.trace', { streamId: ids.irregularStream });
+    assert.ok(irregular.times !== null, 'an irregular stream sends its times');
+    const times = f64(irregular.times);
+    assert.equal(times.length, 200);
+    assert.equal(times[13], (13 * 13) / 2000, 'row 13 at its own time');
+    assert.deepEqual(Array.from(f32(irregular.values)), Array.from(times, (t) => Math.fround(t)), 'channel 0 holds each row’s time');
   });
 
-  it('streams.window: the raw samples once zoomed in, one past each end', async () => {
-    const window = await call('streams.window', { streamId: ids.syntheticStream, start: 10.005, end: 10.503, pixels: 400, channels: [2] });
-    assert.ok(window.mode === 'raw', 'under two samples a pixel: the samples');
-    const times = f64(window.times);
-    const values = f32(window.values);
-    assert.equal(window.rows, times.length);
-    assert.equal(times[0], 1000 / RATE, 'the row before the range');
-    assert.equal(times.at(-1), 1051 / RATE, 'the row after it');
-    times.forEach((t, k) => assert.equal(values[k], Math.fround(synthetic(Math.round(t * RATE), 2)), `row at ${t} s`));
-
-    const irregular = await call('streams.window', { streamId: ids.irregularStream, start: 1, end: 2, pixels: 100 });
-    assert.ok(irregular.mode === 'raw', 'few samples: raw');
-    const irregularTimes = f64(irregular.times);
-    assert.deepEqual(Array.from(f32(irregular.values)), Array.from(irregularTimes, (t) => Math.fround(t)), 'irregular rows keep their own times');
-    assert.ok(irregularTimes[0] < 1 && irregularTimes[1] >= 1, 'starts one row before 1 s');
-  });
-
-  it('streams.window refuses a video stream, an empty range and a channel the stream lacks', async () => {
+  it('streams.trace refuses a video stream and a channel the stream lacks', async () => {
     const view = await call('recordings.get', { recordingId: ids.clip });
-    const video = await failure('streams.window', { streamId: view.video?.streamId, start: 0, end: 1, pixels: 10 });
+    const video = await failure('streams.trace', { streamId: view.video?.streamId });
     assert.equal(video.field, 'streamId');
     assert.match(video.message, /video stream, not a sensor stream/);
-    assert.equal((await failure('streams.window', { streamId: ids.syntheticStream, start: 2, end: 2, pixels: 10 })).field, 'end');
-    assert.equal((await failure('streams.window', { streamId: ids.syntheticStream, start: 0, end: 1, pixels: 0 })).field, 'pixels');
-    assert.equal((await failure('streams.window', { streamId: ids.syntheticStream, start: 0, end: 1, pixels: 10, channels: [3] })).field, 'channels.0');
+    assert.equal((await failure('streams.trace', { streamId: ids.syntheticStream, channels: [3] })).field, 'channels.0');
   });
 
   it('gaf.window: the GAF of the samples around the asked sensor time', async () => {
