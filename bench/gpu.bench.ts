@@ -13,6 +13,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { BACKEND_CANDIDATES, failureReason } from '../main/train/backendsAvailable.ts';
 import { distillationLoss } from '../main/train/losses/registry.ts';
 import { createProjection } from '../main/train/losses/semantic.ts';
+import { defaultJob } from '../main/train/runs.ts';
+import { makeOptimiser } from '../main/train/schedule.ts';
 import { ResNet18 } from '../main/train/models/resnet.ts';
 import { Teacher, type TeacherConfig } from '../main/train/models/teacher.ts';
 
@@ -36,6 +38,8 @@ interface WebgpuInternals {
   bufferManager: { numBytesAllocated?: number; numBytesUsed: number };
   readSync(dataId: object): unknown;
   read(dataId: object): Promise<unknown>;
+  /** small tensors made on the CPU keep their values there until a kernel needs them on the GPU */
+  tensorMap: { get(dataId: object): { values?: unknown } | undefined };
 }
 
 type Step = () => tf.Scalar;
@@ -82,7 +86,7 @@ function studentDaskStep(width: number, sizes: Sizes): { step: () => tf.Scalar; 
   const teacherFeat = tf.randomNormal([n, TEACHER_FEATURE], 0, 1, 'float32', 4);
   const projection = createProjection(model.featureSize, TEACHER_FEATURE, 5);
   const loss = distillationLoss('dask', { projection });
-  const optimiser = tf.train.adam(1e-3);
+  const optimiser = makeOptimiser(defaultJob.optimiser);
   const variables = [...model.trainableVariables, projection.kernel, projection.bias];
   const step = () =>
     trainingStep(() => {
@@ -101,7 +105,7 @@ function teacherStep(config: TeacherConfig, sizes: Sizes): { step: () => tf.Scal
   };
   const labels = tf.tensor1d(Array.from({ length: n }, (_, k) => k % CLASSES), 'int32');
   const loss = distillationLoss('baseline');
-  const optimiser = tf.train.adam(1e-3);
+  const optimiser = makeOptimiser(defaultJob.optimiser);
   const step = () =>
     trainingStep(() => {
       const { logits } = model.forward(inputs, { training: true });
@@ -110,12 +114,15 @@ function teacherStep(config: TeacherConfig, sizes: Sizes): { step: () => tf.Scal
   return { step, dispose: () => (tf.dispose([...Object.values(inputs), labels]), optimiser.dispose(), model.dispose()) };
 }
 
-/** Counts the backend's reads back to the CPU while `work` runs. */
+/** Counts the backend's reads of GPU data back to the CPU while `work` runs. */
 async function countingReads<T>(backend: WebgpuInternals, work: () => Promise<T>): Promise<{ result: T; reads: number }> {
   const { read, readSync } = backend;
   let reads = 0;
-  backend.read = (dataId) => (reads++, read.call(backend, dataId));
-  backend.readSync = (dataId) => (reads++, readSync.call(backend, dataId));
+  const count = (dataId: object) => {
+    if (backend.tensorMap.get(dataId)?.values == null) reads++;
+  };
+  backend.read = (dataId) => (count(dataId), read.call(backend, dataId));
+  backend.readSync = (dataId) => (count(dataId), readSync.call(backend, dataId));
   try {
     return { result: await work(), reads };
   } finally {
