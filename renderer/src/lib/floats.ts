@@ -1,5 +1,10 @@
 /** The API's base64 arrays (little-endian floats, see main/api/contract.ts) as typed arrays. */
+
+/** the browser's own decoder (Chromium 140+, so every Electron build of the studio); older browsers in the web mode go by hand */
+const native = Uint8Array as { fromBase64?: (base64: string) => Uint8Array<ArrayBuffer> };
+
 function bytesOf(base64: string): ArrayBuffer {
+  if (native.fromBase64) return native.fromBase64(base64).buffer;
   const text = atob(base64);
   const bytes = new Uint8Array(text.length);
   for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
