@@ -59,9 +59,10 @@ export function pickColumns(s: SensorSeries, asked: readonly number[] | undefine
 
 /** The columns as float32, channel-major (C × rows): a trace needs no more precision than a screen shows. */
 export function traceColumns(s: SensorSeries, columns: readonly number[]): Float32Array {
-  const out = new Float32Array(columns.length * s.rows);
+  const { rows, cols, data } = s;
+  const out = new Float32Array(columns.length * rows);
   columns.forEach((column, c) => {
-    for (let r = 0; r < s.rows; r++) out[c * s.rows + r] = s.data[r * s.cols + column];
+    for (let r = 0, at = column; r < rows; r++, at += cols) out[c * rows + r] = data[at];
   });
   return out;
 }
