@@ -56,6 +56,7 @@ export const eventNames = [
   'train.progress',
   'train.ended',
   'train.log',
+  'train.preparing',
 ] as const;
 
 export type MethodName = (typeof methodNames)[number];

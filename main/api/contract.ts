@@ -409,6 +409,8 @@ const trainingEvents = {
   'train.ended': z.object({ runId: id, status: z.enum(['done', 'cancelled', 'failed']), error: z.string().optional() }),
   /** the trainer's log: the backend it chose (and why not a better one), resuming, early stopping */
   'train.log': z.object({ runId: id, line: z.string() }),
+  /** before the first epoch: inputs read or computed (GAF images, poses, video frames, teacher outputs) */
+  'train.preparing': z.object({ runId: id, what: z.string(), done: z.number().int().nonnegative(), total: z.number().int().nonnegative() }),
 };
 // ── end of training ──
 

@@ -123,6 +123,7 @@ type RunRow = MethodResult<'runs.list'>[number];
 export function trainingService(project: () => Project, emit: Emit): TrainingService {
   const jobs = createJobManager({
     progress: (progress) => emit('train.progress', progressEvent(progress)),
+    preparing: (preparation) => emit('train.preparing', preparation),
     log: (runId, line) => emit('train.log', { runId, line }),
     ended: (end) => emit('train.ended', end),
   });

@@ -48,7 +48,7 @@ function streamOf(recording: RecordingSummary, kind: 'sensor' | 'skeleton' | 'vi
 }
 
 /** GAF images of the first three channels of each recording's sensor stream: [N, S, S, 3]. */
-export async function studentImages(db: Queryable, recordings: RecordingSummary[], settings: StudentSettings): Promise<Float32Array> {
+export async function studentImages(db: Queryable, recordings: RecordingSummary[], settings: StudentSettings, onRecording?: () => void): Promise<Float32Array> {
   const s = settings.gafSize;
   const pixels = s * s;
   const images = new Float32Array(recordings.length * pixels * 3);
@@ -60,6 +60,7 @@ export async function studentImages(db: Queryable, recordings: RecordingSummary[
     // CHW (one image per axis) → HWC, the layout of the convolutions
     const base = n * pixels * 3;
     for (let p = 0; p < pixels; p++) for (let c = 0; c < 3; c++) images[base + p * 3 + c] = chw[c * pixels + p];
+    onRecording?.();
   }
   return images;
 }
@@ -71,7 +72,7 @@ export interface Sequence {
 }
 
 /** Hip-centred skeletons (joints × 3 per frame) from each recording's skeleton file. */
-export async function poseSequences(db: Queryable, recordings: RecordingSummary[]): Promise<{ joints: number; sequences: Sequence[] }> {
+export async function poseSequences(db: Queryable, recordings: RecordingSummary[], onRecording?: () => void): Promise<{ joints: number; sequences: Sequence[] }> {
   let joints = 0;
   const sequences: Sequence[] = [];
   for (const recording of recordings) {
@@ -81,18 +82,20 @@ export async function poseSequences(db: Queryable, recordings: RecordingSummary[
     if (joints && skeleton.joints !== joints) throw new StudioError('BAD_INPUT', `${path}: ${skeleton.joints} joints, the others have ${joints}`, { file: path });
     joints = skeleton.joints;
     sequences.push({ frames: skeleton.frames, data: centreSkeleton(skeleton.data, joints, Math.min(UTD_MHAD_HIP_CENTRE, joints - 1)) });
+    onRecording?.();
   }
   return { joints, sequences };
 }
 
 /** Every frame of each recording's video, gray, at size × size (sampled per epoch later). */
-export async function frameSequences(recordings: RecordingSummary[], size: number): Promise<Sequence[]> {
+export async function frameSequences(recordings: RecordingSummary[], size: number, onRecording?: () => void): Promise<Sequence[]> {
   const sequences: Sequence[] = [];
   for (const recording of recordings) {
     const path = streamOf(recording, 'video').meta.path;
     if (typeof path !== 'string') throw new StudioError('NOT_FOUND', `recording ${recording.name}: its video stream has no file`, { field: 'video' });
     const { data, count } = await decodeAllFrames(path, { width: size, height: size, channels: 1 });
     sequences.push({ frames: count, data });
+    onRecording?.();
   }
   return sequences;
 }

@@ -72,6 +72,18 @@ export interface TrainProgress {
   backend: BackendName;
 }
 
+/** Before the first epoch: inputs being read or computed (GAF images, poses, video frames, teacher outputs). */
+export interface TrainPreparation {
+  runId: number;
+  /** e.g. 'GAF images' */
+  what: string;
+  done: number;
+  total: number;
+}
+
+/** What the training worker reports to the studio. */
+export type TrainUpdate = { type: 'step'; progress: TrainProgress } | { type: 'preparing'; preparation: TrainPreparation };
+
 export interface TrainResult {
   runId: number;
   status: 'done' | 'cancelled';

@@ -4,7 +4,7 @@
  * for wasm and cpu), so a second one would only slow both and make their samples/s and ETA lie.
  */
 import { StudioError } from '../errors.ts';
-import type { TrainJob, TrainProgress, TrainResult } from './job.ts';
+import type { TrainJob, TrainPreparation, TrainProgress, TrainResult } from './job.ts';
 import { runTrainingWorker } from './runInWorker.ts';
 import { markRunCrashed } from './runs.ts';
 
@@ -16,6 +16,7 @@ export interface JobEnd {
 
 export interface JobListener {
   progress(progress: TrainProgress): void;
+  preparing(preparation: TrainPreparation): void;
   log(runId: number, line: string): void;
   /** the run is recorded as ended in its project, and another job may start */
   ended(end: JobEnd): void;
@@ -51,15 +52,18 @@ export function createJobManager(listener: JobListener): JobManager {
   function launch(job: TrainJob): Running {
     const controller = new AbortController();
     let lastStep = -Infinity;
-    const onProgress = (progress: TrainProgress) => {
+    /** at most one update per STEP_PROGRESS_MS, except those that end something (an epoch, a preparation) */
+    const throttled = (ends: boolean) => {
       const now = performance.now();
-      if (progress.valAccuracy === undefined && now - lastStep < STEP_PROGRESS_MS) return;
+      if (!ends && now - lastStep < STEP_PROGRESS_MS) return false;
       lastStep = now;
-      listener.progress(progress);
+      return true;
     };
+    const onProgress = (progress: TrainProgress) => throttled(progress.valAccuracy !== undefined) && listener.progress(progress);
+    const onPreparing = (p: TrainPreparation) => throttled(p.done === 0 || p.done === p.total) && listener.preparing(p);
     // a promise chain from the start, so that even a worker that cannot start ends as a 'failed' run
     const ended = Promise.resolve()
-      .then(() => runTrainingWorker(job, { onProgress, onLog: (line) => listener.log(job.runId, line), signal: controller.signal }))
+      .then(() => runTrainingWorker(job, { onProgress, onPreparing, onLog: (line) => listener.log(job.runId, line), signal: controller.signal }))
       .then(
         (result): JobEnd => ({ runId: job.runId, status: result.status }),
         async (err: unknown): Promise<JobEnd> => {

@@ -23,7 +23,7 @@ interface BatchOutput {
   map?: tf.Tensor;
 }
 
-async function collect(rows: number, batchSize: number, forward: (batch: number[]) => BatchOutput): Promise<Predictions> {
+async function collect(rows: number, batchSize: number, forward: (batch: number[]) => BatchOutput, onRows?: (done: number) => void): Promise<Predictions> {
   const parts: { logits: Float32Array; features: Float32Array; maps: Float32Array }[] = [];
   let [classes, featureSize, mapShape] = [0, 0, [] as number[]];
   for (const batch of batchesOf(Array.from({ length: rows }, (_, i) => i), batchSize)) {
@@ -32,6 +32,7 @@ async function collect(rows: number, batchSize: number, forward: (batch: number[
     const maps = out.map ? ((await out.map.data()) as Float32Array) : new Float32Array(0);
     parts.push({ logits: (await out.logits.data()) as Float32Array, features: (await out.feature.data()) as Float32Array, maps });
     tf.dispose([out.logits, out.feature, ...(out.map ? [out.map] : [])]);
+    onRows?.(batch.at(-1)! + 1);
   }
   const mapSize = mapShape.reduce((a, b) => a * b, mapShape.length ? 1 : 0);
   const logits = new Float32Array(rows * classes);
@@ -59,12 +60,12 @@ export function predictStudent(model: ResNet18, images: Float32Array, rows: numb
 }
 
 /** Segment centres (evaluation sampling): the same frames every time. */
-export function predictTeacher(model: Teacher, data: TeacherData, rows: number, batchSize: number): Promise<Predictions> {
+export function predictTeacher(model: Teacher, data: TeacherData, rows: number, batchSize: number, onRows?: (done: number) => void): Promise<Predictions> {
   const unused = mulberry32(0); // evaluation sampling draws nothing
   return collect(rows, batchSize, (batch) => {
     const inputs = teacherBatch(data, batch, 'eval', unused);
     const { logits, feature, timeMap } = model.forward(inputs, { training: false });
     disposeInputs(inputs);
     return { logits, feature, map: timeMap };
-  });
+  }, onRows);
 }

@@ -12,7 +12,7 @@ import { selectBackend } from './backend.ts';
 import { batchesOf, disposeInputs, epochRng, shuffledOrder, teacherBatch, type TeacherData } from './batches.ts';
 import { decodeCheckpoint, encodeCheckpoint, optimiserWeights, restoreOptimiser } from './checkpoint.ts';
 import { frameSequences, loadSplits, poseSequences, studentImages, type SplitData } from './inputs.ts';
-import type { TrainJob, TrainProgress, TrainResult } from './job.ts';
+import type { TrainJob, TrainPreparation, TrainProgress, TrainResult } from './job.ts';
 import { distillationLoss } from './losses/registry.ts';
 import { createProjection, type Projection } from './losses/semantic.ts';
 import { argmaxRows, classificationReport } from './metrics.ts';
@@ -27,8 +27,17 @@ import { decodeWeights, encodeWeights } from './weightsBlob.ts';
 
 export interface TrainHooks {
   onProgress(progress: TrainProgress): void;
+  /** inputs read or computed before the first epoch */
+  onPreparing?(preparation: TrainPreparation): void;
   isCancelled(): boolean;
   log(line: string): void;
+}
+
+/** Counts one kind of input as it is prepared: call the result once per item. */
+function preparing(job: TrainJob, hooks: TrainHooks, what: string, total: number): () => void {
+  let done = 0;
+  hooks.onPreparing?.({ runId: job.runId, what, done, total });
+  return () => hooks.onPreparing?.({ runId: job.runId, what, done: ++done, total });
 }
 
 /** Everything a run's epochs need, built once. */
@@ -231,20 +240,27 @@ function teacherModel(classes: number, settings: TrainJob['teacher'], seed: numb
   });
 }
 
-async function teacherData(project: Project, job: Pick<TrainJob, 'teacher'>, recordings: SplitData['splits']['train']['recordings']): Promise<TeacherData> {
-  const { inputs, segments, frameSize } = job.teacher;
+async function teacherData(project: Project, settings: TrainJob['teacher'], recordings: SplitData['splits']['train']['recordings'], onRecording: () => void): Promise<TeacherData> {
+  const { inputs, segments, frameSize } = settings;
   return {
     segments,
-    pose: inputs.includes('pose') ? await poseSequences(project.db, recordings) : undefined,
-    frames: inputs.includes('frames') ? { size: frameSize, sequences: await frameSequences(recordings, frameSize) } : undefined,
+    pose: inputs.includes('pose') ? await poseSequences(project.db, recordings, onRecording) : undefined,
+    frames: inputs.includes('frames') ? { size: frameSize, sequences: await frameSequences(recordings, frameSize, onRecording) } : undefined,
   };
 }
 
+/** what a teacher reads per recording, as the progress names it */
+const teacherInputsName = (settings: TrainJob['teacher']) => settings.inputs.map((i) => (i === 'pose' ? 'poses' : 'video frames')).join(' and ');
+
+/** the recordings of every split, for counting */
+const recordingCount = (data: SplitData) => data.splits.train.recordings.length + data.splits.val.recordings.length + data.splits.test.recordings.length;
+
 async function teacherSetup(project: Project, job: TrainJob, data: SplitData, hooks: TrainHooks): Promise<Setup> {
+  const tick = preparing(job, hooks, teacherInputsName(job.teacher), job.teacher.inputs.length * recordingCount(data));
   const sets = {
-    train: await teacherData(project, job, data.splits.train.recordings),
-    val: await teacherData(project, job, data.splits.val.recordings),
-    test: await teacherData(project, job, data.splits.test.recordings),
+    train: await teacherData(project, job.teacher, data.splits.train.recordings, tick),
+    val: await teacherData(project, job.teacher, data.splits.val.recordings, tick),
+    test: await teacherData(project, job.teacher, data.splits.test.recordings, tick),
   };
   const model = teacherModel(data.classes.length, job.teacher, job.seed, sets.train);
   await initialise(model, job, hooks.log);
@@ -272,7 +288,7 @@ async function teacherSetup(project: Project, job: TrainJob, data: SplitData, ho
  * The teacher's outputs on the student's training recordings, computed once with the teacher
  * run's best weights and kept with the student run ('teacher-outputs').
  */
-async function teacherOutputs(project: Project, job: TrainJob, data: SplitData, log: (line: string) => void): Promise<Predictions> {
+async function teacherOutputs(project: Project, job: TrainJob, data: SplitData, hooks: TrainHooks): Promise<Predictions> {
   const cached = await getArtifact(project.db, job.runId, 'teacher-outputs');
   const decoded = cached && decodePredictions(cached.data);
   // caches written before the time maps were kept lack them; only attention transfer needs them
@@ -287,13 +303,16 @@ async function teacherOutputs(project: Project, job: TrainJob, data: SplitData, 
     throw new StudioError('INVALID_ARGUMENT', `teacher run ${job.teacherRunId} knows other classes than this dataset`, { field: 'teacherRunId' });
   }
   const settings = teacherRun.config.teacher as TrainJob['teacher'];
-  const inputs = await teacherData(project, { teacher: settings }, data.splits.train.recordings);
+  const rows = data.splits.train.recordings.length;
+  const inputs = await teacherData(project, settings, data.splits.train.recordings, preparing(job, hooks, `teacher ${teacherInputsName(settings)}`, settings.inputs.length * rows));
   const teacher = teacherModel(data.classes.length, settings, Number(teacherRun.config.seed ?? 0), inputs);
   try {
     teacher.setWeights(decodeWeights(best.data));
-    const outputs = await predictTeacher(teacher, inputs, data.splits.train.recordings.length, job.batchSize);
+    const progress = (done: number) => hooks.onPreparing?.({ runId: job.runId, what: 'teacher outputs', done, total: rows });
+    progress(0);
+    const outputs = await predictTeacher(teacher, inputs, rows, job.batchSize, progress);
     await putArtifact(project.db, job.runId, 'teacher-outputs', 'cache', encodePredictions(outputs), { teacherRunId: job.teacherRunId });
-    log(`teacher run ${job.teacherRunId}: outputs for ${outputs.rows} training recordings computed and cached`);
+    hooks.log(`teacher run ${job.teacherRunId}: outputs for ${outputs.rows} training recordings computed and cached`);
     return outputs;
   } finally {
     teacher.dispose();
@@ -323,13 +342,14 @@ async function studentSetup(project: Project, job: TrainJob, data: SplitData, ho
   const s = job.student.gafSize;
   const model = new ResNet18({ classes: data.classes.length, inputSize: s, width: job.student.width, seed: job.seed });
   await initialise(model, job, hooks.log);
+  const tick = preparing(job, hooks, 'GAF images', recordingCount(data));
   const images = {
-    train: await studentImages(project.db, data.splits.train.recordings, job.student),
-    val: await studentImages(project.db, data.splits.val.recordings, job.student),
-    test: await studentImages(project.db, data.splits.test.recordings, job.student),
+    train: await studentImages(project.db, data.splits.train.recordings, job.student, tick),
+    val: await studentImages(project.db, data.splits.val.recordings, job.student, tick),
+    test: await studentImages(project.db, data.splits.test.recordings, job.student, tick),
   };
   const distils = job.method !== 'baseline';
-  const teacher = distils ? await teacherOutputs(project, job, data, hooks.log) : null;
+  const teacher = distils ? await teacherOutputs(project, job, data, hooks) : null;
   let projection: Projection | null = null;
   if (teacher && teacher.featureSize !== model.featureSize) projection = createProjection(model.featureSize, teacher.featureSize, job.seed);
   const lossFn = distillationLoss(job.method, { ...job.loss, ...(projection ? { projection } : {}) });

@@ -3,6 +3,14 @@
  * out/main/trainWorker.js.
  */
 import { serveInWorker } from '../workerThread.ts';
+import type { TrainJob, TrainResult, TrainUpdate } from './job.ts';
 import { trainRun } from './trainer.ts';
 
-await serveInWorker(trainRun);
+await serveInWorker<TrainJob, TrainUpdate, TrainResult>((job, { onProgress, isCancelled, log }) =>
+  trainRun(job, {
+    onProgress: (progress) => onProgress({ type: 'step', progress }),
+    onPreparing: (preparation) => onProgress({ type: 'preparing', preparation }),
+    isCancelled,
+    log,
+  }),
+);

@@ -101,6 +101,9 @@ describe('training API', () => {
     }
     assert.ok(progress.some((p) => !p.epochEnd && p.step === 1 && p.samplesPerSecond !== null), 'step progress with samples/s');
     assert.ok(payloads('train.log', runId).some((l) => l.line.startsWith('training on wasm')), 'the backend is logged');
+    // the GAF images of the 16 recordings are computed before the first epoch, from 0 to all of them
+    const preparing = payloads('train.preparing', runId);
+    assert.deepEqual([preparing[0], preparing.at(-1)], [{ runId, what: 'GAF images', done: 0, total: 16 }, { runId, what: 'GAF images', done: 16, total: 16 }]);
 
     const row = (await call('runs.list', {})).find((r) => r.id === runId);
     assert.ok(row, `run ${runId} is listed`);
@@ -136,6 +139,9 @@ describe('training API', () => {
     const student = await call('runs.start', { ...tiny, dataset: 'cross', epochs: 1, method: 'dask', teacherRunId: teacher.runId });
     assert.match(student.warning ?? '', /no baseline student run on this dataset/, 'no baseline on this dataset to compare the teacher with');
     assert.equal((await next('train.ended', student.runId)).status, 'done');
+    // the teacher's poses and outputs on the student's training recordings are prepared (and cached) first
+    const prepared = new Set(payloads('train.preparing', student.runId).filter((p) => p.done === p.total).map((p) => p.what));
+    assert.deepEqual([...prepared], ['GAF images', 'teacher poses', 'teacher outputs']);
     const epochEnd = payloads('train.progress', student.runId).find((p) => p.epochEnd);
     assert.ok(epochEnd && ['crossEntropy', 'kd', 'rkdDistance', 'rkdAngle', 'semantic', 'total'].every((t) => t in epochEnd.terms), `DASK's terms: ${JSON.stringify(epochEnd?.terms)}`);
 

@@ -7,6 +7,7 @@ export type RunDetail = MethodResult<'runs.get'>;
 export type EpochPoint = RunDetail['epochs'][number];
 export type Report = MethodResult<'runs.report'>;
 export type Progress = EventPayload<'train.progress'>;
+export type Preparation = EventPayload<'train.preparing'>;
 export type StartArgs = MethodArgs<'runs.start'>;
 export type NewDataset = MethodArgs<'datasets.create'>;
 export type TrainMethod = Exclude<Extract<StartArgs, { kind: 'student' }>['method'], undefined>;
@@ -22,6 +23,8 @@ export interface LiveJob {
   runId: number;
   /** the latest step or epoch; null until the first step */
   progress: Progress | null;
+  /** before the first step: the inputs being read or computed */
+  preparation: Preparation | null;
   /** the trainer's last log line */
   line: string | null;
   cancelling: boolean;
