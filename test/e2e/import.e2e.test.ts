@@ -65,6 +65,10 @@ describe('import screen in Chromium', { skip }, () => {
     assert.equal((await project.recordingNames(6)).length, 6);
     await page.screenshot({ path: screenshotPath('import-done.png'), fullPage: true });
 
+    // a filter set while an import runs survives the refresh its end brings
+    await project.filterByAction('wave');
+    assert.equal((await project.recordingNames(2)).length, 2);
+
     // UTD-MHAD with depth video, cancelled once the first videos are made
     await importer.start('UTD-MHAD folder', utd, { withVideo: true });
     const utdJob = importer.job('UTD-MHAD');
@@ -84,6 +88,9 @@ describe('import screen in Chromium', { skip }, () => {
     // what the cancel kept is what the project shows: the 40 recordings, 6 + kept videos
     await project.waitForSummary('Recordings', '46 from 4 subject(s)');
     assert.match(await project.summaryValue('Streams'), new RegExp(`\\b${6 + kept} video\\b`));
+    // the list reloads with the new recordings, the action filter still applied
+    await project.shownCount.filter({ hasText: /^2 of 46$/ }).waitFor();
+    await project.filterByAction('All actions');
     assert.equal((await project.recordingNames(46)).length, 46);
     await page.screenshot({ path: screenshotPath('import-cancelled.png') });
 
