@@ -33,11 +33,21 @@ export interface TrainHooks {
   log(line: string): void;
 }
 
-/** Counts one kind of input as it is prepared: call the result once per item. */
-function preparing(job: TrainJob, hooks: TrainHooks, what: string, total: number): () => void {
-  let done = 0;
-  hooks.onPreparing?.({ runId: job.runId, what, done, total });
-  return () => hooks.onPreparing?.({ runId: job.runId, what, done: ++done, total });
+/** Thrown when a cancel arrives before the first epoch: the run ends 'cancelled', with nothing trained. */
+class CancelledWhilePreparing extends Error {}
+
+/**
+ * Counts one kind of input as it is prepared: call the result once per item (`done` given, or one
+ * more). A cancel is honoured between items.
+ */
+function preparing(job: TrainJob, hooks: TrainHooks, what: string, total: number): (done?: number) => void {
+  let count = 0;
+  hooks.onPreparing?.({ runId: job.runId, what, done: 0, total });
+  return (done = count + 1) => {
+    if (hooks.isCancelled()) throw new CancelledWhilePreparing();
+    count = done;
+    hooks.onPreparing?.({ runId: job.runId, what, done, total });
+  };
 }
 
 /** Everything a run's epochs need, built once. */
@@ -60,7 +70,11 @@ export async function trainRun(job: TrainJob, hooks: TrainHooks): Promise<TrainR
   try {
     await getRun(project.db, job.runId);
     await markRunStarted(project.db, job.runId, backend);
-    const result = await runEpochs(project, job, hooks, backend, started);
+    const result = await runEpochs(project, job, hooks, backend, started).catch((err: unknown) => {
+      if (!(err instanceof CancelledWhilePreparing)) throw err;
+      hooks.log(`run ${job.runId} cancelled before its first epoch`);
+      return { runId: job.runId, status: 'cancelled', backend, bestEpoch: 0, bestValAccuracy: -1, epochsRun: 0, seconds: (performance.now() - started) / 1000 } satisfies TrainResult;
+    });
     await markRunEnded(project.db, job.runId, result.status);
     return result;
   } catch (err) {
@@ -308,9 +322,7 @@ async function teacherOutputs(project: Project, job: TrainJob, data: SplitData, 
   const teacher = teacherModel(data.classes.length, settings, Number(teacherRun.config.seed ?? 0), inputs);
   try {
     teacher.setWeights(decodeWeights(best.data));
-    const progress = (done: number) => hooks.onPreparing?.({ runId: job.runId, what: 'teacher outputs', done, total: rows });
-    progress(0);
-    const outputs = await predictTeacher(teacher, inputs, rows, job.batchSize, progress);
+    const outputs = await predictTeacher(teacher, inputs, rows, job.batchSize, preparing(job, hooks, 'teacher outputs', rows));
     await putArtifact(project.db, job.runId, 'teacher-outputs', 'cache', encodePredictions(outputs), { teacherRunId: job.teacherRunId });
     hooks.log(`teacher run ${job.teacherRunId}: outputs for ${outputs.rows} training recordings computed and cached`);
     return outputs;
@@ -340,8 +352,6 @@ function decodePredictions(buf: Buffer): Predictions {
 
 async function studentSetup(project: Project, job: TrainJob, data: SplitData, hooks: TrainHooks): Promise<Setup> {
   const s = job.student.gafSize;
-  const model = new ResNet18({ classes: data.classes.length, inputSize: s, width: job.student.width, seed: job.seed });
-  await initialise(model, job, hooks.log);
   const tick = preparing(job, hooks, 'GAF images', recordingCount(data));
   const images = {
     train: await studentImages(project.db, data.splits.train.recordings, job.student, tick),
@@ -350,6 +360,9 @@ async function studentSetup(project: Project, job: TrainJob, data: SplitData, ho
   };
   const distils = job.method !== 'baseline';
   const teacher = distils ? await teacherOutputs(project, job, data, hooks) : null;
+  // made once the inputs are ready: a cancel while preparing leaves nothing to free
+  const model = new ResNet18({ classes: data.classes.length, inputSize: s, width: job.student.width, seed: job.seed });
+  await initialise(model, job, hooks.log);
   let projection: Projection | null = null;
   if (teacher && teacher.featureSize !== model.featureSize) projection = createProjection(model.featureSize, teacher.featureSize, job.seed);
   const lossFn = distillationLoss(job.method, { ...job.loss, ...(projection ? { projection } : {}) });

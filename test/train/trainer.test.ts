@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { closeProject, openProject } from '../../main/store/project.ts';
 import { getArtifact, getRun, runEpochs } from '../../main/store/runs.ts';
-import type { TrainJob, TrainProgress } from '../../main/train/job.ts';
+import type { TrainJob, TrainPreparation, TrainProgress } from '../../main/train/job.ts';
 import { defaultJob, prepareRun, resumeJob } from '../../main/train/runs.ts';
 import { trainRun, type TrainHooks } from '../../main/train/trainer.ts';
 import { tempDir } from '../helpers/tmp.ts';
@@ -102,6 +102,22 @@ describe('trainer', () => {
     const attention = h.progress.at(-1)!.terms.attention;
     // the student's maps are not the teacher's: the term is positive, and finite
     assert.ok(Number.isFinite(attention) && attention > 0, `attention term ${attention}`);
+  });
+
+  it('honours a cancel while preparing its inputs: ends cancelled with nothing trained, and resumes from the start', { timeout: 120_000 }, async () => {
+    const path = await project();
+    const job = await prepareRun(path, { ...settings, epochs: 1, dataset: 'tiny', kind: 'student', method: 'baseline', teacherRunId: null });
+    const preparations: TrainPreparation[] = [];
+    const result = await trainRun(job, { ...hooks(), onPreparing: (p) => preparations.push(p), isCancelled: () => preparations.length > 3 });
+    assert.equal(result.status, 'cancelled');
+    assert.equal(result.epochsRun, 0);
+    assert.ok(preparations.every((p) => p.done < p.total), `stopped among the GAF images: ${JSON.stringify(preparations.at(-1))}`);
+    assert.deepEqual(await epochMetrics(path, job.runId), []);
+    const p = await openProject(path);
+    assert.equal((await getRun(p.db, job.runId)).status, 'cancelled');
+    await closeProject(p);
+    assert.equal((await trainRun(await resumeJob(path, job.runId), hooks())).status, 'done');
+    assert.deepEqual((await epochMetrics(path, job.runId)).map((e) => e.epoch), [1]);
   });
 
   it('refuses to distil without a trained teacher', async () => {
