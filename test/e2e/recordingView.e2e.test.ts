@@ -33,7 +33,7 @@ describe('recording view in Chromium', { skip }, () => {
   before(
     async () => {
       const rendererDir = await buildRenderer(join(dir, 'out'));
-      manifest = await demoProject(dir, projectPath, { classes: ['wave', 'clap'], perClass: 1, seconds: 4 }, async (project) => {
+      manifest = await demoProject(dir, projectPath, { classes: ['wave', 'clap'], perClass: 1, seconds: 8 }, async (project) => {
         await importUtdMhad(project, join(fixtures, 'utd-mhad-mini'), { withVideo: true });
       });
       server = await startWebServer({ rendererDir, projectPath, version: 'e2e' });
@@ -186,6 +186,23 @@ describe('recording view in Chromium', { skip }, () => {
     });
     assert.ok(overlaid > 200, `the skeleton is drawn over the video (${overlaid} pixels)`);
     await page.screenshot({ path: screenshotPath('recording-view-utd.png') });
+    assert.deepEqual(problems, []);
+    await page.close();
+  });
+
+  it("draws the annotation segments on the traces in their label's colour", { timeout: 60_000 }, async () => {
+    const { page, view, problems } = await openStudio();
+    await view.open(manifest.recordings[1].name);
+    await view.annotate(1, 2);
+    await page.locator('.trace-pane[data-segments="1"]').waitFor();
+    const { offset, drift } = await view.playhead();
+    const [inside, outside] = [1.5, 3.5].map((t) => videoToSensor({ offset, drift }, t));
+    const strip = await view.overlayPixel(inside, 2);
+    assert.equal(strip[3], 255, `an opaque strip along the top of the segment: ${strip}`);
+    const tint = await view.overlayPixel(inside, 40);
+    assert.ok(tint[3] > 0 && tint[3] < 255, `a see-through tint over the traces in the segment: ${tint}`);
+    assert.equal((await view.overlayPixel(outside, 2))[3], 0, 'nothing outside the segment');
+    await page.screenshot({ path: screenshotPath('recording-view-annotated.png') });
     assert.deepEqual(problems, []);
     await page.close();
   });

@@ -131,6 +131,32 @@ export class RecordingPage {
   }
 
   /** hovers the GAF image at fractions of its width and height */
+  /** marks an annotation segment from `from` to `to` seconds of video time with the timeline's keys */
+  async annotate(from: number, to: number): Promise<void> {
+    for (const t of [from, to]) {
+      await this.seek(t);
+      await this.gafAtPlayhead();
+      // the keys go to the window, not to the position slider that took the focus
+      await this.page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+      await this.page.keyboard.press('a');
+    }
+  }
+
+  /** the RGBA of the traces' overlay at sensor time `t`, `dy` pixels below the plot's top */
+  async overlayPixel(t: number, dy: number): Promise<number[]> {
+    return this.trace.evaluate(
+      // no named functions in here: the page has no __name helper that tsx's output would call
+      (pane, [time, down]) => {
+        const [left, right, start, end, top] = ['data-plot-left', 'data-plot-right', 'data-view-start', 'data-view-end', 'data-plot-top'].map((name) => Number(pane.getAttribute(name)));
+        const canvas = pane.querySelector('canvas.marks') as HTMLCanvasElement;
+        const scale = canvas.width / canvas.clientWidth;
+        const x = left + ((time - start) / (end - start)) * (right - left);
+        return Array.from(canvas.getContext('2d')!.getImageData(Math.round(x * scale), Math.round((top + down) * scale), 1, 1).data);
+      },
+      [t, dy],
+    );
+  }
+
   async hoverGaf(x: number, y: number): Promise<void> {
     const box = (await this.gafCanvas.boundingBox())!;
     await this.page.mouse.move(box.x + box.width * x, box.y + box.height * y);
