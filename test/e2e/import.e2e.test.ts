@@ -7,14 +7,14 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { generateDemo } from '../../main/datasets/demo/generate.ts';
-import { startWebServer, type WebServer } from '../../main/web/server.ts';
+import type { WebServer } from '../../main/web/server.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { utdMhadCopies } from '../helpers/utdMhadCopies.ts';
 import { ImportPage } from './pages/importPage.ts';
 import { ProjectPage } from './pages/projectPage.ts';
-import { buildRenderer, chromiumArgs, chromiumPath, screenshotPath, skip, watchConsole } from './studio.ts';
+import { buildRenderer, screenshotPath, skip, startStudio, stopStudio, watchConsole } from './studio.ts';
 
 describe('import screen in Chromium', { skip }, () => {
   const dir = tempDir('vskd-e2e-import-');
@@ -31,15 +31,11 @@ describe('import screen in Chromium', { skip }, () => {
         generateDemo(demo, { seed: 4, classes: ['wave', 'clap', 'squat'], perClass: 2, subjects: 2, seconds: 2, sessions: 0 }),
       ]);
       utdMhadCopies(utd, 10);
-      server = await startWebServer({ rendererDir, version: 'e2e' });
-      browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+      ({ server, browser } = await startStudio(rendererDir));
     },
     { timeout: 240_000 },
   );
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  after(() => stopStudio({ server, browser }));
 
   it('imports the demo dataset into a new project, then cancels a UTD-MHAD import with depth video', { timeout: 180_000 }, async () => {
     const page = await browser.newPage({ viewport: { width: 1200, height: 900 } });

@@ -8,13 +8,13 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { addRecordings, listRecordings } from '../../main/store/recordings.ts';
-import { startWebServer, type WebServer } from '../../main/web/server.ts';
+import type { WebServer } from '../../main/web/server.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { ProjectPage } from './pages/projectPage.ts';
 import { RecordingPage } from './pages/recordingPage.ts';
-import { buildRenderer, chromiumArgs, chromiumPath, demoProject, skip, watchConsole } from './studio.ts';
+import { buildRenderer, demoProject, skip, startStudio, stopStudio, watchConsole } from './studio.ts';
 
 const HOUR_ROWS = 3600 * 100;
 
@@ -91,15 +91,11 @@ describe('recording view speed with a 1-hour 100 Hz stream', { skip }, () => {
           },
         ]);
       });
-      server = await startWebServer({ rendererDir, projectPath, version: 'e2e' });
-      browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+      ({ server, browser } = await startStudio(rendererDir, projectPath));
     },
     { timeout: 240_000 },
   );
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  after(() => stopStudio({ server, browser }));
 
   it('opens in well under a few seconds and plays near 60 fps', { timeout: 120_000 }, async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });

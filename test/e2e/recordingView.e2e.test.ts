@@ -5,15 +5,15 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { DemoManifest } from '../../main/datasets/demo/manifest.ts';
 import { importUtdMhad } from '../../main/datasets/utdMhad.ts';
 import { videoToSensor } from '../../main/sync/clockModel.ts';
-import { startWebServer, type WebServer } from '../../main/web/server.ts';
+import type { WebServer } from '../../main/web/server.ts';
 import { fixtures, tempDir } from '../helpers/tmp.ts';
 import { ProjectPage } from './pages/projectPage.ts';
 import { RecordingPage, type Playhead } from './pages/recordingPage.ts';
-import { buildRenderer, chromiumArgs, chromiumPath, demoProject, screenshotPath, skip, watchConsole } from './studio.ts';
+import { buildRenderer, demoProject, screenshotPath, skip, startStudio, stopStudio, watchConsole } from './studio.ts';
 
 const FPS = 30;
 
@@ -36,15 +36,11 @@ describe('recording view in Chromium', { skip }, () => {
       manifest = await demoProject(dir, projectPath, { classes: ['wave', 'clap'], perClass: 1, seconds: 8 }, async (project) => {
         await importUtdMhad(project, join(fixtures, 'utd-mhad-mini'), { withVideo: true });
       });
-      server = await startWebServer({ rendererDir, projectPath, version: 'e2e' });
-      browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+      ({ server, browser } = await startStudio(rendererDir, projectPath));
     },
     { timeout: 240_000 },
   );
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  after(() => stopStudio({ server, browser }));
 
   async function openStudio(): Promise<{ page: Page; view: RecordingPage; problems: string[] }> {
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });

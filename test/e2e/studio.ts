@@ -7,11 +7,12 @@ import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type { Page } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
 import { generateDemo, type DemoOptions } from '../../main/datasets/demo/generate.ts';
 import type { DemoManifest } from '../../main/datasets/demo/manifest.ts';
 import { importDemo } from '../../main/datasets/demoImport.ts';
 import { closeProject, createProject, type Project } from '../../main/store/project.ts';
+import { startWebServer, type WebServer } from '../../main/web/server.ts';
 
 export const root = fileURLToPath(new URL('../../', import.meta.url));
 export const chromiumPath = '/usr/bin/chromium';
@@ -55,4 +56,16 @@ export function watchConsole(page: Page): string[] {
   });
   page.on('pageerror', (err) => problems.push(err.message));
   return problems;
+}
+
+/** The web mode serving `rendererDir` on `projectPath` (none: the start screen), and a headless Chromium to drive it. */
+export async function startStudio(rendererDir: string, projectPath?: string): Promise<{ server: WebServer; browser: Browser }> {
+  const server = await startWebServer({ rendererDir, projectPath, version: 'e2e' });
+  return { server, browser: await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs }) };
+}
+
+/** Closes what startStudio started (either may be missing when its `before` failed). */
+export async function stopStudio({ server, browser }: { server?: WebServer; browser?: Browser }): Promise<void> {
+  await browser?.close();
+  await server?.close();
 }

@@ -8,13 +8,13 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
-import { startWebServer, type WebServer } from '../../main/web/server.ts';
+import type { Browser } from 'playwright-core';
+import type { WebServer } from '../../main/web/server.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { tinyProject } from '../train/tinyProject.ts';
 import { ProjectPage } from './pages/projectPage.ts';
 import { TrainingPage } from './pages/trainingPage.ts';
-import { buildRenderer, chromiumArgs, chromiumPath, screenshotPath, skip, watchConsole } from './studio.ts';
+import { buildRenderer, screenshotPath, skip, startStudio, stopStudio, watchConsole } from './studio.ts';
 
 /** a student that trains in seconds on two cores */
 const tiny = { backend: 'wasm', batch: 4, width: 0.125, gafSize: 16 } as const;
@@ -29,15 +29,11 @@ describe('training screen in Chromium', { skip }, () => {
     async () => {
       const rendererDir = await buildRenderer(join(dir, 'out'));
       ({ path: projectPath } = await tinyProject(dir));
-      server = await startWebServer({ rendererDir, projectPath, version: 'e2e' });
-      browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+      ({ server, browser } = await startStudio(rendererDir, projectPath));
     },
     { timeout: 240_000 },
   );
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  after(() => stopStudio({ server, browser }));
 
   it('makes a dataset, trains a run to its evaluation and exports it, follows another live and cancels it', { timeout: 300_000 }, async () => {
     const page = await browser.newPage({ viewport: { width: 1280, height: 1000 } });

@@ -5,15 +5,15 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { createDispatcher } from '../../main/api/dispatch.ts';
 import { unwrap } from '../../main/api/envelope.ts';
 import { createStudioService } from '../../main/api/service.ts';
-import { startWebServer, type WebServer } from '../../main/web/server.ts';
+import type { WebServer } from '../../main/web/server.ts';
 import { eventLog } from '../helpers/events.ts';
 import { fixtures, tempDir } from '../helpers/tmp.ts';
 import { ProjectPage } from './pages/projectPage.ts';
-import { buildRenderer, chromiumArgs, chromiumPath, screenshotPath, skip, watchConsole } from './studio.ts';
+import { buildRenderer, screenshotPath, skip, startStudio, stopStudio, watchConsole } from './studio.ts';
 
 /** A project with the mini UTD-MHAD imported, made through the contract like any client would. */
 async function importedProject(path: string): Promise<void> {
@@ -36,15 +36,11 @@ describe('web mode in Chromium', { skip }, () => {
     async () => {
       const rendererDir = await buildRenderer(join(dir, 'out'));
       await importedProject(projectPath);
-      server = await startWebServer({ rendererDir, projectPath, version: 'e2e' });
-      browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
+      ({ server, browser } = await startStudio(rendererDir, projectPath));
     },
     { timeout: 180_000 },
   );
-  after(async () => {
-    await browser?.close();
-    await server?.close();
-  });
+  after(() => stopStudio({ server, browser }));
 
   it('shows the project and its recordings, and filters them by action', { timeout: 60_000 }, async () => {
     const page = await browser.newPage({ viewport: { width: 1100, height: 640 } });
