@@ -7,7 +7,7 @@
 import { z } from 'zod';
 import type { EventName, MethodName } from './channels.ts';
 import { protocols } from '../datasets/protocols.ts';
-import type { MethodName as TrainMethodName } from '../train/losses/registry.ts';
+import type { MethodName as TrainMethodName } from '../train/losses/methods.ts';
 
 export { eventNames, isMethodName, methodNames, type EventName, type MethodName } from './channels.ts';
 
@@ -339,6 +339,8 @@ const runsStartArgs = z
         beta: z.number().nonnegative().optional(),
         gamma: z.number().nonnegative().optional(),
         temperature: z.number().positive().optional(),
+        atWeight: z.number().nonnegative().optional(),
+        spWeight: z.number().nonnegative().optional(),
       })
       .strict(),
   ])

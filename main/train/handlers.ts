@@ -84,8 +84,8 @@ function jobRequest(args: StartArgs, datasetId: number): JobRequest {
     const teacher = { inputs: args.inputs ?? d.teacher.inputs, segments: args.segments ?? d.teacher.segments, frameSize: args.frameSize ?? d.teacher.frameSize };
     return { ...base, kind: 'teacher', method: 'baseline', teacherRunId: null, teacher };
   }
-  const { alpha, beta, gamma, temperature } = args;
-  const loss = Object.fromEntries(Object.entries({ alpha, beta, gamma, temperature }).filter(([, value]) => value !== undefined)) as Record<string, number>;
+  const { alpha, beta, gamma, temperature, atWeight, spWeight } = args;
+  const loss = Object.fromEntries(Object.entries({ alpha, beta, gamma, temperature, atWeight, spWeight }).filter(([, value]) => value !== undefined)) as Record<string, number>;
   const student = {
     width: args.width ?? d.student.width,
     gafSize: args.gafSize ?? d.student.gafSize,

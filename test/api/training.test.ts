@@ -136,7 +136,7 @@ describe('training API', () => {
     const elsewhere = await failure('runs.start', { ...tiny, method: 'st', teacherRunId: teacher.runId });
     assert.deepEqual([elsewhere.code, elsewhere.field], ['INVALID_ARGUMENT', 'teacherRunId'], elsewhere.message);
 
-    const student = await call('runs.start', { ...tiny, dataset: 'cross', epochs: 1, method: 'dask', teacherRunId: teacher.runId });
+    const student = await call('runs.start', { ...tiny, dataset: 'cross', epochs: 1, method: 'dask', teacherRunId: teacher.runId, beta: 2, temperature: 3 });
     assert.match(student.warning ?? '', /no baseline student run on this dataset/, 'no baseline on this dataset to compare the teacher with');
     assert.equal((await next('train.ended', student.runId)).status, 'done');
     // the teacher's poses and outputs on the student's training recordings are prepared (and cached) first
@@ -144,6 +144,8 @@ describe('training API', () => {
     assert.deepEqual([...prepared], ['GAF images', 'teacher poses', 'teacher outputs']);
     const epochEnd = payloads('train.progress', student.runId).find((p) => p.epochEnd);
     assert.ok(epochEnd && ['crossEntropy', 'kd', 'rkdDistance', 'rkdAngle', 'semantic', 'total'].every((t) => t in epochEnd.terms), `DASK's terms: ${JSON.stringify(epochEnd?.terms)}`);
+
+    assert.deepEqual((await call('runs.get', { runId: student.runId })).config.loss, { beta: 2, temperature: 3 }, 'the loss weights stored with the run');
 
     const rows = (await call('runs.list', {})).filter((r) => r.id === teacher.runId || r.id === student.runId);
     assert.deepEqual(
@@ -220,6 +222,7 @@ describe('training API', () => {
       ['runs.start', { ...tiny, epochs: 0 }, 'INVALID_ARGUMENT', 'epochs'],
       ['runs.start', { ...tiny, batchSize: 1 }, 'INVALID_ARGUMENT', 'batchSize'],
       ['runs.start', { ...tiny, backend: 'tpu' }, 'INVALID_ARGUMENT', 'backend'],
+      ['runs.start', { ...tiny, atWeight: -1 }, 'INVALID_ARGUMENT', 'atWeight'],
       ['runs.start', { ...tiny, method: 'dask' }, 'INVALID_ARGUMENT', 'teacherRunId'],
       ['runs.start', { ...tiny, teacherRunId: studentRowId }, 'INVALID_ARGUMENT', 'teacherRunId'],
       ['runs.start', { ...tiny, method: 'st', teacherRunId: studentRowId }, 'INVALID_ARGUMENT', 'teacherRunId'],

@@ -49,6 +49,14 @@ describe('training screen in Chromium', { skip }, () => {
     assert.equal(await training.splitSizes(), '6 train · 2 validation · 8 test recordings');
     await training.pickDataset('tiny (subject-specific)');
 
+    // each method offers the weights of its own terms, their defaults as placeholders
+    await training.pickMethod('dask');
+    assert.deepEqual(await training.lossWeights(), [['α (KD)', '0.01'], ['β (distance, angle)', '1'], ['γ (semantic)', '1'], ['Temperature', '4']]);
+    await training.pickMethod('at');
+    assert.deepEqual(await training.lossWeights(), [['AT weight', '1000']]);
+    await training.pickMethod('baseline');
+    assert.deepEqual(await training.lossWeights(), []);
+
     // a short run, to its end: the runs table, the comparison and the confusion matrix fill in
     await training.configure({ ...tiny, epochs: 3 });
     await training.start();

@@ -12,7 +12,8 @@ import { createProjection, semantic } from '../../main/train/losses/semantic.ts'
 import { adaptiveAvgPool, attention } from '../../main/train/losses/attention.ts';
 import { similarityPreserving } from '../../main/train/losses/similarityPreserving.ts';
 import { dask } from '../../main/train/losses/dask.ts';
-import { distillationLoss, METHOD_NAMES, methodWeights } from '../../main/train/losses/registry.ts';
+import { distillationLoss } from '../../main/train/losses/registry.ts';
+import { METHOD_NAMES, methodWeightOptions, methodWeights } from '../../main/train/losses/methods.ts';
 import type { DistillationInputs, TermName } from '../../main/train/losses/combine.ts';
 import { invalidArgument } from '../helpers/errors.ts';
 
@@ -514,6 +515,17 @@ describe('distillationLoss registry', () => {
     const inputs = batchInputs();
     const hot = value(distillationLoss('st', { temperature: 1 })(inputs).terms.kd);
     assertClose(hot, value(kd(inputs.studentLogits, inputs.teacherLogits, 1)), 1e-6, 'temperature reaches kd');
+  });
+
+  it('names the weights each method takes (what the studio form offers)', () => {
+    assert.deepEqual(methodWeightOptions('baseline'), []);
+    assert.deepEqual(methodWeightOptions('st'), ['alpha', 'temperature']);
+    assert.deepEqual(methodWeightOptions('at'), ['atWeight']);
+    assert.deepEqual(methodWeightOptions('sp'), ['spWeight']);
+    assert.deepEqual(methodWeightOptions('dask').sort(), ['alpha', 'beta', 'gamma', 'temperature']);
+    assert.deepEqual(methodWeightOptions('sk').sort(), ['alpha', 'gamma', 'temperature']);
+    assert.deepEqual(methodWeightOptions('dak').sort(), ['alpha', 'beta', 'temperature']);
+    assert.throws(() => methodWeightOptions('fitnet'), invalidArgument('method', /unknown distillation method 'fitnet'/));
   });
 
   it('dask() equals the registry entry and its terms equal the separate losses (RKD on logits by default)', () => {

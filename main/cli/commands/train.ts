@@ -3,8 +3,8 @@ import { StudioError } from '../../errors.ts';
 import { findDataset, listDatasets } from '../../store/datasets.ts';
 import { closeProject, openProject } from '../../store/project.ts';
 import { getArtifact, getRun } from '../../store/runs.ts';
-import type { BackendChoice, TrainJob, TrainProgress } from '../../train/job.ts';
-import { isMethodName, METHOD_NAMES, type MethodName } from '../../train/losses/registry.ts';
+import type { BackendChoice, TrainJob, TrainPreparation, TrainProgress } from '../../train/job.ts';
+import { isMethodName, METHOD_NAMES, type MethodName } from '../../train/losses/methods.ts';
 import { markdownTable } from '../../train/report.ts';
 import { runTrainingWorker } from '../../train/runInWorker.ts';
 import { defaultJob, finishedRunResults, markRunCrashed, prepareRun, resumeJob, runOutcome, weakTeacherWarning, type JobRequest } from '../../train/runs.ts';
@@ -91,6 +91,21 @@ function progressPrinter(io: CliIO) {
   };
 }
 
+/** A line when each input starts being prepared and one when it is ready (with its time). */
+function preparationPrinter(io: CliIO) {
+  const started = new Map<string, number>();
+  return (p: TrainPreparation) => {
+    if (p.total === 0) return;
+    if (p.done === 0 && !started.has(p.what)) {
+      started.set(p.what, performance.now());
+      io.out(`preparing ${p.what} (${p.total})`);
+    } else if (p.done === p.total && started.has(p.what)) {
+      io.out(`${p.what} ready in ${((performance.now() - started.get(p.what)!) / 1000).toFixed(1)} s`);
+      started.delete(p.what);
+    }
+  };
+}
+
 /** Runs the job in a worker; Ctrl-C cancels (the run keeps its last checkpoint for --resume). */
 export async function train(job: TrainJob, io: CliIO): Promise<void> {
   io.out(`run ${job.runId}: ${job.kind} ${job.method}, dataset ${job.datasetId}, seed ${job.seed}, ${job.epochs} epochs`);
@@ -102,7 +117,7 @@ export async function train(job: TrainJob, io: CliIO): Promise<void> {
   };
   process.on('SIGINT', cancel);
   try {
-    const result = await runTrainingWorker(job, { onProgress: progressPrinter(io), onLog: (line) => io.out(line), signal: abort.signal }).catch(async (err) => {
+    const result = await runTrainingWorker(job, { onProgress: progressPrinter(io), onPreparing: preparationPrinter(io), onLog: (line) => io.out(line), signal: abort.signal }).catch(async (err) => {
       await markRunCrashed(job.projectPath, job.runId, err instanceof Error ? err.message : String(err));
       throw err;
     });
@@ -171,11 +186,12 @@ export const distillCommand: Command = {
     '  --method M          dask = CE + α·KD + β·(RKD distance + angle) + γ·semantic; st = CE + α·KD;',
     '                      at, sp; ablations ask (no D), dsk (no A), sk (no D, A), dak (no S)',
     '  --alpha A --beta B --gamma G --temperature T   loss weights (defaults: VSKD code, 0.01, 1, 1, 4)',
+    '  --at-weight W --sp-weight W   the AT and SP terms\' weights (defaults: RepDistiller, 1000, 3000)',
     studentHelp,
     commonHelp,
   ].join('\n'),
   positionals: 1,
-  options: { ...commonOptions, ...studentOptions, teacher: { type: 'string' }, method: { type: 'string' }, alpha: { type: 'string' }, beta: { type: 'string' }, gamma: { type: 'string' }, temperature: { type: 'string' } },
+  options: { ...commonOptions, ...studentOptions, teacher: { type: 'string' }, method: { type: 'string' }, alpha: { type: 'string' }, beta: { type: 'string' }, gamma: { type: 'string' }, temperature: { type: 'string' }, 'at-weight': { type: 'string' }, 'sp-weight': { type: 'string' } },
   async run([file], values, io) {
     if (values.resume !== undefined) return resumeOr(file, values, io, () => ({}) as JobRequest);
     const method = values.method;
@@ -185,9 +201,10 @@ export const distillCommand: Command = {
     const teacherRunId = optionalNumber(values, 'teacher');
     if (teacherRunId === undefined) throw new UsageError('--teacher RUN is required');
     const loss: Record<string, number> = {};
-    for (const name of ['alpha', 'beta', 'gamma', 'temperature']) {
-      const value = optionalNumber(values, name);
-      if (value !== undefined) loss[name] = value;
+    const lossOptions = { alpha: 'alpha', beta: 'beta', gamma: 'gamma', temperature: 'temperature', atWeight: 'at-weight', spWeight: 'sp-weight' };
+    for (const [field, option] of Object.entries(lossOptions)) {
+      const value = optionalNumber(values, option);
+      if (value !== undefined) loss[field] = value;
     }
     const job = await prepareRun(file, { ...baseRequest(values), kind: 'student', method: method as MethodName, teacherRunId, loss });
     const warning = await weakTeacherWarning(job.projectPath, teacherRunId, job.datasetId);

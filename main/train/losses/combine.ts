@@ -9,10 +9,10 @@ import { kd } from './kd.ts';
 import { MAX_ANGLE_BATCH, rkdAngle } from './rkdAngle.ts';
 import { rkdDistance } from './rkdDistance.ts';
 import { semantic, type Projection } from './semantic.ts';
+import { resolveWeights, type TermName, type TermWeights, type WeightOptions } from './methods.ts';
 import { similarityPreserving } from './similarityPreserving.ts';
 
-export type TermName = 'crossEntropy' | 'kd' | 'rkdDistance' | 'rkdAngle' | 'semantic' | 'attention' | 'similarityPreserving';
-export type TermWeights = Partial<Record<TermName, number>>;
+export type { TermName, TermWeights };
 
 /** One batch: the same samples through teacher and student (row k of every tensor is sample k). */
 export interface DistillationInputs {
@@ -38,19 +38,8 @@ export interface DistillationInputs {
  */
 export type RkdInput = 'logits' | 'embeddings';
 
-export interface DistillationOptions {
-  /** KD weight α (st and the DASK family); VSKD's code: 0.01 */
-  alpha?: number;
-  /** weight β of each relational term, L_D and L_A; VSKD's code: 1 */
-  beta?: number;
-  /** semantic weight γ; VSKD's code: 1 */
-  gamma?: number;
-  /** KD temperature T: 4 */
-  temperature?: number;
-  /** AT weight (RepDistiller's scripts: 1000) */
-  atWeight?: number;
-  /** SP weight (RepDistiller's scripts: 3000) */
-  spWeight?: number;
+/** The weights (methods.ts) and how the terms are computed. */
+export interface DistillationOptions extends Partial<WeightOptions> {
   /** what RKD relates: 'logits' (default) or 'embeddings' */
   rkdOn?: RkdInput;
   /** student → teacher feature map for the semantic term, when their widths differ */
@@ -61,22 +50,9 @@ export interface DistillationOptions {
 
 export type ResolvedOptions = Required<Omit<DistillationOptions, 'projection'>> & Pick<DistillationOptions, 'projection'>;
 
-export const DEFAULT_OPTIONS: ResolvedOptions = {
-  alpha: 0.01,
-  beta: 1,
-  gamma: 1,
-  temperature: 4,
-  atWeight: 1000,
-  spWeight: 3000,
-  rkdOn: 'logits',
-  maxAngleBatch: MAX_ANGLE_BATCH,
-};
-
 /** Fills in the defaults and checks every option (before training starts rather than at its first step). */
 export function resolveOptions(options: DistillationOptions): ResolvedOptions {
-  const resolved: ResolvedOptions = { ...DEFAULT_OPTIONS, ...options };
-  for (const field of ['alpha', 'beta', 'gamma', 'atWeight', 'spWeight'] as const) requireNumber(resolved[field], field);
-  requireNumber(resolved.temperature, 'temperature', { positive: true });
+  const resolved: ResolvedOptions = { rkdOn: 'logits', maxAngleBatch: MAX_ANGLE_BATCH, ...options, ...resolveWeights(options) };
   requireNumber(resolved.maxAngleBatch, 'maxAngleBatch', { positive: true });
   if (resolved.rkdOn !== 'logits' && resolved.rkdOn !== 'embeddings') {
     throw invalid('rkdOn', `expected 'logits' or 'embeddings', got ${String(resolved.rkdOn)}`);

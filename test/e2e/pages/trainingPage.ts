@@ -72,6 +72,17 @@ export class TrainingPage {
     await this.form.getByLabel('Dataset', { exact: true }).selectOption({ label });
   }
 
+  async pickMethod(name: string): Promise<void> {
+    await this.form.getByLabel('Method').selectOption(name);
+  }
+
+  /** the loss weights the form offers for the picked method: label and default (the placeholder) */
+  async lossWeights(): Promise<[string, string][]> {
+    const group = this.form.getByRole('group', { name: 'Loss weights' });
+    if ((await group.count()) === 0) return [];
+    return group.locator('label').evaluateAll((labels) => labels.map((l) => [l.textContent?.trim() ?? '', l.querySelector('input')?.placeholder ?? ''] as [string, string]));
+  }
+
   /** the split sizes shown under the dataset menu */
   async splitSizes(): Promise<string> {
     return (await this.form.locator('.hint').first().textContent()) ?? '';
