@@ -108,9 +108,9 @@ function matrixElement(v: MatVariableToWrite): Buffer {
   return out;
 }
 
-function header(): Buffer {
+function header(stamp: boolean): Buffer {
   const out = Buffer.alloc(128, 0);
-  const text = `MATLAB 5.0 MAT-file, Platform: ${process.platform}, Created on: ${new Date().toUTCString()} by VSKD Studio`;
+  const text = stamp ? `MATLAB 5.0 MAT-file, Platform: ${process.platform}, Created on: ${new Date().toUTCString()} by VSKD Studio` : 'MATLAB 5.0 MAT-file, written by VSKD Studio';
   out.write(text.padEnd(HEADER_TEXT_BYTES, ' ').slice(0, HEADER_TEXT_BYTES), 0, 'latin1');
   // Bytes 116..123 (subsystem data offset) stay zero.
   new DataView(out.buffer, out.byteOffset, out.byteLength).setUint16(124, 0x0100, LITTLE_ENDIAN);
@@ -128,11 +128,15 @@ function compressedElement(matrix: Buffer): Buffer {
   return Buffer.concat([tag, deflated]);
 }
 
-/** A MAT-file holding `vars`; `compress` (default true) wraps each in an miCOMPRESSED element, as -v7 does. */
-export function writeMat(vars: MatVariableToWrite[], opts: { compress?: boolean } = {}): Buffer {
+/**
+ * A MAT-file holding `vars`; `compress` (default true) wraps each in an miCOMPRESSED element, as -v7
+ * does. `stamp` (default true) writes the platform and time into the header text, as MATLAB does;
+ * without it the same variables give the same bytes (the demo's files).
+ */
+export function writeMat(vars: MatVariableToWrite[], opts: { compress?: boolean; stamp?: boolean } = {}): Buffer {
   const compress = opts.compress ?? true;
   const seen = new Set<string>();
-  const parts = [header()];
+  const parts = [header(opts.stamp ?? true)];
   for (const v of vars) {
     if (seen.has(v.name)) throw invalid(`variable ${v.name} is given twice`, v.name);
     seen.add(v.name);

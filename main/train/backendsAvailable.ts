@@ -6,6 +6,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendName } from './job.ts';
+import { vulkanDriverListed } from './vulkanDrivers.ts';
 
 export interface BackendStatus {
   /** 'tfjs-node-gpu', 'tfjs-node', 'webgpu', 'wasm', 'cpu' */
@@ -74,6 +75,7 @@ let dawn: GPU | undefined;
 
 /** Dawn (the `webgpu` package) asked for an adapter; throws when there is none. */
 async function webgpuAdapter(): Promise<{ gpu: GPU; globals: object; detail: string; software: boolean }> {
+  if (!vulkanDriverListed()) throw new Error('no Vulkan driver (no ICD manifest in vulkan/icd.d, VK_DRIVER_FILES unset)');
   const { create, globals } = await import('webgpu');
   dawn ??= create([]);
   const adapter = await dawn.requestAdapter({ powerPreference: 'high-performance' });

@@ -250,6 +250,15 @@ describe('writeMat round trip', () => {
     assert.deepEqual(parseMat(buf, 'v.mat').get('v')!.dims, [3, 1]);
   });
 
+  test('stamps the platform and time in the header unless asked not to, and then writes the same bytes', () => {
+    const vars = [{ name: 'v', className: 'double' as const, dims: [3], data: [1, 2, 3] }];
+    assert.match(writeMat(vars).subarray(0, 116).toString('latin1'), new RegExp(`^MATLAB 5\\.0 MAT-file, Platform: ${process.platform}, Created on: .* GMT by VSKD Studio`));
+    const plain = writeMat(vars, { stamp: false });
+    assert.match(plain.subarray(0, 116).toString('latin1'), /^MATLAB 5\.0 MAT-file, written by VSKD Studio +$/);
+    assert.deepEqual(writeMat(vars, { stamp: false }), plain);
+    assert.deepEqual(parseMat(plain, 'v.mat').get('v')!.data, Float64Array.from([1, 2, 3]));
+  });
+
   test('rejects values it cannot write', () => {
     const invalid = (err: unknown): boolean => err instanceof StudioError && err.code === 'INVALID_ARGUMENT';
     assert.throws(() => writeMat([{ name: 'x', className: 'double', dims: [2, 2], data: [1, 2, 3] }]), invalid);

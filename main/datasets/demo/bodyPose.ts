@@ -74,5 +74,5 @@ export function skeletonFrames(motion: Motion, frames: number, fps: number, nois
 /** The MAT-file of skeletonFrames' output. */
 export function skeletonMat(data: Float64Array): Buffer {
   const joints = SKELETON.length;
-  return writeMat([{ name: SKELETON_VARIABLE, className: 'double', dims: [joints, 3, data.length / (joints * 3)], data }]);
+  return writeMat([{ name: SKELETON_VARIABLE, className: 'double', dims: [joints, 3, data.length / (joints * 3)], data }], { stamp: false });
 }
