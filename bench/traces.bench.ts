@@ -1,8 +1,10 @@
 /**
  * The recording view's traces of an hour at 100 Hz, 3 channels (the JavaScript the renderer runs):
  * building the min/max pyramids once, and cutting a view from them at 830 px, against a scan of
- * every row in view (what a window cost before the pyramids).
+ * every row in view (what a window cost before the pyramids); and the GAF of the window around the
+ * playhead, which the renderer computes every frame of playback.
  */
+import { gafWindow } from '../main/gaf/gafWindow.ts';
 import { buildPyramid } from '../renderer/src/lib/minmaxPyramid.ts';
 import { TraceWindow } from '../renderer/src/lib/traceWindow.ts';
 import { rate } from './data.ts';
@@ -39,5 +41,10 @@ export default async function benchTraces(): Promise<void> {
     const pyramid = 1000 / (await rate(() => window.update(clock, pyramids, 0, seconds, PIXELS)));
     const scan = 1000 / (await rate(() => scanWindow(channels, 0, seconds * 100, min, max)));
     console.log(`view of ${String(seconds).padStart(4)} s at ${PIXELS} px: from the pyramids ${pyramid.toFixed(3)} ms, scanning every row ${scan.toFixed(3)} ms`);
+  }
+  const source = { ...clock, channels: 3, at: (row: number, c: number) => channels[c][row] };
+  for (const size of [64, 128]) {
+    const ms = 1000 / (await rate(() => gafWindow(source, 1800, 2, size, 'summation')));
+    console.log(`GAF of the 2 s around the playhead, 3 × ${size}²: ${ms.toFixed(3)} ms`);
   }
 }

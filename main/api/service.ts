@@ -7,9 +7,10 @@ import { StudioError } from '../errors.ts';
 import { exportHandlers } from '../export/handlers.ts';
 import { importJobHandlers } from '../jobs/importJobs.ts';
 import { createJobRegistry } from '../jobs/registry.ts';
+import { gafWindow } from '../gaf/gafWindow.ts';
 import { resolveMediaFile, type MediaFile } from '../media/mediaRoute.ts';
 import { autoSyncRecording, recordingView, skeletonFrames } from '../media/recordingView.ts';
-import { gafWindow, loadSeries, pickColumns, toBase64, traceColumns } from '../media/sensorWindow.ts';
+import { loadSeries, pickColumns, seriesChannels, toBase64, traceColumns } from '../media/sensorWindow.ts';
 import { resampleUniform } from '../sensors/resample.ts';
 import { getAlignment, setAlignment } from '../store/alignment.ts';
 import { listLabels } from '../store/labels.ts';
@@ -102,7 +103,7 @@ export function createStudioService({ version, emit, recentFile }: ServiceOption
     'gaf.window': async ({ streamId, center, seconds, size, method, channels }) => {
       const series = await loadSeries(current().db, streamId);
       const columns = pickColumns(series, channels);
-      const gaf = gafWindow(series, center, seconds, size, method, columns);
+      const gaf = gafWindow(seriesChannels(series, columns), center, seconds, size, method);
       return { streamId, center, start: gaf.start, end: gaf.end, size, method, channels: columns, samples: gaf.samples, values: toBase64(gaf.values) };
     },
     'alignment.get': async ({ recordingId }) => getAlignment(current().db, recordingId),

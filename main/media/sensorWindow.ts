@@ -1,15 +1,15 @@
 /**
  * What the recording view asks of a sensor stream: its channels whole (the renderer builds its
- * zoomable traces from them, see renderer/src/lib/minmaxPyramid.ts) and the GAF of a window around
- * a sensor time. Times are sensor seconds from the stream's first sample. A stream is read from the
+ * zoomable traces from them, see renderer/src/lib/minmaxPyramid.ts) and its columns for the GAF of a
+ * window around a sensor time (main/gaf/gafWindow.ts). Times are sensor seconds from the stream's first sample. A stream is read from the
  * project once and kept (a few at a time): scrubbing an hour-long stream must not reread its blob per frame.
  */
 import { StudioError } from '../errors.ts';
-import { gafFromRows, type GafMethod } from '../gaf/gaf.ts';
+import type { SampledChannels } from '../gaf/gafWindow.ts';
 import type { Queryable } from '../store/db.ts';
 import { getStream, type Channel } from '../store/recordings.ts';
 import { readSamples } from '../store/samples.ts';
-import { rowAtOrAfter, rowTime, type RowClock } from './rowClock.ts';
+import type { RowClock } from './rowClock.ts';
 
 export interface SensorSeries extends RowClock {
   streamId: number;
@@ -67,50 +67,9 @@ export function traceColumns(s: SensorSeries, columns: readonly number[]): Float
   return out;
 }
 
-/**
- * `count` rows × C of the columns at times start + (k + ½)·step, linearly interpolated between
- * samples; times beyond the stream take its first or last sample.
- */
-function sampleAt(s: SensorSeries, start: number, step: number, count: number, columns: readonly number[]): Float64Array {
-  if (s.rows === 0) throw new StudioError('BAD_INPUT', `stream ${s.streamId} has no samples`, { field: 'streamId' });
-  const C = columns.length;
-  const out = new Float64Array(count * C);
-  for (let k = 0; k < count; k++) {
-    const t = start + (k + 0.5) * step;
-    const after = rowAtOrAfter(s, t);
-    const a = Math.max(0, after - 1);
-    const b = Math.min(s.rows - 1, after);
-    const ta = rowTime(s, a);
-    const tb = rowTime(s, b);
-    const f = b === a ? 0 : Math.min(1, Math.max(0, (t - ta) / (tb - ta)));
-    for (let c = 0; c < C; c++) {
-      const va = s.data[a * s.cols + columns[c]];
-      out[k * C + c] = va + (s.data[b * s.cols + columns[c]] - va) * f;
-    }
-  }
-  return out;
-}
-
-export interface GafWindow {
-  /** the window is [start, end) on the sensor clock, centred on the asked time */
-  start: number;
-  end: number;
-  /** samples the window was cut into (one per sample period of the stream) */
-  samples: number;
-  /** C × size × size, channel-major */
-  values: Float32Array;
-}
-
-/**
- * The GAF (pyts semantics: PAA to `size`, scaled to [-1, 1]) of the `seconds` around sensor time
- * `center`. Pixel i of an image relates the instant start + (i + ½)·seconds/size.
- */
-export function gafWindow(s: SensorSeries, center: number, seconds: number, size: number, method: GafMethod, columns: readonly number[]): GafWindow {
-  const start = center - seconds / 2;
-  const samples = Math.max(2, Math.round(seconds * s.rate));
-  const window = sampleAt(s, start, seconds / samples, samples, columns);
-  const values = gafFromRows(window, samples, columns.length, columns.map((_, c) => c), { size, method });
-  return { start, end: start + seconds, samples, values };
+/** The columns of the series as the GAF window reads them. */
+export function seriesChannels(s: SensorSeries, columns: readonly number[]): SampledChannels {
+  return { rows: s.rows, rate: s.rate, times: s.times, channels: columns.length, at: (row, c) => s.data[row * s.cols + columns[c]] };
 }
 
 /** Little-endian bytes (every platform the studio runs on) as base64: a quarter of JSON's size. */
