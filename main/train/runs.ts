@@ -9,7 +9,7 @@ import { createRun, getArtifact, getRun, listRuns, markRunEnded, runEpochs, type
 import type { Queryable } from '../store/db.ts';
 import type { DatasetSummary } from '../store/datasets.ts';
 import type { TrainJob } from './job.ts';
-import { methodWeights } from './losses/methods.ts';
+import { DEFAULT_WEIGHTS, isMethodName, methodWeightOptions, methodWeights, type WeightOptions } from './losses/methods.ts';
 import type { RunResult } from './report.ts';
 
 export const defaultJob: Omit<TrainJob, 'projectPath' | 'runId' | 'datasetId' | 'kind' | 'method' | 'teacherRunId'> = {
@@ -107,9 +107,16 @@ export async function markRunCrashed(projectPath: string, runId: number, message
   }
 }
 
-/** The row a run is compared in: its method, or "teacher (pose+frames)". */
+/**
+ * The row a run is compared in: its method with the loss weights it changed from the defaults
+ * ("at (atWeight 8)"), or "teacher (pose+frames)".
+ */
 export function rowLabel(run: RunSummary): string {
-  if (run.kind === 'student') return run.method;
+  if (run.kind === 'student') {
+    const loss = (run.config.loss ?? {}) as Partial<WeightOptions>;
+    const changed = isMethodName(run.method) ? methodWeightOptions(run.method).filter((name) => loss[name] !== undefined && loss[name] !== DEFAULT_WEIGHTS[name]) : [];
+    return changed.length ? `${run.method} (${changed.map((name) => `${name} ${loss[name]}`).join(', ')})` : run.method;
+  }
   return `teacher (${((run.config.teacher as { inputs?: string[] } | undefined)?.inputs ?? []).join('+')})`;
 }
 

@@ -152,11 +152,12 @@ describe('training API', () => {
       rows.map((r) => [r.label, r.protocol, r.teacherRunId]),
       [
         ['teacher (pose)', 'cross-subject', null],
-        ['dask', 'cross-subject', teacher.runId],
+        ['dask (beta 2, temperature 3)', 'cross-subject', teacher.runId],
       ],
     );
     const report = await call('runs.report', { datasets: ['cross'] });
-    assert.deepEqual([report.methods, report.protocols], [['teacher (pose)', 'dask'], ['cross-subject']]);
+    // the changed weights make their own row
+    assert.deepEqual([report.methods, report.protocols], [['teacher (pose)', 'dask (beta 2, temperature 3)'], ['cross-subject']]);
   });
 
   it('refuses a second job, cancels a run and resumes it from its checkpoint', { timeout: 180_000 }, async () => {
