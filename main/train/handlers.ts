@@ -12,6 +12,7 @@ import { listRecordings } from '../store/recordings.ts';
 import { getArtifact, getRun, listRuns, runEpochs, type RunSummary } from '../store/runs.ts';
 import type { TrainProgress } from './job.ts';
 import { createJobManager } from './jobs.ts';
+import { WEIGHT_OPTIONS } from './losses/methods.ts';
 import { markdownTable, meanStd } from './report.ts';
 import { defaultJob, finishedRunResults, prepareRun, resumeJob, rowLabel, weakTeacherWarning, type JobRequest } from './runs.ts';
 
@@ -84,8 +85,7 @@ function jobRequest(args: StartArgs, datasetId: number): JobRequest {
     const teacher = { inputs: args.inputs ?? d.teacher.inputs, segments: args.segments ?? d.teacher.segments, frameSize: args.frameSize ?? d.teacher.frameSize };
     return { ...base, kind: 'teacher', method: 'baseline', teacherRunId: null, teacher };
   }
-  const { alpha, beta, gamma, temperature, atWeight, spWeight } = args;
-  const loss = Object.fromEntries(Object.entries({ alpha, beta, gamma, temperature, atWeight, spWeight }).filter(([, value]) => value !== undefined)) as Record<string, number>;
+  const loss = Object.fromEntries(WEIGHT_OPTIONS.flatMap((name) => (args[name] === undefined ? [] : [[name, args[name]]])));
   const student = {
     width: args.width ?? d.student.width,
     gafSize: args.gafSize ?? d.student.gafSize,

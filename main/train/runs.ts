@@ -9,7 +9,7 @@ import { createRun, getArtifact, getRun, listRuns, markRunEnded, runEpochs, type
 import type { Queryable } from '../store/db.ts';
 import type { DatasetSummary } from '../store/datasets.ts';
 import type { TrainJob } from './job.ts';
-import { DEFAULT_WEIGHTS, isMethodName, methodWeightOptions, methodWeights, type WeightOptions } from './losses/methods.ts';
+import { checkMethodWeights, DEFAULT_WEIGHTS, isMethodName, methodWeightOptions, type WeightOptions } from './losses/methods.ts';
 import type { RunResult } from './report.ts';
 
 export const defaultJob: Omit<TrainJob, 'projectPath' | 'runId' | 'datasetId' | 'kind' | 'method' | 'teacherRunId'> = {
@@ -33,7 +33,7 @@ export async function prepareRun(projectPath: string, request: JobRequest): Prom
   try {
     const dataset = await findDataset(project.db, request.dataset);
     const { dataset: _ref, ...rest } = request;
-    methodWeights(rest.method, rest.loss); // a bad method or weight fails before a run is stored
+    checkMethodWeights(rest.method, rest.loss); // a bad method or weight fails before a run is stored
     const runId = await createRun(project.db, { datasetId: dataset.id, kind: rest.kind, method: rest.method, config: { ...rest, dataset: dataset.name } });
     return { ...rest, projectPath: project.path, runId, datasetId: dataset.id };
   } finally {

@@ -4,7 +4,7 @@ import { findDataset, listDatasets } from '../../store/datasets.ts';
 import { closeProject, openProject } from '../../store/project.ts';
 import { getArtifact, getRun } from '../../store/runs.ts';
 import type { BackendChoice, TrainJob, TrainPreparation, TrainProgress } from '../../train/job.ts';
-import { isMethodName, METHOD_NAMES, type MethodName } from '../../train/losses/methods.ts';
+import { DEFAULT_WEIGHTS, isMethodName, METHOD_NAMES, WEIGHT_OPTIONS, type MethodName, type WeightOption } from '../../train/losses/methods.ts';
 import { markdownTable } from '../../train/report.ts';
 import { runTrainingWorker } from '../../train/runInWorker.ts';
 import { defaultJob, finishedRunResults, markRunCrashed, prepareRun, resumeJob, runOutcome, weakTeacherWarning, type JobRequest } from '../../train/runs.ts';
@@ -48,6 +48,9 @@ function oneOf<T extends string>(values: OptionValues, name: string, allowed: re
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) throw new UsageError(`--${name} is one of ${allowed.join(', ')}`);
   return value as T;
 }
+
+/** a loss weight's command-line option: atWeight → at-weight */
+const optionName = (weight: WeightOption) => weight.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
 function numberOr(values: OptionValues, name: string, fallback: number): number {
   return optionalNumber(values, name) ?? fallback;
@@ -185,13 +188,13 @@ export const distillCommand: Command = {
     '  --teacher RUN       the teacher run whose best weights teach',
     '  --method M          dask = CE + α·KD + β·(RKD distance + angle) + γ·semantic; st = CE + α·KD;',
     '                      at, sp; ablations ask (no D), dsk (no A), sk (no D, A), dak (no S)',
-    '  --alpha A --beta B --gamma G --temperature T   loss weights (defaults: VSKD code, 0.01, 1, 1, 4)',
-    '  --at-weight W --sp-weight W   the AT and SP terms\' weights (defaults: RepDistiller, 1000, 3000)',
+    `  --alpha A --beta B --gamma G --temperature T   loss weights (defaults: VSKD code, ${[DEFAULT_WEIGHTS.alpha, DEFAULT_WEIGHTS.beta, DEFAULT_WEIGHTS.gamma, DEFAULT_WEIGHTS.temperature].join(', ')})`,
+    `  --at-weight W --sp-weight W   the AT and SP terms' weights (defaults: RepDistiller, ${DEFAULT_WEIGHTS.atWeight}, ${DEFAULT_WEIGHTS.spWeight})`,
     studentHelp,
     commonHelp,
   ].join('\n'),
   positionals: 1,
-  options: { ...commonOptions, ...studentOptions, teacher: { type: 'string' }, method: { type: 'string' }, alpha: { type: 'string' }, beta: { type: 'string' }, gamma: { type: 'string' }, temperature: { type: 'string' }, 'at-weight': { type: 'string' }, 'sp-weight': { type: 'string' } },
+  options: { ...commonOptions, ...studentOptions, teacher: { type: 'string' }, method: { type: 'string' }, ...Object.fromEntries(WEIGHT_OPTIONS.map((name) => [optionName(name), { type: 'string' as const }])) },
   async run([file], values, io) {
     if (values.resume !== undefined) return resumeOr(file, values, io, () => ({}) as JobRequest);
     const method = values.method;
@@ -200,12 +203,10 @@ export const distillCommand: Command = {
     }
     const teacherRunId = optionalNumber(values, 'teacher');
     if (teacherRunId === undefined) throw new UsageError('--teacher RUN is required');
-    const loss: Record<string, number> = {};
-    const lossOptions = { alpha: 'alpha', beta: 'beta', gamma: 'gamma', temperature: 'temperature', atWeight: 'at-weight', spWeight: 'sp-weight' };
-    for (const [field, option] of Object.entries(lossOptions)) {
-      const value = optionalNumber(values, option);
-      if (value !== undefined) loss[field] = value;
-    }
+    const loss = Object.fromEntries(WEIGHT_OPTIONS.flatMap((name) => {
+      const value = optionalNumber(values, optionName(name));
+      return value === undefined ? [] : [[name, value]];
+    }));
     const job = await prepareRun(file, { ...baseRequest(values), kind: 'student', method: method as MethodName, teacherRunId, loss });
     const warning = await weakTeacherWarning(job.projectPath, teacherRunId, job.datasetId);
     if (warning) io.err(`warning: ${warning}`);

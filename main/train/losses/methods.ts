@@ -29,6 +29,7 @@ export interface WeightOptions {
 export type WeightOption = keyof WeightOptions;
 
 export const DEFAULT_WEIGHTS: WeightOptions = { alpha: 0.01, beta: 1, gamma: 1, temperature: 4, atWeight: 1000, spWeight: 3000 };
+export const WEIGHT_OPTIONS = Object.keys(DEFAULT_WEIGHTS) as WeightOption[];
 
 /** the option that weighs each term (cross-entropy always weighs 1) */
 const termOption: Record<Exclude<TermName, 'crossEntropy'>, WeightOption> = {
@@ -64,8 +65,7 @@ function termsOf(method: string): TermName[] {
 /** The defaults with `options` over them, every weight checked (before training rather than at its first step). */
 export function resolveWeights(options: Partial<WeightOptions>): WeightOptions {
   const resolved = { ...DEFAULT_WEIGHTS, ...options };
-  for (const field of ['alpha', 'beta', 'gamma', 'atWeight', 'spWeight'] as const) requireNumber(resolved[field], field);
-  requireNumber(resolved.temperature, 'temperature', { positive: true });
+  for (const field of WEIGHT_OPTIONS) requireNumber(resolved[field], field, { positive: field === 'temperature' });
   return resolved;
 }
 
@@ -74,6 +74,20 @@ export function methodWeights(method: string, options: Partial<WeightOptions> = 
   const terms = termsOf(method);
   const weights = resolveWeights(options);
   return Object.fromEntries(terms.map((term) => [term, term === 'crossEntropy' ? 1 : weights[termOption[term]]]));
+}
+
+/**
+ * The weights a run asks for, checked against its method: each a valid number, and each one the method
+ * uses (an α given to at would be stored and silently ignored).
+ */
+export function checkMethodWeights(method: string, options: Partial<WeightOptions>): void {
+  methodWeights(method, options);
+  const used = methodWeightOptions(method);
+  for (const name of WEIGHT_OPTIONS) {
+    if (options[name] !== undefined && !used.includes(name)) {
+      throw invalid(name, `method ${method} has no term it weighs${used.length ? ` (it takes ${used.join(', ')})` : ''}`);
+    }
+  }
 }
 
 /** The options that change a method's loss: its terms' weights, and T where it has KD. */

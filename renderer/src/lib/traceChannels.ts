@@ -30,13 +30,15 @@ export class StreamChannels {
   constructor(private readonly client: StudioClient) {}
 
   load(streamId: number, channels: number[]): Promise<TraceChannels> {
+    if (channels.length === 0) return Promise.reject(new Error(`no channels asked of stream ${streamId}`));
     const key = (c: number) => `${streamId}:${c}`;
     const missing = channels.filter((c) => !this.asked.has(key(c)));
     if (missing.length > 0) {
       const fetched = fetchChannels(this.client, streamId, missing);
       for (const c of missing) {
         const one = fetched.then(({ clock, pyramids }) => ({ clock, pyramid: pyramids.get(c)! }));
-        one.catch(() => this.asked.delete(key(c))); // a failed fetch is asked again next time
+        // a failed fetch is asked again next time
+        one.catch(() => this.asked.get(key(c)) === one && this.asked.delete(key(c)));
         this.asked.set(key(c), one);
       }
     }
