@@ -12,8 +12,6 @@ import { semantic, type Projection } from './semantic.ts';
 import { resolveWeights, type TermName, type TermWeights, type WeightOptions } from './methods.ts';
 import { similarityPreserving } from './similarityPreserving.ts';
 
-export type { TermName, TermWeights };
-
 /** One batch: the same samples through teacher and student (row k of every tensor is sample k). */
 export interface DistillationInputs {
   /** class indices [N] (int32) or one-hot [N, C] */
