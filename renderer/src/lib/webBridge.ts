@@ -9,6 +9,7 @@ import type { Envelope } from '../../../main/api/envelope.ts';
 import { StudioError } from '../../../main/errors.ts';
 import { webMediaUrl } from '../../../main/media/mediaUrl.ts';
 import { eventsProtocol, tokenProtocolPrefix } from '../../../main/web/protocol.ts';
+import { messageOf } from './errors.ts';
 
 const tokenKey = 'vskd-studio.token';
 const firstRetryMs = 250;
@@ -86,7 +87,7 @@ export function createWebBridge({ token, origin = window.location.origin, WebSoc
           body: JSON.stringify(args ?? {}),
         });
       } catch (err) {
-        const reason = err instanceof Error ? err.message : String(err);
+        const reason = messageOf(err);
         return unavailable(`${method}: the studio's web server does not answer (${reason}); is \`npm run serve\` still running?`);
       }
       const body: unknown = await response.json().catch(() => null);

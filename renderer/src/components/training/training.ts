@@ -64,5 +64,3 @@ export function mergeEpochs(stored: EpochPoint[], live: EpochPoint[]): EpochPoin
   return [...byEpoch.values()].sort((a, b) => a.epoch - b.epoch);
 }
 
-/** the message of anything thrown */
-export const messageOf = (err: unknown) => (err instanceof Error ? err.message : String(err));
