@@ -4,7 +4,7 @@
  */
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { gafFromRows, type GafMethod } from '../main/gaf/gaf.ts';
+import { gafFromRows, type GafMethod } from '../main/shared/gaf.ts';
 import { readMatFile, requireVariable, toRowMajor2D } from '../main/sensors/mat.ts';
 import { rate, utdMhadDir } from './data.ts';
 

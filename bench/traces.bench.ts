@@ -4,7 +4,7 @@
  * every row in view (what a window cost before the pyramids); and the GAF of the window around the
  * playhead, which the renderer computes every frame of playback.
  */
-import { gafWindow } from '../main/gaf/gafWindow.ts';
+import { gafWindow } from '../main/shared/gafWindow.ts';
 import { buildPyramid } from '../renderer/src/lib/minmaxPyramid.ts';
 import { TraceWindow } from '../renderer/src/lib/traceWindow.ts';
 import { rate } from './data.ts';

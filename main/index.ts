@@ -8,7 +8,7 @@ import { createStudioService } from './api/service.ts';
 import { ensureDemoProject, studioCacheDir } from './datasets/demoProject.ts';
 import { broadcast, registerIpc } from './ipc.ts';
 import { mediaFetch } from './media/mediaRoute.ts';
-import { mediaScheme } from './media/mediaUrl.ts';
+import { mediaScheme } from './shared/mediaUrl.ts';
 
 const CSP = contentSecurityPolicy();
 

@@ -1,9 +1,9 @@
 /** The Electron side of the contract: one ipcMain handler per method, events to every window. */
 import { BrowserWindow, ipcMain } from 'electron';
-import { methodNames } from './api/channels.ts';
-import type { EventName, EventPayload } from './api/contract.ts';
+import { methodNames } from './shared/channels.ts';
+import type { EventName, EventPayload } from './shared/contract.ts';
 import type { Dispatch } from './api/dispatch.ts';
-import type { Envelope } from './api/envelope.ts';
+import type { Envelope } from './shared/envelope.ts';
 
 export function registerIpc(dispatch: Dispatch, isAllowedSender: (url: string) => boolean): void {
   for (const method of methodNames) {

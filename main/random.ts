@@ -2,7 +2,7 @@
  * Seeded pseudo-random numbers (mulberry32), so that sampling, dataset splits, the demo dataset
  * and model initialisation repeat exactly from a seed on any machine. Not for anything secret.
  */
-import { StudioError } from './errors.ts';
+import { StudioError } from './shared/errors.ts';
 
 /** Returns numbers uniform in [0, 1); the same seed gives the same sequence. */
 export type Rng = () => number;

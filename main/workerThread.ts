@@ -4,7 +4,7 @@
  * Training (train/runInWorker.ts) and the student export (export/exportInWorker.ts) run this way.
  */
 import { parentPort, receiveMessageOnPort, Worker, workerData, type MessagePort } from 'node:worker_threads';
-import { StudioError, toStudioError, type StudioErrorJSON } from './errors.ts';
+import { StudioError, toStudioError, type StudioErrorJSON } from './shared/errors.ts';
 
 /** worker → parent; 'done' or 'error' comes last */
 export type WorkerMessage<Progress, Result> =

@@ -3,8 +3,8 @@
  * events as plain data; the renderer's client rebuilds typed errors from the envelopes.
  */
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import type { StudioBridge } from '../main/api/bridge.ts';
-import { isEventName, isMethodName } from '../main/api/channels.ts';
+import type { StudioBridge } from '../main/shared/bridge.ts';
+import { isEventName, isMethodName } from '../main/shared/channels.ts';
 
 const bridge: StudioBridge = {
   invoke(method, args) {

@@ -12,7 +12,7 @@
  * and one pair of times: start/end (on time_base, 'video' when that column is missing or empty),
  * else start_video/end_video, else start_sensor/end_sensor. note is optional.
  */
-import { badInput } from '../errors.ts';
+import { badInput } from '../shared/errors.ts';
 import type { TimeBase } from '../store/annotations.ts';
 import type { ExportedAnnotation, ImportedSegment } from './segments.ts';
 

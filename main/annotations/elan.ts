@@ -19,10 +19,10 @@
 import { randomUUID } from 'node:crypto';
 import { extname, relative, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { badInput, StudioError } from '../errors.ts';
+import { badInput, StudioError } from '../shared/errors.ts';
 import { bothClocks, timeBases, type TimeBase } from '../store/annotations.ts';
 import type { Label } from '../store/labels.ts';
-import type { ClockModel } from '../sync/clockModel.ts';
+import type { ClockModel } from '../shared/clockModel.ts';
 import type { ExportedAnnotation, ImportedSegment } from './segments.ts';
 import { childNamed, childrenNamed, escapeXml, parseXml, type XmlElement } from './xml.ts';
 

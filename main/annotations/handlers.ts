@@ -1,5 +1,5 @@
 /** The API handlers of annotations and the label schema, over the service's open project. */
-import type { StudioHandlers } from '../api/contract.ts';
+import type { StudioHandlers } from '../shared/contract.ts';
 import { createAnnotation, deleteAnnotation, listAnnotations, recordingClock, updateAnnotation } from '../store/annotations.ts';
 import type { Database } from '../store/db.ts';
 import { createLabel, deleteLabel, updateLabel } from '../store/labels.ts';

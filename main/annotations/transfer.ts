@@ -9,7 +9,7 @@
 import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { badInput, StudioError } from '../errors.ts';
+import { badInput, StudioError } from '../shared/errors.ts';
 import { bothClocks, checkTimes, insertAnnotation, listAnnotations, recordingClock, type RecordingClock, type TimeBase } from '../store/annotations.ts';
 import type { Database, Queryable } from '../store/db.ts';
 import { checkLabelName, ensureLabels, listLabels } from '../store/labels.ts';

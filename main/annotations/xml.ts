@@ -8,7 +8,7 @@
  * attacks live). Namespaces are not resolved: `xsi:foo` is an attribute named "xsi:foo".
  * Errors are BAD_INPUT naming the file and line.
  */
-import { badInput } from '../errors.ts';
+import { badInput } from '../shared/errors.ts';
 
 export interface XmlElement {
   name: string;

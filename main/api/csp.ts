@@ -3,7 +3,7 @@
  * only the studio's own scripts; `extraConnect` adds the web mode's WebSocket origin. Media comes
  * from the page's origin (web mode: /media/<id>) or Electron's studio-media: scheme.
  */
-import { mediaScheme } from '../media/mediaUrl.ts';
+import { mediaScheme } from '../shared/mediaUrl.ts';
 
 export function contentSecurityPolicy(extraConnect: string[] = []): string {
   return [

@@ -1,6 +1,6 @@
-import { StudioError, toStudioError } from '../errors.ts';
-import { isMethodName, methods, type StudioHandlers } from './contract.ts';
-import type { Envelope } from './envelope.ts';
+import { StudioError, toStudioError } from '../shared/errors.ts';
+import { isMethodName, methods, type StudioHandlers } from '../shared/contract.ts';
+import type { Envelope } from '../shared/envelope.ts';
 
 /** Checks a call's arguments against the contract, then runs its handler; never throws. */
 export function createDispatcher(handlers: StudioHandlers) {

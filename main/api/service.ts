@@ -3,11 +3,11 @@
  * The Electron IPC wiring and the web mode both serve exactly these.
  */
 import { annotationHandlers } from '../annotations/handlers.ts';
-import { StudioError } from '../errors.ts';
+import { StudioError } from '../shared/errors.ts';
 import { exportHandlers } from '../export/handlers.ts';
 import { importJobHandlers } from '../jobs/importJobs.ts';
 import { createJobRegistry } from '../jobs/registry.ts';
-import { gafWindow } from '../gaf/gafWindow.ts';
+import { gafWindow } from '../shared/gafWindow.ts';
 import { resolveMediaFile, type MediaFile } from '../media/mediaRoute.ts';
 import { autoSyncRecording, recordingView, skeletonFrames } from '../media/recordingView.ts';
 import { loadSeries, pickColumns, seriesChannels, toBase64, traceColumns } from '../media/sensorWindow.ts';
@@ -19,10 +19,10 @@ import { getStream, listRecordings } from '../store/recordings.ts';
 import { readSamples } from '../store/samples.ts';
 import { latestSchemaVersion } from '../store/schema.ts';
 import { projectSummary } from '../store/summary.ts';
-import { fitAnchors } from '../sync/anchors.ts';
+import { fitAnchors } from '../shared/anchors.ts';
 import { trainingService } from '../train/handlers.ts';
 import { recentProjects, rememberProject } from '../store/recent.ts';
-import type { EventName, EventPayload, StudioHandlers } from './contract.ts';
+import type { EventName, EventPayload, StudioHandlers } from '../shared/contract.ts';
 
 export interface ServiceOptions {
   version: string;

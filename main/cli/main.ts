@@ -1,6 +1,6 @@
 /** The `vskd` command line: the same domain code as the studio, without Electron. */
 import { parseArgs } from 'node:util';
-import { StudioError } from '../errors.ts';
+import { StudioError } from '../shared/errors.ts';
 import type { Command, CliIO } from './command.ts';
 import { UsageError } from './command.ts';
 import { datasetCreateCommand, datasetListCommand } from './commands/dataset.ts';

@@ -12,7 +12,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { badInput, StudioError, throwIfCancelled } from '../errors.ts';
+import { badInput, StudioError, throwIfCancelled } from '../shared/errors.ts';
 import { sha256, sha256File } from '../files/checksum.ts';
 import { mapPool } from '../files/pool.ts';
 import { probeVideo } from '../media/probe.ts';

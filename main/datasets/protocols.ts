@@ -3,13 +3,11 @@
  * early stopping and model selection is carved from the training recordings (stratified by
  * label, seeded), never from the test set.
  */
-import { StudioError } from '../errors.ts';
+import { StudioError } from '../shared/errors.ts';
+import type { Protocol } from '../shared/protocols.ts';
 import { mulberry32, type Rng } from '../random.ts';
 import type { DatasetMember } from '../store/datasets.ts';
 
-/** subject-specific: trials 1–2 train, 3–4 test; cross-subject: odd subjects train, even test. */
-export const protocols = ['cross-subject', 'subject-specific'] as const;
-export type Protocol = (typeof protocols)[number];
 
 export interface ProtocolRecording {
   id: number;

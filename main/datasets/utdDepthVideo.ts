@@ -4,7 +4,7 @@
  * darker than any reading, so holes stay distinct after compression.
  */
 import { readFile } from 'node:fs/promises';
-import { badInput } from '../errors.ts';
+import { badInput } from '../shared/errors.ts';
 import { encodeVideo } from '../media/ffmpeg.ts';
 import { probeVideo, type VideoInfo } from '../media/probe.ts';
 import { parseMat, requireVariable, type MatData } from '../sensors/mat.ts';

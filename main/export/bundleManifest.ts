@@ -3,7 +3,7 @@
  * samples into the model's input the way training did (inputs.ts studentImages → gaf.ts gafFromRows),
  * and to read the output.
  */
-import { StudioError } from '../errors.ts';
+import { StudioError } from '../shared/errors.ts';
 import type { Channel, RecordingSummary } from '../store/recordings.ts';
 import type { StudentSettings } from '../train/job.ts';
 import type { ResolvedResNetConfig } from '../train/models/resnet.ts';

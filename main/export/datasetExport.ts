@@ -14,10 +14,10 @@
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { StudioError } from '../errors.ts';
+import { StudioError } from '../shared/errors.ts';
 import { sha256 } from '../files/checksum.ts';
 import { encodeNpy, type NpyTypedArray } from '../formats/npy.ts';
-import { gafFromRows, type GafMethod, type GafVariant } from '../gaf/gaf.ts';
+import { gafFromRows, type GafMethod, type GafVariant } from '../shared/gaf.ts';
 import { decodeFrames } from '../media/frames.ts';
 import { segmentIndices } from '../media/segments.ts';
 import { findDataset, type Split } from '../store/datasets.ts';

@@ -6,7 +6,7 @@
 import { constants } from 'node:fs';
 import { access, mkdir, readdir, stat } from 'node:fs/promises';
 import { basename, dirname, extname, isAbsolute, join, resolve } from 'node:path';
-import { StudioError } from '../errors.ts';
+import { StudioError } from '../shared/errors.ts';
 import type { ExportFormat } from './exportStudent.ts';
 
 /** what an existing path is: a missing one (or one under a file) is null */

@@ -8,7 +8,7 @@ import { cpus } from 'node:os';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import { StudioError } from '../errors.ts';
+import { StudioError } from '../shared/errors.ts';
 import { sha256 } from '../files/checksum.ts';
 import { closeProject, openProject } from '../store/project.ts';
 import { getArtifact, getRun } from '../store/runs.ts';

@@ -2,8 +2,8 @@
  * The API handler that exports a finished student run as a device bundle: the very code of
  * `vskd export`, run in a worker thread on the open project's file, its steps reported as job.progress.
  */
-import type { EventName, EventPayload, StudioHandlers } from '../api/contract.ts';
-import { StudioError } from '../errors.ts';
+import type { EventName, EventPayload, StudioHandlers } from '../shared/contract.ts';
+import { StudioError } from '../shared/errors.ts';
 import type { Project } from '../store/project.ts';
 import { getRun } from '../store/runs.ts';
 import { defaultExportDir, prepareExportDir } from './exportDir.ts';

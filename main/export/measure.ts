@@ -1,5 +1,5 @@
 /** What an export is judged by: agreement of two models' logits, accuracy, and latency. */
-import { StudioError } from '../errors.ts';
+import { StudioError } from '../shared/errors.ts';
 import { argmaxRows } from '../train/metrics.ts';
 
 /**

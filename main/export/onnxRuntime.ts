@@ -3,7 +3,7 @@
  * optional: without it an export still writes its .onnx files and reports why nothing was measured.
  * Only the few calls used here are typed (the package's own types need not be installed).
  */
-import { StudioError } from '../errors.ts';
+import { StudioError } from '../shared/errors.ts';
 import { failureReason } from '../train/backendsAvailable.ts';
 import { ONNX_INPUT, ONNX_OUTPUT } from './studentOnnx.ts';
 

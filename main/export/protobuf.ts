@@ -4,7 +4,7 @@
  * strings (wire type 2), and nested messages, which are length-delimited bytes of their own encoding.
  * Chunks are kept by reference and joined once by finish(), so nesting copies nothing.
  */
-import { StudioError } from '../errors.ts';
+import { StudioError } from '../shared/errors.ts';
 
 const VARINT = 0;
 const LENGTH_DELIMITED = 2;

@@ -13,7 +13,7 @@
  * float32, biases float32).
  */
 import { version } from '../cli/version.ts';
-import { StudioError } from '../errors.ts';
+import { StudioError } from '../shared/errors.ts';
 import type { WeightMap } from '../train/models/parameters.ts';
 import type { ResNet18 } from '../train/models/resnet.ts';
 import { DataType, encodeModel, type OnnxNode, type OnnxTensor } from './onnx.ts';

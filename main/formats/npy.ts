@@ -6,7 +6,7 @@
  * on a 64-byte boundary, then the raw C-order array.
  */
 import { endianness } from 'node:os';
-import { StudioError, badInput } from '../errors.ts';
+import { StudioError, badInput } from '../shared/errors.ts';
 
 export type NpyTypedArray =
   | Float32Array

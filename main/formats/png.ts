@@ -4,7 +4,7 @@
  * is length + type + data + CRC-32 of type and data.
  */
 import * as zlib from 'node:zlib';
-import { StudioError } from '../errors.ts';
+import { StudioError } from '../shared/errors.ts';
 
 export type PngChannels = 1 | 3;
 

@@ -11,10 +11,10 @@
  */
 import { stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
-import type { StudioHandlers } from '../api/contract.ts';
+import type { StudioHandlers } from '../shared/contract.ts';
 import { importDemo } from '../datasets/demoImport.ts';
 import { importUtdMhad } from '../datasets/utdMhad.ts';
-import { StudioError } from '../errors.ts';
+import { StudioError } from '../shared/errors.ts';
 import { importSensorFile } from '../sensors/importSensor.ts';
 import type { Project } from '../store/project.ts';
 import type { JobRegistry } from './registry.ts';

@@ -5,8 +5,8 @@
  * and ffmpeg; two on the same source (the same key) would write the same recordings and video files,
  * so the second is refused.
  */
-import type { EventName, EventPayload, MethodResult } from '../api/contract.ts';
-import { StudioError } from '../errors.ts';
+import type { EventName, EventPayload, MethodResult } from '../shared/contract.ts';
+import { StudioError } from '../shared/errors.ts';
 
 type Emit = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
 

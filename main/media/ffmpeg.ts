@@ -8,7 +8,7 @@ import { access, rename, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { delimiter, extname, join } from 'node:path';
 import { PassThrough, type Readable } from 'node:stream';
-import { StudioError } from '../errors.ts';
+import { StudioError } from '../shared/errors.ts';
 
 export interface FfmpegBinaries {
   ffmpeg: string;

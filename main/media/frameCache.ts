@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, readdir, readFile, rename, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { StudioError } from '../errors.ts';
+import { StudioError } from '../shared/errors.ts';
 import { mediaDir } from '../store/media.ts';
 import { decodeFrames, type DecodeOptions } from './frames.ts';
 

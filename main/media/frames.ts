@@ -3,7 +3,7 @@
  * decodeFrames reads the file once and keeps only the frames asked for; decodeFramesBySeeking seeks to
  * each one (slower, the cross-check); decodeAllFrames keeps every frame.
  */
-import { StudioError, badInput } from '../errors.ts';
+import { StudioError, badInput } from '../shared/errors.ts';
 import { fileInput, passthroughFrames, resolveFfmpeg, runTool } from './ffmpeg.ts';
 import { probeVideo, requireMediaFile, type VideoInfo } from './probe.ts';
 

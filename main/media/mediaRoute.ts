@@ -8,10 +8,10 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { Readable } from 'node:stream';
-import { StudioError, toStudioError, type ErrorCode } from '../errors.ts';
+import { StudioError, toStudioError, type ErrorCode } from '../shared/errors.ts';
 import type { Queryable } from '../store/db.ts';
 import { getStream } from '../store/recordings.ts';
-import { mediaHost } from './mediaUrl.ts';
+import { mediaHost } from '../shared/mediaUrl.ts';
 
 /** the containers a browser's <video> plays */
 const videoTypes: Record<string, string> = { '.mp4': 'video/mp4', '.m4v': 'video/mp4', '.webm': 'video/webm' };

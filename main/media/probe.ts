@@ -1,6 +1,6 @@
 /** What a video file holds, from ffprobe: duration, frame rate, frame count, size, codec, rotation. */
 import { stat } from 'node:fs/promises';
-import { StudioError, badInput } from '../errors.ts';
+import { StudioError, badInput } from '../shared/errors.ts';
 import { fileInput, resolveFfmpeg, runTool } from './ffmpeg.ts';
 
 export interface VideoInfo {

@@ -2,7 +2,7 @@
  * One recording as the recording view shows it: which of its streams play, plot and overlay, its
  * automatic alignment, and its skeleton frames. The sensor windows are in sensorWindow.ts.
  */
-import { StudioError } from '../errors.ts';
+import { StudioError } from '../shared/errors.ts';
 import { readSkeleton } from '../sensors/skeleton.ts';
 import { resampleUniform } from '../sensors/resample.ts';
 import { getAlignment, type Alignment } from '../store/alignment.ts';
@@ -13,7 +13,7 @@ import { autoSync, type AutoSyncResult } from '../sync/autoSync.ts';
 import { videoMotion } from '../sync/motion.ts';
 import { centreSkeleton } from '../train/models/pose.ts';
 import { videoContentType } from './mediaRoute.ts';
-import { rowTime } from './rowClock.ts';
+import { rowTime } from '../shared/rowClock.ts';
 import { loadSeries, type SensorSeries } from './sensorWindow.ts';
 
 export interface ViewVideo {

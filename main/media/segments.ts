@@ -2,7 +2,7 @@
  * TSN/TRN segment sampling: which K frames of an F-frame clip a model sees.
  * Training takes one random frame in each of K equal segments; evaluation takes the segment centres.
  */
-import { StudioError } from '../errors.ts';
+import { StudioError } from '../shared/errors.ts';
 import { randomInt, type Rng } from '../random.ts';
 
 export type SamplingMode = 'train' | 'eval';

@@ -4,12 +4,12 @@
  * window around a sensor time (main/gaf/gafWindow.ts). Times are sensor seconds from the stream's first sample. A stream is read from the
  * project once and kept (a few at a time): scrubbing an hour-long stream must not reread its blob per frame.
  */
-import { StudioError } from '../errors.ts';
-import type { SampledChannels } from '../gaf/gafWindow.ts';
+import { StudioError } from '../shared/errors.ts';
+import type { SampledChannels } from '../shared/gafWindow.ts';
 import type { Queryable } from '../store/db.ts';
 import { getStream, type Channel } from '../store/recordings.ts';
 import { readSamples } from '../store/samples.ts';
-import type { RowClock } from './rowClock.ts';
+import type { RowClock } from '../shared/rowClock.ts';
 
 export interface SensorSeries extends RowClock {
   streamId: number;

@@ -27,7 +27,7 @@
  * Only the time column and the chosen channels are parsed as numbers; other columns may hold text.
  */
 import { readFile } from 'node:fs/promises';
-import { StudioError, badInput } from '../errors.ts';
+import { StudioError, badInput } from '../shared/errors.ts';
 
 export interface SensorChannel {
   name: string;

@@ -1,7 +1,7 @@
 /** A generic sensor file (CSV/TSV/text) as a new recording with one sensor stream. */
 import { readFile } from 'node:fs/promises';
 import { basename, extname, resolve } from 'node:path';
-import { StudioError, throwIfCancelled } from '../errors.ts';
+import { StudioError, throwIfCancelled } from '../shared/errors.ts';
 import { sha256 } from '../files/checksum.ts';
 import type { Project } from '../store/project.ts';
 import { addRecordings, getRecording, type RecordingSummary } from '../store/recordings.ts';

@@ -12,7 +12,7 @@
  */
 import { open, readFile, type FileHandle } from 'node:fs/promises';
 import { constants as zlibConstants, inflateSync } from 'node:zlib';
-import { badInput, StudioError } from '../errors.ts';
+import { badInput, StudioError } from '../shared/errors.ts';
 
 export type MatClassName =
   | 'double'

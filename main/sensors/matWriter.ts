@@ -3,7 +3,7 @@
  * uint16 arrays, in the host's byte order. Data is column-major, as MATLAB stores it.
  */
 import { deflateSync } from 'node:zlib';
-import { StudioError } from '../errors.ts';
+import { StudioError } from '../shared/errors.ts';
 
 export interface MatVariableToWrite {
   name: string;

@@ -1,5 +1,5 @@
 /** Linear resampling of a (possibly irregular) multi-channel stream onto a uniform grid. */
-import { StudioError } from '../errors.ts';
+import { StudioError } from '../shared/errors.ts';
 
 /** Refuses grids beyond this many values (2 GiB of float64): almost surely a mistyped rate. */
 const MAX_OUTPUT_VALUES = 2 ** 28;

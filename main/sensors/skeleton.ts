@@ -1,6 +1,6 @@
 /** Kinect skeletons from UTD-MHAD skeleton files (d_skel: J joints × 3 coordinates × F frames). */
 import { readFile } from 'node:fs/promises';
-import { badInput, StudioError } from '../errors.ts';
+import { badInput, StudioError } from '../shared/errors.ts';
 import { parseMat, requireVariable } from './mat.ts';
 
 export interface SkeletonSequence {

@@ -3,10 +3,10 @@
  * its sensor time, how it was found, and the evidence (anchors and residuals, or the automatic
  * search's confidence and windows). No row means not aligned: the identity model.
  */
-import { StudioError } from '../errors.ts';
-import type { Anchor } from '../sync/anchors.ts';
+import { StudioError } from '../shared/errors.ts';
+import type { Anchor } from '../shared/anchors.ts';
 import type { SyncWindow } from '../sync/autoSync.ts';
-import { checkClockModel, identityClock, type ClockModel } from '../sync/clockModel.ts';
+import { checkClockModel, identityClock, type ClockModel } from '../shared/clockModel.ts';
 import type { Database, Queryable } from './db.ts';
 
 export type AlignmentMethod = 'manual' | 'anchors' | 'auto';

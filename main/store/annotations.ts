@@ -6,8 +6,8 @@
  * UI can keep an undo stack: create → deleteAnnotation(result.id); update → updateAnnotation(id,
  * before); delete → createAnnotation(deleted), which restores it under its old id.
  */
-import { StudioError } from '../errors.ts';
-import { sensorToVideo, videoToSensor, type ClockModel } from '../sync/clockModel.ts';
+import { StudioError } from '../shared/errors.ts';
+import { sensorToVideo, videoToSensor, type ClockModel } from '../shared/clockModel.ts';
 import type { Database, Queryable } from './db.ts';
 
 export type TimeBase = 'video' | 'sensor';

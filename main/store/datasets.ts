@@ -1,5 +1,5 @@
 /** Datasets: a named split of the project's recordings into train / val / test. */
-import { StudioError } from '../errors.ts';
+import { StudioError } from '../shared/errors.ts';
 import type { Database, Queryable } from './db.ts';
 
 export type Split = 'train' | 'val' | 'test';

@@ -6,7 +6,7 @@
  * `transaction` holds the queue until it commits or rolls back.
  */
 import sqlite3 from 'sqlite3';
-import { StudioError } from '../errors.ts';
+import { StudioError } from '../shared/errors.ts';
 
 export type SqlValue = string | number | bigint | Buffer | Uint8Array | null;
 export type SqlParams = SqlValue[] | Record<string, SqlValue>;

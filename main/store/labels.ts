@@ -2,7 +2,7 @@
  * The project's label schema (table labels): the names recordings and annotations are labelled with,
  * in the order the UI lists them (position). Every edit returns what is needed to invert it.
  */
-import { StudioError } from '../errors.ts';
+import { StudioError } from '../shared/errors.ts';
 import type { Database, Queryable } from './db.ts';
 
 export interface Label {

@@ -1,4 +1,4 @@
-import { StudioError } from '../errors.ts';
+import { StudioError } from '../shared/errors.ts';
 import type { Database } from './db.ts';
 import type { Migration } from './schema.ts';
 

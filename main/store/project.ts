@@ -4,7 +4,7 @@
  */
 import { open as openFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { StudioError } from '../errors.ts';
+import { StudioError } from '../shared/errors.ts';
 import { Database } from './db.ts';
 import { migrate } from './migrate.ts';
 import { migrations } from './schema.ts';

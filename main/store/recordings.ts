@@ -1,4 +1,4 @@
-import { StudioError } from '../errors.ts';
+import { StudioError } from '../shared/errors.ts';
 import type { Database, Queryable } from './db.ts';
 import { ensureLabels, type LabelInput } from './labels.ts';
 import { writeSamples, type SampleDtype, type SensorSamples } from './samples.ts';

@@ -1,5 +1,5 @@
 /** Training runs: config, backend, status, per-epoch metrics and artifacts (checkpoints, caches). */
-import { StudioError } from '../errors.ts';
+import { StudioError } from '../shared/errors.ts';
 import type { Database, Queryable } from './db.ts';
 
 export type RunKind = 'teacher' | 'student';

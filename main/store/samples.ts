@@ -2,7 +2,7 @@
  * Sensor samples are stored as one row-major blob per stream (float32 unless asked otherwise),
  * plus float64 timestamps only when the stream is irregular.
  */
-import { StudioError } from '../errors.ts';
+import { StudioError } from '../shared/errors.ts';
 import type { Queryable } from './db.ts';
 
 export type SampleDtype = 'f4' | 'f8';

@@ -2,7 +2,7 @@
  * Streams added to recordings that already exist (a transcoded video, a derived stream), with the
  * source files they were made from.
  */
-import { StudioError } from '../errors.ts';
+import { StudioError } from '../shared/errors.ts';
 import type { Database, Queryable } from './db.ts';
 import type { SourceInput, StreamInput } from './recordings.ts';
 import { writeSamples } from './samples.ts';

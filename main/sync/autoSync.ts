@@ -6,9 +6,9 @@
  * recordings are searched at 10 Hz first. On long recordings the local offset in 30 s windows,
  * fitted as a line against video time, gives the drift.
  */
-import { StudioError } from '../errors.ts';
-import { fitAnchors } from './anchors.ts';
-import type { ClockModel } from './clockModel.ts';
+import { StudioError } from '../shared/errors.ts';
+import { fitAnchors } from '../shared/anchors.ts';
+import type { ClockModel } from '../shared/clockModel.ts';
 import { accelFeatures, FEATURE_RATE, FeatureCorrelator, motionFeatures, type Features } from './features.ts';
 import { argMax, mean, parabolicPeak, signalToNoise } from './signal.ts';
 

@@ -2,7 +2,7 @@
  * Video motion energy: how much the picture changes from one frame to the next. Rises with how
  * fast things move on screen, which is what the wrist's accelerometer feels too.
  */
-import { StudioError } from '../errors.ts';
+import { StudioError } from '../shared/errors.ts';
 import { decodeAllFrames } from '../media/frames.ts';
 
 /**

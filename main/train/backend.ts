@@ -3,7 +3,7 @@
  * worker thread that trains: every thread has its own TensorFlow.js engine).
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { StudioError } from '../errors.ts';
+import { StudioError } from '../shared/errors.ts';
 import { ATTEMPT_TIMEOUT_MS, AttemptTimeout, BACKEND_CANDIDATES, failureReason, withTimeout, type BackendCandidate } from './backendsAvailable.ts';
 import type { BackendChoice, BackendName } from './job.ts';
 

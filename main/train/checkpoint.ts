@@ -10,7 +10,7 @@
  */
 import { endianness } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
-import { badInput, StudioError } from '../errors.ts';
+import { badInput, StudioError } from '../shared/errors.ts';
 import { sizeOf, type WeightMap } from './models/parameters.ts';
 
 export interface Checkpoint {

@@ -2,9 +2,9 @@
  * The API handlers of datasets and training runs, over the service's open project: the runs' records
  * are read on the project's connection, the jobs train in worker threads (jobs.ts) with their own.
  */
-import type { EventName, EventPayload, MethodResult, StudioHandlers } from '../api/contract.ts';
+import type { EventName, EventPayload, MethodResult, StudioHandlers } from '../shared/contract.ts';
 import { splitByProtocol } from '../datasets/protocols.ts';
-import { StudioError } from '../errors.ts';
+import { StudioError } from '../shared/errors.ts';
 import { createDataset, findDataset, listDatasets, type DatasetSummary } from '../store/datasets.ts';
 import type { Queryable } from '../store/db.ts';
 import type { Project } from '../store/project.ts';
@@ -12,7 +12,7 @@ import { listRecordings } from '../store/recordings.ts';
 import { getArtifact, getRun, listRuns, runEpochs, type RunSummary } from '../store/runs.ts';
 import type { TrainProgress } from './job.ts';
 import { createJobManager } from './jobs.ts';
-import { WEIGHT_OPTIONS } from './losses/methods.ts';
+import { WEIGHT_OPTIONS } from '../shared/lossMethods.ts';
 import { markdownTable, meanStd } from './report.ts';
 import { defaultJob, finishedRunResults, prepareRun, resumeJob, rowLabel, weakTeacherWarning, type JobRequest } from './runs.ts';
 

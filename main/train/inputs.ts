@@ -3,8 +3,8 @@
  * (NHWC, channels = accelerometer x, y, z) and the teacher's per-recording sequences (hip-centred
  * skeleton joints, decoded video frames) from which segments are sampled each epoch.
  */
-import { StudioError } from '../errors.ts';
-import { gafFromRows } from '../gaf/gaf.ts';
+import { StudioError } from '../shared/errors.ts';
+import { gafFromRows } from '../shared/gaf.ts';
 import { decodeAllFrames } from '../media/frames.ts';
 import { readSkeleton } from '../sensors/skeleton.ts';
 import type { Queryable } from '../store/db.ts';

@@ -2,7 +2,7 @@
  * What a training job is, what it reports while it runs and what it returns. The job crosses a
  * worker boundary (structured clone), so everything here is plain data.
  */
-import type { MethodName } from './losses/methods.ts';
+import type { MethodName } from '../shared/lossMethods.ts';
 
 export type BackendName = 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
 export type BackendChoice = BackendName | 'auto';

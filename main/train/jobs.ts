@@ -3,7 +3,7 @@
  * keeps answering. One job at a time: a run takes the whole backend (the GPU's memory, or every core
  * for wasm and cpu), so a second one would only slow both and make their samples/s and ETA lie.
  */
-import { StudioError } from '../errors.ts';
+import { StudioError } from '../shared/errors.ts';
 import type { TrainJob, TrainPreparation, TrainProgress, TrainResult } from './job.ts';
 import { runTrainingWorker } from './runInWorker.ts';
 import { markRunCrashed } from './runs.ts';

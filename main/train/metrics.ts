@@ -1,5 +1,5 @@
 /** Classification metrics from true and predicted class indices. */
-import { StudioError } from '../errors.ts';
+import { StudioError } from '../shared/errors.ts';
 
 export interface ClassificationReport {
   accuracy: number;

@@ -2,14 +2,14 @@
  * Starting a run from the CLI or the studio: the job's defaults, the run row in the project, the
  * worker, and the checks a user should hear before distilling (teacher weaker than the baseline).
  */
-import { StudioError } from '../errors.ts';
+import { StudioError } from '../shared/errors.ts';
 import { findDataset } from '../store/datasets.ts';
 import { closeProject, openProject } from '../store/project.ts';
 import { createRun, getArtifact, getRun, listRuns, markRunEnded, runEpochs, type RunSummary } from '../store/runs.ts';
 import type { Queryable } from '../store/db.ts';
 import type { DatasetSummary } from '../store/datasets.ts';
 import type { TrainJob } from './job.ts';
-import { checkMethodWeights, DEFAULT_WEIGHTS, isMethodName, methodWeightOptions, type WeightOptions } from './losses/methods.ts';
+import { checkMethodWeights, DEFAULT_WEIGHTS, isMethodName, methodWeightOptions, type WeightOptions } from '../shared/lossMethods.ts';
 import type { RunResult } from './report.ts';
 
 export const defaultJob: Omit<TrainJob, 'projectPath' | 'runId' | 'datasetId' | 'kind' | 'method' | 'teacherRunId'> = {

@@ -5,7 +5,7 @@
  * Runs in a worker (runInWorker.ts) so the studio never blocks.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { StudioError } from '../errors.ts';
+import { StudioError } from '../shared/errors.ts';
 import { closeProject, openProject, type Project } from '../store/project.ts';
 import { getArtifact, getRun, markRunEnded, markRunStarted, putArtifact, recordEpoch } from '../store/runs.ts';
 import { selectBackend } from './backend.ts';

@@ -4,8 +4,8 @@
  */
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import { StudioError } from '../errors.ts';
-import { tokenProtocolPrefix } from './protocol.ts';
+import { StudioError } from '../shared/errors.ts';
+import { tokenProtocolPrefix } from '../shared/webProtocol.ts';
 
 /** the names the server may bind to: it serves this machine only */
 export const loopbackHosts = ['127.0.0.1', 'localhost', '::1'] as const;

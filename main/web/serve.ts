@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { version } from '../cli/version.ts';
 import { ensureDemoProject, studioCacheDir } from '../datasets/demoProject.ts';
-import { StudioError, toStudioError } from '../errors.ts';
+import { StudioError, toStudioError } from '../shared/errors.ts';
 import { checkLoopbackHost } from './guard.ts';
 import { startWebServer } from './server.ts';
 

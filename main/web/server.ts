@@ -14,12 +14,12 @@ import type { AddressInfo } from 'node:net';
 import { pipeline, Readable, type Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer } from 'ws';
 import { createDispatcher, type Dispatch } from '../api/dispatch.ts';
-import { unwrap, type Envelope } from '../api/envelope.ts';
+import { unwrap, type Envelope } from '../shared/envelope.ts';
 import { createStudioService, type StudioService } from '../api/service.ts';
-import { StudioError, type ErrorCode, type ErrorDetail } from '../errors.ts';
+import { StudioError, type ErrorCode, type ErrorDetail } from '../shared/errors.ts';
 import { mediaResponse } from '../media/mediaRoute.ts';
 import { allowedHostHeaders, checkLoopbackHost, hasToken, hostProblem, newToken } from './guard.ts';
-import { eventsProtocol } from './protocol.ts';
+import { eventsProtocol } from '../shared/webProtocol.ts';
 import { readStaticFile } from './static.ts';
 
 export interface WebServerOptions {

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { methods, type MethodArgs, type MethodName, type MethodResult } from '../../main/api/contract.ts';
+import { methods, type MethodArgs, type MethodName, type MethodResult } from '../../main/shared/contract.ts';
 import { createDispatcher } from '../../main/api/dispatch.ts';
-import { unwrap } from '../../main/api/envelope.ts';
+import { unwrap } from '../../main/shared/envelope.ts';
 import { createStudioService } from '../../main/api/service.ts';
 import { closeProject } from '../../main/store/project.ts';
 import { tempDir } from '../helpers/tmp.ts';

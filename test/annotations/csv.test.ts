@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { csvColumns, parseAnnotationsCsv, writeAnnotationsCsv } from '../../main/annotations/csv.ts';
 import type { ExportedAnnotation } from '../../main/annotations/segments.ts';
-import type { StudioError } from '../../main/errors.ts';
+import type { StudioError } from '../../main/shared/errors.ts';
 
 function exported(over: Partial<ExportedAnnotation>): ExportedAnnotation {
   return {

@@ -4,7 +4,7 @@ import { pathToFileURL } from 'node:url';
 import { parseEaf, writeEaf, type EafDocument } from '../../main/annotations/elan.ts';
 import type { ExportedAnnotation } from '../../main/annotations/segments.ts';
 import { childNamed, childrenNamed, parseXml, type XmlElement } from '../../main/annotations/xml.ts';
-import type { StudioError } from '../../main/errors.ts';
+import type { StudioError } from '../../main/shared/errors.ts';
 import { bothClocks, type TimeBase } from '../../main/store/annotations.ts';
 import type { Label } from '../../main/store/labels.ts';
 import { clockA } from './fixture.ts';

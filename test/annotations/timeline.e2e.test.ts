@@ -12,7 +12,7 @@ import { svelte, vitePreprocess } from '@sveltejs/vite-plugin-svelte';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { build } from 'vite';
 import { createDispatcher } from '../../main/api/dispatch.ts';
-import { unwrap } from '../../main/api/envelope.ts';
+import { unwrap } from '../../main/shared/envelope.ts';
 import { createStudioService } from '../../main/api/service.ts';
 import { listAnnotations } from '../../main/store/annotations.ts';
 import { createLabel, listLabels } from '../../main/store/labels.ts';

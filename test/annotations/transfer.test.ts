@@ -4,11 +4,11 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { exportAnnotations, importAnnotations } from '../../main/annotations/transfer.ts';
 import { childNamed, parseXml } from '../../main/annotations/xml.ts';
-import type { StudioError } from '../../main/errors.ts';
+import type { StudioError } from '../../main/shared/errors.ts';
 import { createAnnotation, listAnnotations, type Annotation } from '../../main/store/annotations.ts';
 import type { Database } from '../../main/store/db.ts';
 import { createLabel, listLabels } from '../../main/store/labels.ts';
-import { videoToSensor } from '../../main/sync/clockModel.ts';
+import { videoToSensor } from '../../main/shared/clockModel.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { annotatedProject, clockA } from './fixture.ts';
 

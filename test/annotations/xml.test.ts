@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { childNamed, childrenNamed, escapeXml, parseXml } from '../../main/annotations/xml.ts';
-import type { StudioError } from '../../main/errors.ts';
+import type { StudioError } from '../../main/shared/errors.ts';
 
 function badAt(line: number, pattern: RegExp) {
   return (err: StudioError) => {

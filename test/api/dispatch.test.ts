@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { methodNames } from '../../main/api/contract.ts';
+import { methodNames } from '../../main/shared/contract.ts';
 import { createDispatcher } from '../../main/api/dispatch.ts';
-import { unwrap } from '../../main/api/envelope.ts';
+import { unwrap } from '../../main/shared/envelope.ts';
 import { createStudioService } from '../../main/api/service.ts';
-import { StudioError } from '../../main/errors.ts';
+import { StudioError } from '../../main/shared/errors.ts';
 import { eventLog } from '../helpers/events.ts';
 import { fixtures, tempDir } from '../helpers/tmp.ts';
 

@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { after, before, describe, it } from 'node:test';
-import type { EventPayload } from '../../main/api/contract.ts';
+import type { EventPayload } from '../../main/shared/contract.ts';
 import { createDispatcher } from '../../main/api/dispatch.ts';
 import { createStudioService } from '../../main/api/service.ts';
 import { closeProject, openProject } from '../../main/store/project.ts';

@@ -12,7 +12,7 @@ import { generateDemo } from '../../main/datasets/demo/generate.ts';
 import type { DemoManifest } from '../../main/datasets/demo/manifest.ts';
 import { importDemo } from '../../main/datasets/demoImport.ts';
 import { importUtdMhad } from '../../main/datasets/utdMhad.ts';
-import { gafFromRows } from '../../main/gaf/gaf.ts';
+import { gafFromRows } from '../../main/shared/gaf.ts';
 import { closeProject, createProject } from '../../main/store/project.ts';
 import { addRecordings, listRecordings } from '../../main/store/recordings.ts';
 import { fixtures, tempDir } from '../helpers/tmp.ts';

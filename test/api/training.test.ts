@@ -7,9 +7,9 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import type { EventName, EventPayload, MethodResult } from '../../main/api/contract.ts';
+import type { EventName, EventPayload, MethodResult } from '../../main/shared/contract.ts';
 import { createDispatcher } from '../../main/api/dispatch.ts';
-import { unwrap } from '../../main/api/envelope.ts';
+import { unwrap } from '../../main/shared/envelope.ts';
 import { createStudioService } from '../../main/api/service.ts';
 import { closeProject, openProject } from '../../main/store/project.ts';
 import { createRun } from '../../main/store/runs.ts';

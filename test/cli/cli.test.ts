@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { commands } from '../../main/cli/main.ts';
 import { decodeNpy } from '../../main/formats/npy.ts';
-import { gafFromRows } from '../../main/gaf/gaf.ts';
+import { gafFromRows } from '../../main/shared/gaf.ts';
 import { parseMat, requireVariable, toRowMajor2D } from '../../main/sensors/mat.ts';
 import { fixtures, tempDir } from '../helpers/tmp.ts';
 

@@ -9,7 +9,7 @@ import { generateDemo, planDemo, planSessions, type DemoOptions } from '../../ma
 import type { DemoManifest } from '../../main/datasets/demo/manifest.ts';
 import { poseAt } from '../../main/datasets/demo/skeleton.ts';
 import { importDemo } from '../../main/datasets/demoImport.ts';
-import type { StudioError } from '../../main/errors.ts';
+import type { StudioError } from '../../main/shared/errors.ts';
 import { sha256 } from '../../main/files/checksum.ts';
 import { decodeFrames } from '../../main/media/frames.ts';
 import { probeVideo } from '../../main/media/probe.ts';

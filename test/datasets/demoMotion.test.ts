@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import { sensorTimes, STANDARD_GRAVITY, synthesizeAccelerometer, toVideoTime, type ClockRelation } from '../../main/datasets/demo/accelerometer.ts';
 import { planDemo, planSessions } from '../../main/datasets/demo/generate.ts';
 import { actionWeight, DEMO_CLASSES, makeBody, JOINTS, makeMotion, poseAt, type DemoClass, type Motion } from '../../main/datasets/demo/skeleton.ts';
-import type { StudioError } from '../../main/errors.ts';
+import type { StudioError } from '../../main/shared/errors.ts';
 import { mulberry32 } from '../../main/random.ts';
 
 const SECONDS = 4;

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { splitByProtocol, type ProtocolRecording } from '../../main/datasets/protocols.ts';
 import { importUtdMhad } from '../../main/datasets/utdMhad.ts';
-import type { StudioError } from '../../main/errors.ts';
+import type { StudioError } from '../../main/shared/errors.ts';
 import { createDataset, datasetMembers, findDataset, listDatasets } from '../../main/store/datasets.ts';
 import { createProject } from '../../main/store/project.ts';
 import { listRecordings } from '../../main/store/recordings.ts';

@@ -3,7 +3,7 @@ import { cpSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { importUtdMhad, readActionNames, scanUtdMhad } from '../../main/datasets/utdMhad.ts';
-import type { StudioError } from '../../main/errors.ts';
+import type { StudioError } from '../../main/shared/errors.ts';
 import { parseMat, requireVariable, toRowMajor2D } from '../../main/sensors/mat.ts';
 import { writeMat } from '../../main/sensors/matWriter.ts';
 import { createProject } from '../../main/store/project.ts';

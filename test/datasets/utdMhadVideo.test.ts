@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import { DEPTH_VIDEO, depthFrameToGray, depthGray, transcodeDepth } from '../../main/datasets/utdDepthVideo.ts';
 import { depthVideoPath, importUtdMhad } from '../../main/datasets/utdMhad.ts';
-import type { StudioError } from '../../main/errors.ts';
+import type { StudioError } from '../../main/shared/errors.ts';
 import { sha256 } from '../../main/files/checksum.ts';
 import { decodeFrames } from '../../main/media/frames.ts';
 import { probeVideo } from '../../main/media/probe.ts';

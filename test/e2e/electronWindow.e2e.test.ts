@@ -10,7 +10,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { _electron, type ElectronApplication } from 'playwright-core';
-import type { MethodName } from '../../main/api/contract.ts';
+import type { MethodName } from '../../main/shared/contract.ts';
 import { latestSchemaVersion } from '../../main/store/schema.ts';
 import { electronBinary, whyNoWindow } from '../../scripts/electronWindow.js';
 import { tempDir } from '../helpers/tmp.ts';

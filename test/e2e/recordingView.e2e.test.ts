@@ -8,7 +8,7 @@ import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import type { DemoManifest } from '../../main/datasets/demo/manifest.ts';
 import { importUtdMhad } from '../../main/datasets/utdMhad.ts';
-import { videoToSensor } from '../../main/sync/clockModel.ts';
+import { videoToSensor } from '../../main/shared/clockModel.ts';
 import type { WebServer } from '../../main/web/server.ts';
 import { fixtures, tempDir } from '../helpers/tmp.ts';
 import { ProjectPage } from './pages/projectPage.ts';

@@ -8,7 +8,7 @@ import type { CliIO } from '../../main/cli/command.ts';
 import { exportDataset, type DatasetExportOptions, type DatasetManifest } from '../../main/export/datasetExport.ts';
 import { sha256 } from '../../main/files/checksum.ts';
 import { decodeNpy } from '../../main/formats/npy.ts';
-import { gafFromRows } from '../../main/gaf/gaf.ts';
+import { gafFromRows } from '../../main/shared/gaf.ts';
 import { decodeFrames } from '../../main/media/frames.ts';
 import { segmentIndices } from '../../main/media/segments.ts';
 import { mulberry32 } from '../../main/random.ts';

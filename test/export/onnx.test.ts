@@ -3,7 +3,7 @@ import { describe, it, type TestContext } from 'node:test';
 import { compareLogits, LOGIT_TOLERANCE, nhwcToNchw } from '../../main/export/measure.ts';
 import { loadOnnxRuntime, OnnxStudent } from '../../main/export/onnxRuntime.ts';
 import { ONNX_IR_VERSION, ONNX_OPSET, studentOnnx, type OnnxPrecision } from '../../main/export/studentOnnx.ts';
-import { gafImage } from '../../main/gaf/gaf.ts';
+import { gafImage } from '../../main/shared/gaf.ts';
 import { mulberry32, randomGaussian } from '../../main/random.ts';
 import { selectBackend } from '../../main/train/backend.ts';
 import { ResNet18 } from '../../main/train/models/resnet.ts';

@@ -2,8 +2,8 @@ import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { inflateSync } from 'node:zlib';
 import { PNG_SIGNATURE, crc32, encodePng, gafToRgb, tableCrc32 } from '../../main/formats/png.ts';
-import { gafImage } from '../../main/gaf/gaf.ts';
-import { StudioError } from '../../main/errors.ts';
+import { gafImage } from '../../main/shared/gaf.ts';
+import { StudioError } from '../../main/shared/errors.ts';
 
 interface Chunk {
   type: string;

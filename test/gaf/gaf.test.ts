@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { gafChannel, gafFromRows, gafImage, minMaxScale, paa, resampleLinear, type GafOptions } from '../../main/gaf/gaf.ts';
+import { gafChannel, gafFromRows, gafImage, minMaxScale, paa, resampleLinear, type GafOptions } from '../../main/shared/gaf.ts';
 import { invalidArgument } from '../helpers/errors.ts';
 
 const TOL = 1e-5;

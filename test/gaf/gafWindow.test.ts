@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { StudioError } from '../../main/errors.ts';
-import { gafChannel } from '../../main/gaf/gaf.ts';
-import { gafWindow, sampleWindow, type SampledChannels } from '../../main/gaf/gafWindow.ts';
+import { StudioError } from '../../main/shared/errors.ts';
+import { gafChannel } from '../../main/shared/gaf.ts';
+import { gafWindow, sampleWindow, type SampledChannels } from '../../main/shared/gafWindow.ts';
 
 /** 10 Hz rows of (t, −2t): a ramp and its mirror */
 function ramp(rows: number, times: Float64Array | null = null): SampledChannels {

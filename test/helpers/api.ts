@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
-import type { MethodArgs, MethodName, MethodResult } from '../../main/api/contract.ts';
+import type { MethodArgs, MethodName, MethodResult } from '../../main/shared/contract.ts';
 import type { Dispatch } from '../../main/api/dispatch.ts';
-import { unwrap } from '../../main/api/envelope.ts';
-import type { StudioErrorJSON } from '../../main/errors.ts';
+import { unwrap } from '../../main/shared/envelope.ts';
+import type { StudioErrorJSON } from '../../main/shared/errors.ts';
 
 /** Typed calls through a dispatcher: `call` unwraps a result, `failure` expects and returns an error. */
 export function apiCaller(dispatch: Dispatch) {

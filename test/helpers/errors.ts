@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { StudioError } from '../../main/errors.ts';
+import { StudioError } from '../../main/shared/errors.ts';
 
 /** For assert.throws/rejects: an INVALID_ARGUMENT StudioError naming `field` (and matching `message`). */
 export function invalidArgument(field: string, message?: RegExp) {

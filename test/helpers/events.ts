@@ -1,4 +1,4 @@
-import { events as eventSchemas, type EventName, type EventPayload } from '../../main/api/contract.ts';
+import { events as eventSchemas, type EventName, type EventPayload } from '../../main/shared/contract.ts';
 
 export interface EventLog {
   events: { event: EventName; payload: unknown }[];

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { StudioError, throwIfCancelled } from '../../main/errors.ts';
+import { StudioError, throwIfCancelled } from '../../main/shared/errors.ts';
 import { createJobRegistry, type JobContext, type JobResult } from '../../main/jobs/registry.ts';
 import { eventLog } from '../helpers/events.ts';
 

@@ -3,7 +3,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { StudioError } from '../../main/errors.ts';
+import { StudioError } from '../../main/shared/errors.ts';
 import { encodeVideo, resolveFfmpeg, runTool } from '../../main/media/ffmpeg.ts';
 import { decodeAllFrames } from '../../main/media/frames.ts';
 import { probeVideo } from '../../main/media/probe.ts';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { mediaFetch, mediaResponse, parseRange, resolveMediaFile, type MediaFile, type MediaResponse } from '../../main/media/mediaRoute.ts';
-import { electronMediaUrl } from '../../main/media/mediaUrl.ts';
+import { electronMediaUrl } from '../../main/shared/mediaUrl.ts';
 import { closeProject, createProject, type Project } from '../../main/store/project.ts';
 import { addRecordings } from '../../main/store/recordings.ts';
 import { startWebServer, type WebServer } from '../../main/web/server.ts';

@@ -4,7 +4,7 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { StudioError } from '../../main/errors.ts';
+import { StudioError } from '../../main/shared/errors.ts';
 import { parseDelimited, readDelimitedFile, type DelimitedOptions } from '../../main/sensors/delimited.ts';
 
 const fixtures = fileURLToPath(new URL('../fixtures/sensors/', import.meta.url));

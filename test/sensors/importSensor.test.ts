@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { StudioError } from '../../main/errors.ts';
+import type { StudioError } from '../../main/shared/errors.ts';
 import { importSensorFile } from '../../main/sensors/importSensor.ts';
 import { createProject } from '../../main/store/project.ts';
 import { readSamples } from '../../main/store/samples.ts';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { deflateSync } from 'node:zlib';
-import { StudioError } from '../../main/errors.ts';
+import { StudioError } from '../../main/shared/errors.ts';
 import {
   type MatArray,
   parseMat,

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { StudioError } from '../../main/errors.ts';
+import { StudioError } from '../../main/shared/errors.ts';
 import { resampleUniform } from '../../main/sensors/resample.ts';
 
 /** Row-major samples of two linear channels, x = 2t + 1 and y = -3t, at the given times. */

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { StudioError } from '../../main/errors.ts';
+import type { StudioError } from '../../main/shared/errors.ts';
 import { parseMat, readMatDims } from '../../main/sensors/mat.ts';
 import { writeMat } from '../../main/sensors/matWriter.ts';
 import { readSkeleton } from '../../main/sensors/skeleton.ts';

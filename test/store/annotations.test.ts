@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { StudioError } from '../../main/errors.ts';
+import type { StudioError } from '../../main/shared/errors.ts';
 import {
   createAnnotation,
   deleteAnnotation,
@@ -11,7 +11,7 @@ import {
 } from '../../main/store/annotations.ts';
 import { createLabel, deleteLabel, ensureLabels, listLabels, updateLabel } from '../../main/store/labels.ts';
 import { addRecordings } from '../../main/store/recordings.ts';
-import { sensorToVideo, videoToSensor } from '../../main/sync/clockModel.ts';
+import { sensorToVideo, videoToSensor } from '../../main/shared/clockModel.ts';
 import { annotatedProject, clockA } from '../annotations/fixture.ts';
 import { tempDir } from '../helpers/tmp.ts';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { StudioError } from '../../main/errors.ts';
+import { StudioError } from '../../main/shared/errors.ts';
 import { Database } from '../../main/store/db.ts';
 import { migrate, schemaVersion } from '../../main/store/migrate.ts';
 import type { Migration } from '../../main/store/schema.ts';

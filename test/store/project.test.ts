@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import sqlite3 from 'sqlite3';
-import { StudioError } from '../../main/errors.ts';
+import { StudioError } from '../../main/shared/errors.ts';
 import { APPLICATION_ID, closeProject, createProject, openProject } from '../../main/store/project.ts';
 import { latestSchemaVersion } from '../../main/store/schema.ts';
 import { tempDir } from '../helpers/tmp.ts';

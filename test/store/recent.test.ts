@@ -3,7 +3,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { createDispatcher } from '../../main/api/dispatch.ts';
-import { unwrap } from '../../main/api/envelope.ts';
+import { unwrap } from '../../main/shared/envelope.ts';
 import { createStudioService } from '../../main/api/service.ts';
 import { recentProjects, rememberProject } from '../../main/store/recent.ts';
 import { tempDir } from '../helpers/tmp.ts';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { StudioError } from '../../main/errors.ts';
+import type { StudioError } from '../../main/shared/errors.ts';
 import { createProject } from '../../main/store/project.ts';
 import { createRun, getArtifact, getRun, listRuns, markRunEnded, markRunStarted, putArtifact, recordEpoch, runEpochs } from '../../main/store/runs.ts';
 import { projectSummary } from '../../main/store/summary.ts';

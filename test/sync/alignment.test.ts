@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import type { StudioError } from '../../main/errors.ts';
+import type { StudioError } from '../../main/shared/errors.ts';
 import { getAlignment, setAlignment } from '../../main/store/alignment.ts';
 import { createProject } from '../../main/store/project.ts';
 import { addRecordings } from '../../main/store/recordings.ts';

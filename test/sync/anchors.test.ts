@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { StudioError } from '../../main/errors.ts';
-import { fitAnchors } from '../../main/sync/anchors.ts';
-import { videoToSensor } from '../../main/sync/clockModel.ts';
+import type { StudioError } from '../../main/shared/errors.ts';
+import { fitAnchors } from '../../main/shared/anchors.ts';
+import { videoToSensor } from '../../main/shared/clockModel.ts';
 
 const close = (actual: number, expected: number, tolerance: number, what: string) =>
   assert.ok(Math.abs(actual - expected) <= tolerance, `${what}: ${actual} is not within ${tolerance} of ${expected}`);

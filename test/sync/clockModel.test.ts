@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { StudioError } from '../../main/errors.ts';
-import { checkClockModel, identityClock, sensorToVideo, videoToSensor } from '../../main/sync/clockModel.ts';
+import type { StudioError } from '../../main/shared/errors.ts';
+import { checkClockModel, identityClock, sensorToVideo, videoToSensor } from '../../main/shared/clockModel.ts';
 
 describe('clock model', () => {
   it('reads the offset off the sensor clock at video time 0', () => {

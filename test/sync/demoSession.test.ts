@@ -10,7 +10,7 @@ import { main } from '../../main/cli/main.ts';
 import { generateDemo, type DemoOptions } from '../../main/datasets/demo/generate.ts';
 import type { DemoManifest } from '../../main/datasets/demo/manifest.ts';
 import { importDemo } from '../../main/datasets/demoImport.ts';
-import type { StudioError } from '../../main/errors.ts';
+import type { StudioError } from '../../main/shared/errors.ts';
 import { mulberry32, randomGaussian } from '../../main/random.ts';
 import { closeProject, createProject, openProject } from '../../main/store/project.ts';
 import { addRecordings, listRecordings } from '../../main/store/recordings.ts';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { StudioError } from '../../main/errors.ts';
+import type { StudioError } from '../../main/shared/errors.ts';
 import { motionEnergy } from '../../main/sync/motion.ts';
 
 describe('motion energy', () => {

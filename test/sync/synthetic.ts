@@ -5,7 +5,7 @@
  * sampled on its own clock, which is off by a known offset and drift.
  */
 import { mulberry32 as random, randomGaussian as gaussian } from '../../main/random.ts';
-import { sensorToVideo, type ClockModel } from '../../main/sync/clockModel.ts';
+import { sensorToVideo, type ClockModel } from '../../main/shared/clockModel.ts';
 
 export { gaussian, random };
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
-import { StudioError } from '../../main/errors.ts';
+import { StudioError } from '../../main/shared/errors.ts';
 import { selectBackend } from '../../main/train/backend.ts';
 import { AttemptTimeout, BACKEND_CANDIDATES, failureReason, probeBackends, withTimeout } from '../../main/train/backendsAvailable.ts';
 

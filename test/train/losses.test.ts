@@ -13,7 +13,7 @@ import { adaptiveAvgPool, attention } from '../../main/train/losses/attention.ts
 import { similarityPreserving } from '../../main/train/losses/similarityPreserving.ts';
 import { dask } from '../../main/train/losses/dask.ts';
 import { distillationLoss } from '../../main/train/losses/registry.ts';
-import { METHOD_NAMES, methodWeightOptions, methodWeights, type TermName } from '../../main/train/losses/methods.ts';
+import { METHOD_NAMES, methodWeightOptions, methodWeights, type TermName } from '../../main/shared/lossMethods.ts';
 import type { DistillationInputs } from '../../main/train/losses/combine.ts';
 import { invalidArgument } from '../helpers/errors.ts';
 

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { closeProject, openProject } from '../../main/store/project.ts';
 import { listRuns, type RunSummary } from '../../main/store/runs.ts';
-import type { MethodName } from '../../main/train/losses/methods.ts';
+import type { MethodName } from '../../main/shared/lossMethods.ts';
 import { defaultJob, prepareRun, rowLabel, type JobRequest } from '../../main/train/runs.ts';
 import { invalidArgument } from '../helpers/errors.ts';
 import { tempDir } from '../helpers/tmp.ts';

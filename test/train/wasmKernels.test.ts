@@ -5,7 +5,7 @@ import '@tensorflow/tfjs-backend-cpu';
 // Its node bundle registers every tfjs-core gradient (tfjs-core's node entry registers none).
 import '@tensorflow/tfjs-layers';
 import { registerWasmGradientKernels, useWasmBackend } from '../../main/train/kernels/wasmGradients.ts';
-import { StudioError } from '../../main/errors.ts';
+import { StudioError } from '../../main/shared/errors.ts';
 
 type Padding = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
 type Shape4 = [number, number, number, number];

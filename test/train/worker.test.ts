@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import { describe, it } from 'node:test';
-import { StudioError } from '../../main/errors.ts';
+import { StudioError } from '../../main/shared/errors.ts';
 import type { TrainJob, TrainProgress } from '../../main/train/job.ts';
 import { runTrainingWorker } from '../../main/train/runInWorker.ts';
 

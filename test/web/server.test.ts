@@ -5,7 +5,7 @@ import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { WebSocket } from 'ws';
-import { StudioError } from '../../main/errors.ts';
+import { StudioError } from '../../main/shared/errors.ts';
 import { closeProject, createProject } from '../../main/store/project.ts';
 import { maxBodyBytes, startWebServer, type WebServer } from '../../main/web/server.ts';
 import { fixtures, tempDir } from '../helpers/tmp.ts';

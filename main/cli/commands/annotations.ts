@@ -1,6 +1,6 @@
 import { annotationFormats, exportAnnotations, importAnnotations, type AnnotationFormat, type ImportConflict } from '../../annotations/transfer.ts';
 import { describeSource } from '../../annotations/segments.ts';
-import { StudioError } from '../../errors.ts';
+import { StudioError } from '../../shared/errors.ts';
 import { listAnnotations } from '../../store/annotations.ts';
 import type { Queryable } from '../../store/db.ts';
 import { closeProject, openProject } from '../../store/project.ts';

@@ -1,4 +1,5 @@
-import { protocols, splitByProtocol, type Protocol } from '../../datasets/protocols.ts';
+import { splitByProtocol } from '../../datasets/protocols.ts';
+import { protocols, type Protocol } from '../../shared/protocols.ts';
 import { createDataset, listDatasets } from '../../store/datasets.ts';
 import { closeProject, openProject } from '../../store/project.ts';
 import { listRecordings } from '../../store/recordings.ts';

@@ -1,4 +1,4 @@
-import { StudioError } from '../../errors.ts';
+import { StudioError } from '../../shared/errors.ts';
 import { resolveFfmpeg, type FfmpegBinaries } from '../../media/ffmpeg.ts';
 import { probeBackends } from '../../train/backendsAvailable.ts';
 import type { Command } from '../command.ts';

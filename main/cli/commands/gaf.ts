@@ -1,5 +1,5 @@
 import { writeFile } from 'node:fs/promises';
-import { gafFromRows, type GafMethod } from '../../gaf/gaf.ts';
+import { gafFromRows, type GafMethod } from '../../shared/gaf.ts';
 import { encodeNpy } from '../../formats/npy.ts';
 import { encodePng, gafToRgb } from '../../formats/png.ts';
 import { readSensorFile } from '../../sensors/sensorFile.ts';

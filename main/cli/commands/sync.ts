@@ -1,10 +1,10 @@
 import { autoSyncRecording } from '../../media/recordingView.ts';
-import { StudioError } from '../../errors.ts';
+import { StudioError } from '../../shared/errors.ts';
 import { getAlignment, setAlignment, type Alignment, type AlignmentDetail, type AlignmentInput } from '../../store/alignment.ts';
 import type { Queryable } from '../../store/db.ts';
 import { closeProject, openProject } from '../../store/project.ts';
 import { listRecordings, type RecordingSummary } from '../../store/recordings.ts';
-import { fitAnchors, type Anchor } from '../../sync/anchors.ts';
+import { fitAnchors, type Anchor } from '../../shared/anchors.ts';
 import { optionalNumber, UsageError, type CliIO, type Command, type OptionValues } from '../command.ts';
 
 /** "1.20=3.71" → { video: 1.2, sensor: 3.71 } */

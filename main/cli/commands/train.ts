@@ -1,10 +1,10 @@
 /** vskd train teacher | train student | distill | eval | report: training runs from the command line. */
-import { StudioError } from '../../errors.ts';
+import { StudioError } from '../../shared/errors.ts';
 import { findDataset, listDatasets } from '../../store/datasets.ts';
 import { closeProject, openProject } from '../../store/project.ts';
 import { getArtifact, getRun } from '../../store/runs.ts';
 import type { BackendChoice, TrainJob, TrainPreparation, TrainProgress } from '../../train/job.ts';
-import { DEFAULT_WEIGHTS, isMethodName, METHOD_NAMES, WEIGHT_OPTIONS, type MethodName, type WeightOption } from '../../train/losses/methods.ts';
+import { DEFAULT_WEIGHTS, isMethodName, METHOD_NAMES, WEIGHT_OPTIONS, type MethodName, type WeightOption } from '../../shared/lossMethods.ts';
 import { markdownTable } from '../../train/report.ts';
 import { runTrainingWorker } from '../../train/runInWorker.ts';
 import { defaultJob, finishedRunResults, markRunCrashed, prepareRun, resumeJob, runOutcome, weakTeacherWarning, type JobRequest } from '../../train/runs.ts';

@@ -8,7 +8,7 @@
  */
 import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { StudioError } from '../../errors.ts';
+import { StudioError } from '../../shared/errors.ts';
 import { mapPool } from '../../files/pool.ts';
 import { encodeVideo } from '../../media/ffmpeg.ts';
 import { deriveSeed, mulberry32, randomUniform } from '../../random.ts';

@@ -8,7 +8,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { badInput, StudioError } from '../../errors.ts';
+import { badInput, StudioError } from '../../shared/errors.ts';
 
 export const DEMO_MANIFEST = 'demo.json';
 export const DEMO_FORMAT = 'vskd-demo';

@@ -17,7 +17,7 @@ import {
   type NamedTensorInfoMap,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
-import { StudioError } from '../../errors.ts';
+import { StudioError } from '../../shared/errors.ts';
 
 export type Shape4 = [number, number, number, number];
 type Padding = 'same' | 'valid' | number | backend_util.ExplicitPadding;

@@ -33,7 +33,7 @@ import {
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { StudioError } from '../../errors.ts';
+import { StudioError } from '../../shared/errors.ts';
 import { composed, convInfo, registerKernels, insertZeros, padOrCrop, paddedForwardInput, reshape, type ConvAttrs, type KernelArgs, type Scope, type Shape4 } from './compose.ts';
 
 /**

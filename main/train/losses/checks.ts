@@ -3,7 +3,7 @@
  * INVALID_ARGUMENT naming the argument (tfjs' own broadcasting would silently compute nonsense).
  */
 import type * as tf from '@tensorflow/tfjs-core';
-import { StudioError } from '../../errors.ts';
+import { StudioError } from '../../shared/errors.ts';
 
 export function invalid(field: string, problem: string): StudioError {
   return new StudioError('INVALID_ARGUMENT', `${field}: ${problem}`, { field });
@@ -27,10 +27,3 @@ export function requireSameBatch(student: tf.Tensor, teacher: tf.Tensor, student
   }
 }
 
-/** A weight or temperature option: finite, and positive or non-negative as asked. */
-export function requireNumber(value: number, field: string, { positive = false } = {}): number {
-  if (!Number.isFinite(value) || value < 0 || (positive && value === 0)) {
-    throw invalid(field, `expected a finite ${positive ? 'positive' : 'non-negative'} number, got ${value}`);
-  }
-  return value;
-}

@@ -3,13 +3,14 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { attention } from './attention.ts';
-import { invalid, requireNumber } from './checks.ts';
+import { requireNumber } from '../../shared/lossMethods.ts';
+import { invalid } from './checks.ts';
 import { crossEntropy } from './crossEntropy.ts';
 import { kd } from './kd.ts';
 import { MAX_ANGLE_BATCH, rkdAngle } from './rkdAngle.ts';
 import { rkdDistance } from './rkdDistance.ts';
 import { semantic, type Projection } from './semantic.ts';
-import { resolveWeights, type TermName, type TermWeights, type WeightOptions } from './methods.ts';
+import { resolveWeights, type TermName, type TermWeights, type WeightOptions } from '../../shared/lossMethods.ts';
 import { similarityPreserving } from './similarityPreserving.ts';
 
 /** One batch: the same samples through teacher and student (row k of every tensor is sample k). */

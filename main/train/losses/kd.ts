@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { requireNumber, requireRank, requireSameShape } from './checks.ts';
+import { requireNumber } from '../../shared/lossMethods.ts';
+import { requireRank, requireSameShape } from './checks.ts';
 import { detach } from './detach.ts';
 
 /**

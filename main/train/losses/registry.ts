@@ -2,7 +2,7 @@
  * The loss of a training objective by name (methods.ts says which terms, with which weights).
  */
 import { resolveOptions, weightedLoss, type DistillationInputs, type DistillationOptions, type LossResult } from './combine.ts';
-import { methodWeights } from './methods.ts';
+import { methodWeights } from '../../shared/lossMethods.ts';
 
 /**
  * The loss of `method`: a function of one batch returning the weighted total and every term unweighted.

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { invalid, requireNumber, requireRank, requireSameBatch } from './checks.ts';
+import { requireNumber } from '../../shared/lossMethods.ts';
+import { invalid, requireRank, requireSameBatch } from './checks.ts';
 import { detach } from './detach.ts';
 import { smoothL1 } from './smoothL1.ts';
 

@@ -6,7 +6,7 @@
  * of the same name and two models (teacher and student, or two students) must coexist.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { StudioError } from '../../errors.ts';
+import { StudioError } from '../../shared/errors.ts';
 import { checkSeed, deriveSeed, mulberry32, type Rng } from '../../random.ts';
 
 export interface WeightEntry {

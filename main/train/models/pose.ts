@@ -3,7 +3,7 @@
  * Linear → BatchNorm → ReLU layers; and the hip centring the data pipeline applies first.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { StudioError } from '../../errors.ts';
+import { StudioError } from '../../shared/errors.ts';
 import { BatchNorm, Linear } from './layers.ts';
 import type { VariableScope } from './parameters.ts';
 

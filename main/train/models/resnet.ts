@@ -3,7 +3,7 @@
  * on NHWC images (GAF images of the accelerometer axes), global average pooling, one Linear.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { StudioError } from '../../errors.ts';
+import { StudioError } from '../../shared/errors.ts';
 import { Linear } from './layers.ts';
 import { Model } from './parameters.ts';
 import { isPositiveInt, ResNetTrunk, trunkMacs, type StemKind, type TrunkConfig } from './trunk.ts';

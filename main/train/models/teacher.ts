@@ -4,7 +4,7 @@
  * over K segments. Frames are folded into the batch, so the encoders are shared across frames.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { StudioError } from '../../errors.ts';
+import { StudioError } from '../../shared/errors.ts';
 import { deriveSeed, mulberry32, type Rng } from '../../random.ts';
 import { dropout, Linear } from './layers.ts';
 import { Model } from './parameters.ts';

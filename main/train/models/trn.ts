@@ -3,7 +3,7 @@
  * [B, K, d] → for each scale s = K … 2, MLPs over ordered s-frame subsets → summed logits.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { StudioError } from '../../errors.ts';
+import { StudioError } from '../../shared/errors.ts';
 import { deriveSeed, mulberry32, randomSubset, type Rng } from '../../random.ts';
 import { Linear } from './layers.ts';
 import { Model, type VariableScope } from './parameters.ts';

@@ -3,7 +3,7 @@
  * (ResNet18) and the teacher's per-frame CNN. Data layout NHWC.
  */
 import * as tf from '@tensorflow/tfjs-core';
-import { StudioError } from '../../errors.ts';
+import { StudioError } from '../../shared/errors.ts';
 import { BatchNorm, Conv2d, convMacs, convOutputSize, type ConvSpec } from './layers.ts';
 import type { VariableScope } from './parameters.ts';
 

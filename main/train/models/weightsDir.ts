@@ -5,7 +5,7 @@
  */
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join, relative, resolve, isAbsolute } from 'node:path';
-import { badInput, StudioError } from '../../errors.ts';
+import { badInput, StudioError } from '../../shared/errors.ts';
 import { sizeOf, type LoadReport, type Model, type WeightMap } from './parameters.ts';
 
 const MANIFEST = 'model.json';

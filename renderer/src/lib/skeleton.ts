@@ -5,7 +5,7 @@
  * approximate, but it is the video's own camera. Other skeletons (the demo's world metres) have no
  * known camera: they are drawn orthographically, x right and y up, fitted to their extent.
  */
-import type { MethodResult } from '../../../main/api/contract.ts';
+import type { MethodResult } from '../../../main/shared/contract.ts';
 import { float32s } from './floats.ts';
 
 export type SkeletonData = Omit<MethodResult<'skeleton.get'>, 'data'> & { data: Float32Array };

@@ -3,13 +3,13 @@
  * given (window.studio in Electron, the web bridge in the web mode) and turns error envelopes
  * back into StudioErrors.
  */
-import type { StudioBridge } from '../../../main/api/bridge.ts';
-import type { EventName, EventPayload, MethodArgs, MethodName, MethodResult } from '../../../main/api/contract.ts';
-import { unwrap, type Envelope } from '../../../main/api/envelope.ts';
-import { electronMediaUrl } from '../../../main/media/mediaUrl.ts';
+import type { StudioBridge } from '../../../main/shared/bridge.ts';
+import type { EventName, EventPayload, MethodArgs, MethodName, MethodResult } from '../../../main/shared/contract.ts';
+import { unwrap, type Envelope } from '../../../main/shared/envelope.ts';
+import { electronMediaUrl } from '../../../main/shared/mediaUrl.ts';
 import { createWebBridge, takeToken, type WebBridge } from './webBridge.ts';
 
-export { StudioError } from '../../../main/errors.ts';
+export { StudioError } from '../../../main/shared/errors.ts';
 
 declare global {
   interface Window {

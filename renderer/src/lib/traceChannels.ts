@@ -2,7 +2,7 @@
  * A sensor stream's channels fetched whole, once, each with its min/max pyramid. The trace and the
  * GAF of a recording view share them: a channel asked by both is fetched once.
  */
-import type { RowClock } from '../../../main/media/rowClock.ts';
+import type { RowClock } from '../../../main/shared/rowClock.ts';
 import { float32s, float64s } from './floats.ts';
 import { buildPyramid, type MinMaxPyramid } from './minmaxPyramid.ts';
 import type { StudioClient } from './studio.ts';

@@ -2,7 +2,7 @@
  * The static layer of a trace plot (grid, labels, traces) on a 2D canvas in CSS pixels. Scales are
  * plain numbers: no reactive reads inside the loops over thousands of points.
  */
-import { rowTime, type RowClock } from '../../../main/media/rowClock.ts';
+import { rowTime, type RowClock } from '../../../main/shared/rowClock.ts';
 import { tickLabel, tickStep } from './format.ts';
 import type { TraceWindow } from './traceWindow.ts';
 

@@ -3,7 +3,7 @@
  * pixel's min and max per channel (from the pyramids), or, zoomed in to two rows a pixel or fewer,
  * the rows themselves. The buffers are kept from one view to the next, so a zoom allocates nothing.
  */
-import { rowAtOrAfter, type RowClock } from '../../../main/media/rowClock.ts';
+import { rowAtOrAfter, type RowClock } from '../../../main/shared/rowClock.ts';
 import { fillMinMax, type MinMaxPyramid } from './minmaxPyramid.ts';
 
 export class TraceWindow {

@@ -3,12 +3,12 @@
  * WebSocket at /events that reconnects when dropped. Like the preload bridge it answers with
  * envelopes and never throws from invoke.
  */
-import type { StudioBridge } from '../../../main/api/bridge.ts';
-import { isEventName, type EventName } from '../../../main/api/channels.ts';
-import type { Envelope } from '../../../main/api/envelope.ts';
-import { StudioError } from '../../../main/errors.ts';
-import { webMediaUrl } from '../../../main/media/mediaUrl.ts';
-import { eventsProtocol, tokenProtocolPrefix } from '../../../main/web/protocol.ts';
+import type { StudioBridge } from '../../../main/shared/bridge.ts';
+import { isEventName, type EventName } from '../../../main/shared/channels.ts';
+import type { Envelope } from '../../../main/shared/envelope.ts';
+import { StudioError } from '../../../main/shared/errors.ts';
+import { webMediaUrl } from '../../../main/shared/mediaUrl.ts';
+import { eventsProtocol, tokenProtocolPrefix } from '../../../main/shared/webProtocol.ts';
 import { messageOf } from './errors.ts';
 
 const tokenKey = 'vskd-studio.token';

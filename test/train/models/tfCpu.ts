@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { StudioError, type ErrorCode } from '../../../main/errors.ts';
+import { StudioError, type ErrorCode } from '../../../main/shared/errors.ts';
 
 await tf.setBackend('cpu');
 

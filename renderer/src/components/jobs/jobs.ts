@@ -1,5 +1,5 @@
 /** The jobs tray's state: one entry per import job, built from jobs.list and the job.* events. */
-import type { EventPayload, MethodResult } from '../../../../main/api/contract.ts';
+import type { EventPayload, MethodResult } from '../../../../main/shared/contract.ts';
 
 export type JobEnded = EventPayload<'job.ended'>;
 export type JobProgress = EventPayload<'job.progress'>;

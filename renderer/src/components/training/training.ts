@@ -1,5 +1,5 @@
 /** What the training screen's parts share: the contract's types, how scores read, the epochs a chart plots. */
-import type { EventPayload, MethodArgs, MethodResult } from '../../../../main/api/contract.ts';
+import type { EventPayload, MethodArgs, MethodResult } from '../../../../main/shared/contract.ts';
 
 export type Dataset = MethodResult<'datasets.list'>[number];
 export type Run = MethodResult<'runs.list'>[number];

@@ -6,8 +6,8 @@
  */
 import { z } from 'zod';
 import type { EventName, MethodName } from './channels.ts';
-import { protocols } from '../datasets/protocols.ts';
-import type { MethodName as TrainMethodName } from '../train/losses/methods.ts';
+import { protocols } from './protocols.ts';
+import type { MethodName as TrainMethodName } from './lossMethods.ts';
 
 export { eventNames, isMethodName, methodNames, type EventName, type MethodName } from './channels.ts';
 

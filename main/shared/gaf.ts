@@ -15,7 +15,7 @@
  * - With fewer samples than `size`, pyts raises an error; here the pyts variant's n×n image is
  *   bilinearly resized up to size×size (as the vskd variant does), so every series gives size×size.
  */
-import { StudioError } from '../errors.ts';
+import { StudioError } from './errors.ts';
 
 export type GafMethod = 'summation' | 'difference';
 export type GafVariant = 'pyts' | 'vskd';

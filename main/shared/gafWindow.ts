@@ -3,8 +3,8 @@
  * imports: the server answers `gaf.window` with it and the renderer computes it from the channels it
  * already holds for the traces, on every frame of playback without a round trip.
  */
-import { StudioError } from '../errors.ts';
-import { rowAtOrAfter, rowTime, type RowClock } from '../media/rowClock.ts';
+import { StudioError } from './errors.ts';
+import { rowAtOrAfter, rowTime, type RowClock } from './rowClock.ts';
 import { gafFromRows, type GafMethod } from './gaf.ts';
 
 /** some channels of a sensor stream, however they are stored */

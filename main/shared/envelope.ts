@@ -2,7 +2,7 @@
  * What crosses a bridge (IPC or HTTP): plain data only, so a typed error survives
  * contextBridge's and JSON's copying and is rebuilt as a StudioError on the other side.
  */
-import { StudioError, type StudioErrorJSON } from '../errors.ts';
+import { StudioError, type StudioErrorJSON } from './errors.ts';
 
 export type Envelope<T> = { ok: true; value: T } | { ok: false; error: StudioErrorJSON };
 

@@ -4,7 +4,7 @@
  * ablations ask (no D), dsk (no A), sk (no D, A), dak (no S). No tensors here: the studio's form reads
  * which weights a method takes from this module too.
  */
-import { invalid, requireNumber } from './checks.ts';
+import { StudioError } from './errors.ts';
 
 export const METHOD_NAMES = ['baseline', 'st', 'at', 'sp', 'dask', 'ask', 'dsk', 'sk', 'dak'] as const;
 export type MethodName = (typeof METHOD_NAMES)[number];
@@ -96,4 +96,16 @@ export function methodWeightOptions(method: string): WeightOption[] {
   const options = new Set(terms.flatMap((term) => (term === 'crossEntropy' ? [] : [termOption[term]])));
   if (terms.includes('kd')) options.add('temperature');
   return [...options];
+}
+
+function invalid(field: string, problem: string): StudioError {
+  return new StudioError('INVALID_ARGUMENT', `${field}: ${problem}`, { field });
+}
+
+/** A weight or temperature option: finite, and positive or non-negative as asked. */
+export function requireNumber(value: number, field: string, { positive = false } = {}): number {
+  if (!Number.isFinite(value) || value < 0 || (positive && value === 0)) {
+    throw invalid(field, `expected a finite ${positive ? 'positive' : 'non-negative'} number, got ${value}`);
+  }
+  return value;
 }

@@ -2,7 +2,7 @@
  * Manual alignment: the user marks the same moment on both clocks (a clap, a tap) and the clock
  * model is the least-squares line through those anchor pairs.
  */
-import { StudioError } from '../errors.ts';
+import { StudioError } from './errors.ts';
 import { videoToSensor, type ClockModel } from './clockModel.ts';
 
 export interface Anchor {

@@ -8,7 +8,7 @@
  * `drift` is how much faster the sensor clock runs (150 ppm → 150e-6).
  * Every consumer (views, dataset builder, exporters) maps times through these two functions.
  */
-import { StudioError } from '../errors.ts';
+import { StudioError } from './errors.ts';
 
 export interface ClockModel {
   /** seconds on the sensor clock at video time 0 */
