@@ -2,11 +2,17 @@ import { StudioError, toStudioError } from '../shared/errors.ts';
 import { isMethodName, methods, type StudioHandlers } from '../shared/contract.ts';
 import type { Envelope } from '../shared/envelope.ts';
 
+export interface DispatcherOptions {
+  /** told of every call whose method exists, before its arguments are checked (tests see what a CLI command called) */
+  onCall?: (method: string) => void;
+}
+
 /** Checks a call's arguments against the contract, then runs its handler; never throws. */
-export function createDispatcher(handlers: StudioHandlers) {
+export function createDispatcher(handlers: StudioHandlers, { onCall }: DispatcherOptions = {}) {
   return async function dispatch(method: string, args: unknown): Promise<Envelope<unknown>> {
     try {
       if (!isMethodName(method)) throw new StudioError('INVALID_ARGUMENT', `unknown method ${JSON.stringify(method)}`, { field: 'method' });
+      onCall?.(method);
       const parsed = methods[method].args.safeParse(args ?? {});
       if (!parsed.success) {
         const issue = parsed.error.issues[0];

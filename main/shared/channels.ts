@@ -11,13 +11,19 @@ export const methodNames = [
   'project.summary',
   'recordings.list',
   'labels.list',
+  'recordings.find',
   'streams.samples',
-  // imports: each runs as a job (events job.*), cancellable
+  // long work runs as a job (events job.*), cancellable: imports, training, exports, the demo data
   'import.demo',
   'import.utdMhad',
   'import.sensor',
   'jobs.list',
   'jobs.cancel',
+  // tools on files
+  'gaf.file',
+  'media.frames',
+  'demo.generate',
+  'app.doctor',
   // the recording view
   'recordings.get',
   'streams.trace',
@@ -45,8 +51,9 @@ export const methodNames = [
   'runs.cancel',
   'runs.resume',
   'runs.report',
-  // export: a finished student run as a device bundle (job.progress 'runs.export')
+  // exports: a finished student run as a device bundle, a dataset as NumPy files
   'runs.export',
+  'datasets.export',
 ] as const;
 
 export const eventNames = [

@@ -4,10 +4,11 @@
  * for its result; every event stream has one for its payload. The same contract serves the
  * Electron preload bridge and the web mode's HTTP/WebSocket bridge.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { EventName, MethodName } from './channels.ts';
 import { protocols } from './protocols.ts';
-import type { MethodName as TrainMethodName } from './lossMethods.ts';
+import { METHOD_NAMES } from './lossMethods.ts';
+import { backendChoices, backendNames, gafMethods, gafVariants, optimiserNames, scheduleNames, teacherInputs } from './trainSettings.ts';
 
 export { eventNames, isMethodName, methodNames, type EventName, type MethodName } from './channels.ts';
 
@@ -60,6 +61,10 @@ const importReport = z.object({
   /** the files a dataset lacks (UTD-MHAD) */
   missing: z.array(z.string()),
   seconds: z.number(),
+  /** the recordings this import added (a sensor file's one; left out for datasets) */
+  recordings: z.array(z.object({ id, name: z.string() })).optional(),
+  /** what the import noticed but stored anyway: values beyond full scale, channels without a unit, a short file */
+  warnings: z.array(z.string()).optional(),
   /** UTD-MHAD with withVideo: the depth videos made now, reused from an earlier run, or left out (skipBad) */
   videos: z.object({ made: z.number().int(), reused: z.number().int(), failed: z.array(z.object({ name: z.string(), reason: z.string() })) }).optional(),
 });
@@ -69,7 +74,10 @@ const sensorImportOptions = z
     name: z.string().min(1).optional(),
     label: z.string().min(1).optional(),
     subject: z.string().min(1).optional(),
+    trial: z.number().int().nonnegative().optional(),
     rate: z.number().positive().optional(),
+    /** the largest value a unit's sensor reads ({ g: 8 }); values beyond are reported (defaults: 16 g, 2000 deg/s, …) */
+    fullScale: z.record(z.string().min(1), z.number().positive()).optional(),
     timeCol: z.union([z.string(), z.number().int().nonnegative()]).optional(),
     timeUnit: z.enum(['s', 'ms']).optional(),
     cols: z.array(z.union([z.string(), z.number().int().nonnegative()])).min(1).optional(),
@@ -132,7 +140,7 @@ const streamTrace = z.object({
   // float64 × rows; null when row r lies at r / rate
   times: base64.nullable(),
 });
-const gafMethod = z.enum(['summation', 'difference']);
+const gafMethod = z.enum(gafMethods);
 const gafWindow = z.object({
   streamId: id,
   center: z.number(),
@@ -153,11 +161,22 @@ const autoSyncResult = z.object({
   driftEstimated: z.boolean(),
   windows: z.array(syncWindow),
 });
+/** answer with what would be stored, storing nothing */
+const dryRun = z.boolean().optional();
 const alignmentSetArgs = z.discriminatedUnion('method', [
-  z.object({ recordingId: id, method: z.literal('manual'), offset: z.number(), drift: z.number().default(0) }).strict(),
-  z.object({ recordingId: id, method: z.literal('anchors'), anchors: z.array(anchor).min(1) }).strict(),
+  z.object({ recordingId: id, method: z.literal('manual'), offset: z.number(), drift: z.number().default(0), dryRun }).strict(),
+  z.object({ recordingId: id, method: z.literal('anchors'), anchors: z.array(anchor).min(1), dryRun }).strict(),
   z
-    .object({ recordingId: id, method: z.literal('auto'), offset: z.number(), drift: z.number(), confidence: z.number(), ncc: z.number(), windows: z.array(syncWindow) })
+    .object({
+      recordingId: id,
+      method: z.literal('auto'),
+      offset: z.number(),
+      drift: z.number(),
+      confidence: z.number(),
+      ncc: z.number(),
+      windows: z.array(syncWindow),
+      dryRun,
+    })
     .strict(),
 ]);
 const skeletonFrames = z.object({
@@ -219,31 +238,123 @@ function method<A extends z.ZodType, R extends z.ZodType>(args: A, result: R) {
   return { args, result };
 }
 
-// ── imports as jobs (main/jobs): started by a call that answers with the job's id, followed by job.progress, ended by one job.ended ──
+// ── jobs (main/jobs/manager.ts): long work started by a call that answers with the job's id, reported by job.progress, ended by one job.ended ──
 const jobId = z.string().min(1);
-const jobKind = z.enum(['import.demo', 'import.utdMhad', 'import.sensor']);
+export const jobKinds = ['import.demo', 'import.utdMhad', 'import.sensor', 'train', 'export.student', 'export.dataset', 'demo.generate'] as const;
+export type JobKind = (typeof jobKinds)[number];
+const jobKind = z.enum(jobKinds);
 const jobStatus = z.enum(['done', 'failed', 'cancelled']);
 const jobStarted = z.object({ job: jobId });
-const jobProgress = { done: z.number().int().nonnegative(), total: z.number().int().nonnegative(), message: z.string() };
+const jobProgress = {
+  done: z.number().int().nonnegative(),
+  total: z.number().int().nonnegative(),
+  message: z.string(),
+  /** from the time so far and the share done; null until some is done */
+  etaSeconds: z.number().nullable(),
+};
 const runningJob = z.object({ job: jobId, kind: jobKind, title: z.string(), ...jobProgress, startedAt: z.string() });
 const importJobMethods = {
   /** a dataset written by `vskd demo-data`: one recording per clip */
   'import.demo': method(z.object({ dir: path }).strict(), jobStarted),
-  /** withVideo: also transcode each sequence's depth to an H.264 video stream */
-  'import.utdMhad': method(z.object({ dir: path, skipBad: z.boolean().optional(), withVideo: z.boolean().optional() }).strict(), jobStarted),
+  /** withVideo: also transcode each sequence's depth to an H.264 video stream, videoJobs at a time */
+  'import.utdMhad': method(
+    z.object({ dir: path, skipBad: z.boolean().optional(), withVideo: z.boolean().optional(), videoJobs: z.number().int().min(1).max(64).optional() }).strict(),
+    jobStarted,
+  ),
   'import.sensor': method(z.object({ file: path, options: sensorImportOptions.optional() }).strict(), jobStarted),
   /** the jobs running now, with their latest progress (for a window opened while they run) */
   'jobs.list': method(z.object({}).strict(), z.array(runningJob)),
   /** asks a running job to stop; its job.ended says what the cancel kept */
   'jobs.cancel': method(z.object({ job: jobId }).strict(), jobStarted),
 };
-const jobEvents = {
-  /** kind and title come with the jobs of main/jobs; a call that reports its own progress (runs.export) names itself as the job */
-  'job.progress': z.object({ job: z.string(), kind: jobKind.optional(), title: z.string().optional(), ...jobProgress }),
-  /** error: why it failed, or what a cancel kept; result: what a finished import did */
-  'job.ended': z.object({ job: jobId, kind: jobKind, status: jobStatus, error: z.string().optional(), result: importReport.optional() }),
+// ── end of jobs ──
+
+// ── tools that work on files, not on the open project (the CLI's gaf, frames, demo-data, doctor) ──
+const demoGenerateArgs = z
+  .object({
+    out: path,
+    seed: z.number().int().nonnegative().optional(),
+    perClass: z.number().int().min(1).max(1000).optional(),
+    seconds: z.number().positive().max(600).optional(),
+    classes: z.array(z.string().min(1)).min(1).optional(),
+    sessions: z.number().int().nonnegative().max(100).optional(),
+    sessionSeconds: z.number().nonnegative().max(3600).optional(),
+  })
+  .strict();
+const demoGenerated = z.object({ dir: z.string(), clips: z.number().int(), classes: z.number().int(), sessions: z.number().int(), sessionSeconds: z.number(), seconds: z.number() });
+const toolMethods = {
+  /** the GAF of a sensor file's three axes (a window of its rows, or all of them) */
+  'gaf.file': method(
+    z
+      .object({
+        file: path,
+        size: z.number().int().min(2).max(256),
+        method: gafMethod,
+        variant: z.enum(gafVariants).optional(),
+        /** three columns: names or 0-based indices (default the first three) */
+        cols: z.array(z.union([z.string().min(1), z.number().int().nonnegative()])).length(3).optional(),
+        start: z.number().int().nonnegative().optional(),
+        length: z.number().int().min(1).optional(),
+        rate: z.number().positive().optional(),
+        timeCol: z.union([z.string(), z.number().int().nonnegative()]).optional(),
+      })
+      .strict(),
+    z.object({
+      file: z.string(),
+      size: z.number().int(),
+      method: gafMethod,
+      variant: z.enum(gafVariants),
+      channels: z.array(z.string()),
+      start: z.number().int(),
+      length: z.number().int(),
+      /** the value range of the image (for a picture of it) */
+      range: z.tuple([z.number(), z.number()]),
+      /** float32 3 × size × size */
+      values: base64,
+    }),
+  ),
+  /** K frames of a video at its TSN/TRN segments, decoded in one ffmpeg pass */
+  'media.frames': method(
+    z
+      .object({
+        video: path,
+        segments: z.number().int().min(1).max(64).default(8),
+        size: z.number().int().min(1).max(512).default(112),
+        mode: z.enum(['train', 'eval']).default('eval'),
+        seed: z.number().int().nonnegative().max(2 ** 32 - 1).optional(),
+        gray: z.boolean().optional(),
+      })
+      .strict(),
+    z.object({
+      video: z.string(),
+      /** [K, H, W, C] */
+      shape: z.array(z.number().int()),
+      indices: z.array(z.number().int()),
+      frameCount: z.number().int(),
+      fps: z.number(),
+      width: z.number().int(),
+      height: z.number().int(),
+      codec: z.string(),
+      mode: z.enum(['train', 'eval']),
+      seed: z.number().int(),
+      /** uint8 K × H × W × C */
+      values: base64,
+    }),
+  ),
+  /** the synthetic demo dataset (stick-figure videos + wrist accelerometer) written as files, as a job (kind demo.generate) */
+  'demo.generate': method(demoGenerateArgs, jobStarted),
+  /** the ffmpeg in use and the training backends this machine has */
+  'app.doctor': method(
+    z.object({}).strict(),
+    z.object({
+      ffmpeg: z.object({ ffmpeg: z.string(), ffprobe: z.string(), source: z.string(), version: z.string(), ffprobeVersion: z.string() }).nullable(),
+      /** why there is no ffmpeg */
+      ffmpegProblem: z.string().nullable(),
+      backends: z.array(z.object({ name: z.string(), available: z.boolean(), detail: z.string() })),
+    }),
+  ),
 };
-// ── end of imports as jobs ──
+// ── end of tools ──
 
 // ── training: datasets, runs and the jobs that train them ──
 const splitCounts = z.object({ train: z.number().int(), val: z.number().int(), test: z.number().int() });
@@ -251,8 +362,8 @@ const dataset = z.object({ id, name: z.string(), protocol: z.string(), config: z
 /** a number that JSON can carry: null where the value is NaN or infinite (a diverged loss, an empty split) */
 const measure = z.number().nullable();
 const runStatus = z.enum(['created', 'running', 'cancelled', 'failed', 'done']);
-const trainBackend = z.enum(['tensorflow', 'webgpu', 'wasm', 'cpu']);
-const trainMethod = z.enum(['baseline', 'st', 'at', 'sp', 'dask', 'ask', 'dsk', 'sk', 'dak'] as const satisfies readonly TrainMethodName[]);
+const trainBackend = z.enum(backendNames);
+const trainMethod = z.enum(METHOD_NAMES);
 const runSummary = z.object({
   id,
   kind: z.enum(['teacher', 'student']),
@@ -260,8 +371,10 @@ const runSummary = z.object({
   /** the row it is compared in: 'teacher (pose)', 'baseline', 'dask', … */
   label: z.string(),
   status: runStatus,
-  /** a job of this studio trains it now (a 'running' run that is not active was cut off, or another process trains it) */
+  /** a job of this studio trains it now */
   active: z.boolean(),
+  /** another process trains it now (who: 'vskd train student (pid 4242 on host x) since …'); null when none does */
+  heldBy: z.string().nullable(),
   backend: z.string().nullable(),
   datasetId: id.nullable(),
   dataset: z.string().nullable(),
@@ -307,11 +420,13 @@ const runSettings = {
   batchSize: z.number().int().min(2).max(4096).optional(),
   learningRate: z.number().positive().max(10).optional(),
   weightDecay: z.number().nonnegative().optional(),
-  optimiser: z.enum(['adam', 'sgd']).optional(),
-  schedule: z.enum(['constant', 'cosine', 'step']).optional(),
+  optimiser: z.enum(optimiserNames).optional(),
+  schedule: z.enum(scheduleNames).optional(),
   /** epochs without a better validation accuracy before stopping (0: never) */
   patience: z.number().int().nonnegative().optional(),
-  backend: z.enum(['auto', ...trainBackend.options]).optional(),
+  backend: z.enum(backendChoices).optional(),
+  /** a weights directory saved by the studio to start from */
+  initFrom: path.optional(),
 };
 const runsStartArgs = z
   .discriminatedUnion('kind', [
@@ -319,7 +434,7 @@ const runsStartArgs = z
       .object({
         kind: z.literal('teacher'),
         ...runSettings,
-        inputs: z.array(z.enum(['pose', 'frames'])).min(1).max(2).optional(),
+        inputs: z.array(z.enum(teacherInputs)).min(1).max(2).optional(),
         segments: z.number().int().min(1).max(64).optional(),
         frameSize: z.number().int().min(8).max(256).optional(),
       })
@@ -334,7 +449,7 @@ const runsStartArgs = z
         width: z.number().positive().max(4).optional(),
         gafSize: z.number().int().min(4).max(256).optional(),
         gafMethod: gafMethod.optional(),
-        gafVariant: z.enum(['pyts', 'vskd']).optional(),
+        gafVariant: z.enum(gafVariants).optional(),
         alpha: z.number().nonnegative().optional(),
         beta: z.number().nonnegative().optional(),
         gamma: z.number().nonnegative().optional(),
@@ -373,11 +488,11 @@ const trainingMethods = {
     z.object({ runId: id }).strict(),
     z.object({ run: runSummary, config: z.record(z.string(), z.unknown()), epochs: z.array(epochMetrics), evaluation: evaluation.nullable() }),
   ),
-  /** answers once the job runs; it trains in a worker thread, reporting train.progress and then train.ended */
-  'runs.start': method(runsStartArgs, z.object({ runId: id, warning: z.string().nullable() })),
+  /** answers once the run is stored and its job runs; it trains in a worker thread, reporting train.progress, then train.ended and job.ended */
+  'runs.start': method(runsStartArgs, z.object({ runId: id, job: jobId, warning: z.string().nullable() })),
   /** asks the run's job to stop; train.ended says when it has (status 'cancelled', checkpoint kept for runs.resume) */
   'runs.cancel': method(z.object({ runId: id }).strict(), z.object({ runId: id })),
-  'runs.resume': method(z.object({ runId: id }).strict(), z.object({ runId: id })),
+  'runs.resume': method(z.object({ runId: id }).strict(), z.object({ runId: id, job: jobId })),
   /** `vskd report`: accuracy and macro-F1 of the finished runs, mean ± sample std over seeds, per method and protocol */
   'runs.report': method(
     z.object({ datasets: z.array(z.union([z.string().min(1), id])).min(1).optional() }).strict(),
@@ -462,17 +577,74 @@ const runsExportArgs = z
     if (quantize.length > 0 && args.format !== 'onnx') ctx.addIssue({ code: 'custom', path: ['quantize'], message: 'applies to the onnx format (tfjs weights are float32)' });
   });
 
+const datasetPart = z.enum(['gaf', 'raw', 'frames']);
+const datasetsExportArgs = z
+  .object({
+    dataset: z.union([z.string().min(1), id]),
+    /** a folder: rerunning into it keeps the files whose inputs are unchanged */
+    out: path,
+    splits: z.array(z.enum(['train', 'val', 'test'])).min(1).max(3).optional(),
+    /** what to write; by default what the dataset's recordings have (GAF and raw windows, frames where there is video) */
+    what: z.array(datasetPart).min(1).max(3).optional(),
+    gafSize: z.number().int().min(4).max(256).optional(),
+    gafMethod: gafMethod.optional(),
+    gafVariant: z.enum(gafVariants).optional(),
+    segments: z.number().int().min(1).max(64).optional(),
+    frameSize: z.number().int().min(8).max(512).optional(),
+  })
+  .strict();
+
 const exportMethods = {
-  /** `vskd export` from the studio: writes the bundle, reporting job.progress (job 'runs.export') after each step */
-  'runs.export': method(runsExportArgs, z.object({ outDir: z.string(), files: z.array(z.string()), report: exportReport, markdown: z.string() })),
+  /** `vskd export`: writes the bundle in a worker as a job (kind export.student), whose job.ended carries the report */
+  'runs.export': method(runsExportArgs, jobStarted),
+  /** `vskd export-dataset`: a dataset's splits as NumPy files with a manifest, as a job (kind export.dataset) */
+  'datasets.export': method(datasetsExportArgs, jobStarted),
 };
 // ── end of export ──
+
+// ── the events of jobs: job.ended carries what the job made, by kind ──
+const runEnded = z.object({ runId: id, status: z.enum(['done', 'cancelled']), backend: trainBackend, bestEpoch: z.number().int(), seconds: z.number() });
+const runsExported = z.object({ outDir: z.string(), files: z.array(z.string()), report: exportReport, markdown: z.string() });
+const datasetExported = z.object({
+  outDir: z.string(),
+  dataset: z.string(),
+  /** recordings per split */
+  splits: z.record(z.string(), z.number().int()),
+  written: z.number().int(),
+  kept: z.number().int(),
+});
+const jobEnded = <K extends JobKind, R extends z.ZodType>(kind: K, result: R) =>
+  z.object({
+    job: jobId,
+    kind: z.literal(kind),
+    title: z.string(),
+    status: jobStatus,
+    /** why it failed, or what a cancel kept */
+    error: z.string().optional(),
+    /** what a job that is done made */
+    result: result.optional(),
+    seconds: z.number(),
+  });
+const jobEvents = {
+  'job.progress': z.object({ job: jobId, kind: jobKind, title: z.string(), ...jobProgress, startedAt: z.string() }),
+  'job.ended': z.discriminatedUnion('kind', [
+    jobEnded('import.demo', importReport),
+    jobEnded('import.utdMhad', importReport),
+    jobEnded('import.sensor', importReport),
+    jobEnded('train', runEnded),
+    jobEnded('export.student', runsExported),
+    jobEnded('export.dataset', datasetExported),
+    jobEnded('demo.generate', demoGenerated),
+  ]),
+};
+// ── end of the events of jobs ──
 
 export const methods = {
   'app.version': method(z.object({}).strict(), z.object({ version: z.string(), schemaVersion: z.number().int() })),
   'projects.recent': method(z.object({}).strict(), z.array(z.string())),
   'project.create': method(z.object({ path }).strict(), projectSummary),
-  'project.open': method(z.object({ path }).strict(), projectSummary),
+  /** create: make the project when the file does not exist (the CLI's imports) */
+  'project.open': method(z.object({ path, create: z.boolean().optional() }).strict(), projectSummary),
   'project.close': method(z.object({}).strict(), z.null()),
   'project.summary': method(z.object({}).strict(), projectSummary),
   'recordings.list': method(
@@ -486,9 +658,12 @@ export const methods = {
       .strict(),
     z.array(recordingSummary),
   ),
+  /** a recording by exact name, or by id when a whole number names none */
+  'recordings.find': method(z.object({ ref: z.string().min(1) }).strict(), recordingSummary),
   'labels.list': method(z.object({}).strict(), z.array(label)),
   'streams.samples': method(z.object({ streamId: id, resampleHz: z.number().positive().optional() }).strict(), sensorStream),
   ...importJobMethods,
+  ...toolMethods,
   // ── the recording view ──
   'recordings.get': method(z.object({ recordingId: id }).strict(), recordingView),
   'streams.trace': method(z.object({ streamId: id, channels: columns }).strict(), streamTrace),

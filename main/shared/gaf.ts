@@ -16,9 +16,10 @@
  *   bilinearly resized up to size×size (as the vskd variant does), so every series gives size×size.
  */
 import { StudioError } from './errors.ts';
+import type { gafMethods, gafVariants } from './trainSettings.ts';
 
-export type GafMethod = 'summation' | 'difference';
-export type GafVariant = 'pyts' | 'vskd';
+export type GafMethod = (typeof gafMethods)[number];
+export type GafVariant = (typeof gafVariants)[number];
 
 export interface GafOptions {
   /** side N of each channel's N×N image (integer ≥ 1) */

@@ -164,7 +164,12 @@ export async function listRecordings(db: Queryable, filter: RecordingFilter & { 
   if (filter.label !== undefined) (where.push('l.name = ?'), params.push(filter.label));
   if (filter.subject !== undefined) (where.push('r.subject = ?'), params.push(filter.subject));
   if (filter.trial !== undefined) (where.push('r.trial = ?'), params.push(filter.trial));
-  if (filter.search) (where.push("r.name LIKE ? ESCAPE '\\'"), params.push(`%${filter.search.replace(/[\\%_]/g, '\\$&')}%`));
+  if (filter.search) {
+    // a word of the name, the label or the subject, or the trial's number
+    const like = `%${filter.search.replace(/[\\%_]/g, '\\$&')}%`;
+    where.push("(r.name LIKE ? ESCAPE '\\' OR l.name LIKE ? ESCAPE '\\' OR r.subject LIKE ? ESCAPE '\\' OR CAST(r.trial AS TEXT) = ?)");
+    params.push(like, like, like, filter.search.trim());
+  }
   const rows = await db.all<{ id: number; name: string; subject: string | null; trial: number | null; label: string | null; created_at: string; annotations: number; aligned: number }>(
     `SELECT r.id, r.name, r.subject, r.trial, l.name AS label, r.created_at,
             (SELECT COUNT(*) FROM annotations a WHERE a.recording_id = r.id) AS annotations,
@@ -208,4 +213,13 @@ export async function getStream(db: Queryable, streamId: number): Promise<Stream
   const row = await db.get<StreamRow>('SELECT id, recording_id, kind, name, rate, length, channels, meta FROM streams WHERE id = ?', [streamId]);
   if (!row) throw new StudioError('NOT_FOUND', `no stream with id ${streamId}`, { field: 'streamId' });
   return { ...toStream(row), recordingId: row.recording_id };
+}
+
+/** The recording a person names on the command line: by exact name first; a whole number that names none is taken as an id. */
+export async function findRecording(db: Queryable, ref: string): Promise<RecordingSummary> {
+  const byName = await db.get<{ id: number }>('SELECT id FROM recordings WHERE name = ?', [ref]);
+  const id = byName?.id ?? (/^\d+$/.test(ref) ? Number(ref) : undefined);
+  const [recording] = id === undefined ? [] : await listRecordings(db, { id });
+  if (!recording) throw new StudioError('NOT_FOUND', `recording: no recording named (or with id) ${ref} in the project`, { field: 'recording' });
+  return recording;
 }

@@ -137,6 +137,22 @@ CREATE TABLE run_artifacts (
 );
 `,
   },
+  {
+    version: 2,
+    name: 'leases',
+    sql: `
+-- Who works on what across processes (a run being trained, a folder being imported): a studio and a
+-- vskd command opened on the same file would otherwise both write it. A row whose process is gone is
+-- stale and taken over (main/store/leases.ts).
+CREATE TABLE leases (
+  resource TEXT PRIMARY KEY,
+  holder TEXT NOT NULL,  -- what holds it, as a person reads it: 'vskd train student', 'the studio'
+  pid INTEGER NOT NULL,
+  host TEXT NOT NULL,
+  since TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+`,
+  },
 ];
 
 export const latestSchemaVersion = migrations[migrations.length - 1].version;

@@ -5,7 +5,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { StudioError } from '../shared/errors.ts';
 import { ATTEMPT_TIMEOUT_MS, AttemptTimeout, BACKEND_CANDIDATES, failureReason, withTimeout, type BackendCandidate } from './backendsAvailable.ts';
-import type { BackendChoice, BackendName } from './job.ts';
+import type { BackendChoice, BackendName } from '../shared/trainSettings.ts';
 
 export interface BackendFallback {
   backend: BackendName;

@@ -4,8 +4,11 @@
  * training (backend.ts). Every attempt runs under a time limit: one that fails or hangs reports why
  * instead of taking the caller down.
  */
+import { createRequire } from 'node:module';
+import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import type { BackendName } from './job.ts';
+import type { BackendName } from '../shared/trainSettings.ts';
+import { registerBackendKernels } from './kernels/register.ts';
 import { vulkanDriverListed } from './vulkanDrivers.ts';
 
 export interface BackendStatus {
@@ -111,9 +114,7 @@ const webgpu: BackendCandidate = {
     exposeWebgpu(gpu, globals);
     await import('@tensorflow/tfjs-backend-webgpu');
     if (!tf.findBackendFactory('webgpu')) throw new Error('@tensorflow/tfjs-backend-webgpu was loaded before navigator.gpu existed and registered nothing');
-    const [{ registerWebgpuGradientKernels }, { registerWebgpuAdam }] = await Promise.all([import('./kernels/webgpuGradients.ts'), import('./kernels/webgpuAdam.ts')]);
-    registerWebgpuGradientKernels();
-    registerWebgpuAdam();
+    await registerBackendKernels('webgpu');
     await setActive('webgpu');
     return detail;
   },
@@ -129,8 +130,11 @@ const wasm: BackendCandidate = {
   },
   activate: async () => {
     // loaded on demand: a broken wasm package then fails this attempt, not the import of this module
-    const { useWasmBackend } = await import('./kernels/wasmGradients.ts');
-    await useWasmBackend();
+    const { setWasmPaths } = await import('@tensorflow/tfjs-backend-wasm');
+    // the .wasm binaries as a file path: Node has no URL to fetch them from
+    setWasmPaths(`${dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm'))}/`);
+    await registerBackendKernels('wasm');
+    await setActive('wasm');
     return `TensorFlow.js ${tf.version_core}`;
   },
 };
@@ -151,13 +155,7 @@ const cpu: BackendCandidate = {
 };
 
 /** Best first: native TensorFlow (GPU build, then CPU build), WebGPU, wasm, plain JavaScript. */
-export const BACKEND_CANDIDATES: readonly BackendCandidate[] = [
-  tfjsNode('@tensorflow/tfjs-node-gpu'),
-  tfjsNode('@tensorflow/tfjs-node'),
-  webgpu,
-  wasm,
-  cpu,
-];
+export const BACKEND_CANDIDATES: readonly BackendCandidate[] = [tfjsNode('@tensorflow/tfjs-node-gpu'), tfjsNode('@tensorflow/tfjs-node'), webgpu, wasm, cpu];
 
 /** Why an attempt failed, in one line. */
 export function failureReason(err: unknown): string {

@@ -2,33 +2,32 @@
  * What a training job is, what it reports while it runs and what it returns. The job crosses a
  * worker boundary (structured clone), so everything here is plain data.
  */
+import type { GafMethod, GafVariant } from '../shared/gaf.ts';
 import type { MethodName } from '../shared/lossMethods.ts';
-
-export type BackendName = 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
-export type BackendChoice = BackendName | 'auto';
+import type { BackendChoice, BackendName, optimiserNames, scheduleNames, teacherInputs } from '../shared/trainSettings.ts';
 
 export interface StudentSettings {
   /** width multiplier of ResNet18 (0.25: wearable-sized) */
   width: number;
   /** GAF image side */
   gafSize: number;
-  gafMethod: 'summation' | 'difference';
-  gafVariant: 'pyts' | 'vskd';
+  gafMethod: GafMethod;
+  gafVariant: GafVariant;
 }
 
 export interface TeacherSettings {
-  inputs: ('frames' | 'pose')[];
+  inputs: (typeof teacherInputs)[number][];
   segments: number;
   /** side of the decoded frames (frames input) */
   frameSize: number;
 }
 
 export interface OptimiserSettings {
-  optimiser: 'adam' | 'sgd';
+  optimiser: (typeof optimiserNames)[number];
   learningRate: number;
   weightDecay: number;
   /** cosine decays to 0 over the epochs; step halves every `stepEvery` epochs */
-  schedule: 'constant' | 'cosine' | 'step';
+  schedule: (typeof scheduleNames)[number];
   stepEvery?: number;
 }
 

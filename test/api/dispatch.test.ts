@@ -6,7 +6,7 @@ import { createDispatcher } from '../../main/api/dispatch.ts';
 import { unwrap } from '../../main/shared/envelope.ts';
 import { createStudioService } from '../../main/api/service.ts';
 import { StudioError } from '../../main/shared/errors.ts';
-import { eventLog } from '../helpers/events.ts';
+import { eventLog, resultOf } from '../helpers/events.ts';
 import { fixtures, tempDir } from '../helpers/tmp.ts';
 
 function studio() {
@@ -51,7 +51,7 @@ describe('API contract dispatch', () => {
     const { job } = unwrap(await dispatch('import.utdMhad', { dir: join(fixtures, 'utd-mhad-mini') })) as { job: string };
     const end = await log.ended(job);
     assert.equal(end.status, 'done');
-    assert.equal(end.result?.imported, 4);
+    assert.equal(resultOf(end, 'import.utdMhad').imported, 4);
     // 'starting', then one per sequence read
     assert.equal(log.payloads('job.progress', job).length, 5);
     const list = unwrap(await dispatch('recordings.list', { subject: '2' })) as { name: string }[];

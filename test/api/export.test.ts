@@ -9,26 +9,27 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { after, before, describe, it } from 'node:test';
-import type { EventPayload } from '../../main/shared/contract.ts';
 import { createDispatcher } from '../../main/api/dispatch.ts';
 import { createStudioService } from '../../main/api/service.ts';
 import { closeProject, openProject } from '../../main/store/project.ts';
 import { createRun, markRunEnded } from '../../main/store/runs.ts';
 import { defaultJob, prepareRun } from '../../main/train/runs.ts';
 import { trainRun } from '../../main/train/trainer.ts';
+import type { MethodArgs } from '../../main/shared/contract.ts';
 import { apiCaller } from '../helpers/api.ts';
+import { eventLog, resultOf } from '../helpers/events.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { tinyProject } from '../train/tinyProject.ts';
 
 describe('runs.export API', () => {
-  const progress: EventPayload<'job.progress'>[] = [];
-  const service = createStudioService({
-    version: 'test',
-    emit: (event, payload) => {
-      if (event === 'job.progress') progress.push(payload as EventPayload<'job.progress'>);
-    },
-  });
+  const log = eventLog();
+  const service = createStudioService({ version: 'test', emit: log.emit });
   const { call, failure } = apiCaller(createDispatcher(service.handlers));
+  /** the job of runs.export, and what it made once it is done */
+  const started = (args: MethodArgs<'runs.export'>) => call('runs.export', args).then(({ job }) => log.ended(job));
+  const exported = async (args: MethodArgs<'runs.export'>) => resultOf(await started(args), 'export.student');
+  /** the export's steps (after the manager's 'starting') */
+  const steps = (job: string) => log.payloads('job.progress', job).filter((p) => p.total > 0);
   const dir = tempDir('vskd-export-api-');
   let studentId = 0;
   let teacherId = 0;
@@ -52,8 +53,8 @@ describe('runs.export API', () => {
   after(() => service.dispose());
 
   it('writes an ONNX bundle with both quantizations next to the project, reporting each step', { timeout: 120_000 }, async () => {
-    progress.length = 0;
-    const result = await call('runs.export', { runId: studentId, format: 'onnx', quantize: ['int8', 'float16'], latencyRuns: 3 });
+    const end = await started({ runId: studentId, format: 'onnx', quantize: ['int8', 'float16'], latencyRuns: 3 });
+    const result = resultOf(end, 'export.student');
     assert.equal(result.outDir, join(dir, 'tiny-exports', `run-${studentId}-onnx`));
     assert.deepEqual(readdirSync(result.outDir).sort(), ['manifest.json', 'model.float16.onnx', 'model.int8.onnx', 'model.onnx', 'report.json', 'report.md']);
     assert.deepEqual(result.files, ['model.onnx', 'model.float16.onnx', 'model.int8.onnx', 'manifest.json', 'report.json', 'report.md']);
@@ -69,13 +70,14 @@ describe('runs.export API', () => {
     for (const e of result.report.exports) assert.ok((e.latency !== null && e.accuracy !== null) || e.note, `${e.file} is measured or says why not`);
 
     // reading, the tfjs reference, three model files, the manifest and report
-    assert.deepEqual(progress.map((p) => [p.job, p.title, p.done, p.total]), [1, 2, 3, 4, 5, 6].map((done) => ['runs.export', `run ${studentId} as onnx`, done, 6]));
+    const progress = steps(end.job);
+    assert.deepEqual(progress.map((p) => [p.kind, p.title, p.done, p.total]), [1, 2, 3, 4, 5, 6].map((done) => ['export.student', `Run ${studentId} as onnx`, done, 6]));
     assert.match(progress[0].message, /8 test samples read/);
     assert.match(progress[3].message, /^model\.float16\.onnx written/);
   });
 
   it('exports again beside the earlier bundle, never over it', { timeout: 120_000 }, async () => {
-    const again = await call('runs.export', { runId: studentId, format: 'onnx', latencyRuns: 1 });
+    const again = await exported({ runId: studentId, format: 'onnx', latencyRuns: 1 });
     assert.equal(again.outDir, join(dir, 'tiny-exports', `run-${studentId}-onnx-2`));
     assert.deepEqual(again.report.exports.map((e) => e.file), ['model.onnx']);
     assert.ok(existsSync(join(dir, 'tiny-exports', `run-${studentId}-onnx`, 'model.int8.onnx')), 'the first bundle is kept whole');
@@ -84,13 +86,13 @@ describe('runs.export API', () => {
   it('writes a tfjs weights directory into a chosen empty folder', { timeout: 120_000 }, async () => {
     const out = join(dir, 'chosen');
     mkdirSync(out);
-    progress.length = 0;
-    const result = await call('runs.export', { runId: studentId, format: 'tfjs', out, latencyRuns: 2 });
+    const end = await started({ runId: studentId, format: 'tfjs', out, latencyRuns: 2 });
+    const result = resultOf(end, 'export.student');
     assert.equal(result.outDir, out);
     assert.deepEqual(result.files, ['model.json', 'weights.bin', 'architecture.json', 'manifest.json', 'report.json', 'report.md']);
     const [tfjs] = result.report.exports;
     assert.deepEqual([tfjs.format, tfjs.maxAbsDiff, tfjs.top1Agreement, tfjs.latency?.runs], ['tfjs', 0, 1, 2]);
-    assert.deepEqual(progress.map((p) => p.done), [1, 2, 3, 4]);
+    assert.deepEqual(steps(end.job).map((p) => p.done), [1, 2, 3, 4]);
   });
 
   it('refuses arguments the contract does not allow, naming the field', async () => {
@@ -150,10 +152,10 @@ describe('runs.export API', () => {
     }
   });
 
-  it("returns a failure inside the export's worker as the StudioError it threw", async () => {
-    const error = await failure('runs.export', { runId: weightlessId, format: 'onnx', out: join(dir, 'weightless') });
-    assert.deepEqual([error.code, error.field], ['NOT_FOUND', 'run'], error.message);
-    assert.match(error.message, new RegExp(`run ${weightlessId} has no best weights yet \\(status done\\)`));
+  it("ends the job failed with the message of a failure inside the export's worker", async () => {
+    const end = await started({ runId: weightlessId, format: 'onnx', out: join(dir, 'weightless') });
+    assert.equal(end.status, 'failed');
+    assert.match(end.error ?? '', new RegExp(`run ${weightlessId} has no best weights yet \\(status done\\)`));
   });
 
   it("keeps the studio's main thread responsive while it exports", { timeout: 180_000 }, async (t) => {
@@ -163,7 +165,7 @@ describe('runs.export API', () => {
     const lag = monitorEventLoopDelay({ resolution: 10 });
     lag.enable();
     const start = performance.now();
-    await call('runs.export', { runId: studentId, format: 'tfjs', out: join(dir, 'responsive'), latencyRuns: 1000 });
+    await exported({ runId: studentId, format: 'tfjs', out: join(dir, 'responsive'), latencyRuns: 1000 });
     const seconds = (performance.now() - start) / 1000;
     lag.disable();
     const maxLag = lag.max / 1e9;
@@ -173,10 +175,10 @@ describe('runs.export API', () => {
   });
 
   it('runs one export at a time', { timeout: 120_000 }, async () => {
-    const first = call('runs.export', { runId: studentId, format: 'onnx', out: join(dir, 'first'), latencyRuns: 1 });
+    const first = await call('runs.export', { runId: studentId, format: 'onnx', out: join(dir, 'first'), latencyRuns: 1 });
     const second = await failure('runs.export', { runId: studentId, format: 'onnx', out: join(dir, 'second') });
-    assert.deepEqual([second.code, second.field], ['CONFLICT', 'runId'], second.message);
-    assert.match(second.message, /is being exported: wait until it is done/);
-    assert.equal((await first).outDir, join(dir, 'first'));
+    assert.deepEqual([second.code, second.field], ['CONFLICT', 'job'], second.message);
+    assert.match(second.message, /is running, and one export\.student job runs at a time/);
+    assert.equal(resultOf(await log.ended(first.job), 'export.student').outDir, join(dir, 'first'));
   });
 });

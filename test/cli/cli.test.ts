@@ -19,14 +19,14 @@ function vskd(...args: string[]) {
 }
 
 describe('vskd command line', () => {
-  it('lists its commands and has --help for each', () => {
+  it('lists its commands and has --help for each', async () => {
     const overview = vskd('--help');
     assert.equal(overview.code, 0);
-    for (const command of commands) {
-      assert.ok(overview.out.includes(command.path.join(' ')), command.path.join(' '));
-      const help = vskd(...command.path, '--help');
+    for (const entry of commands) {
+      assert.ok(overview.out.includes(entry.path.join(' ')), entry.path.join(' '));
+      const help = vskd(...entry.path, '--help');
       assert.equal(help.code, 0);
-      assert.ok(help.out.includes(`Usage: ${command.usage}`));
+      assert.ok(help.out.includes(`Usage: ${(await entry.load()).usage}`));
     }
   });
 

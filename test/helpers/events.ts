@@ -41,3 +41,15 @@ export function eventLog(): EventLog {
     ended: (job) => next('job.ended', job),
   };
 }
+
+type JobEnded = EventPayload<'job.ended'>;
+
+/** What a job of `kind` made, once it is known to be done (its error otherwise). */
+type ResultOf<K extends JobEnded['kind']> = NonNullable<Extract<JobEnded, { kind: K }>['result']>;
+
+export function resultOf<K extends JobEnded['kind']>(end: JobEnded, kind: K): ResultOf<K> {
+  const ofKind = end as { kind: string; status: string; result?: ResultOf<K> };
+  if (ofKind.kind !== kind) throw new Error(`job ${end.job} is a ${end.kind} job, not ${kind}`);
+  if (ofKind.status !== 'done' || !ofKind.result) throw new Error(`job ${end.job} ended ${end.status}: ${end.error ?? 'no result'}`);
+  return ofKind.result;
+}

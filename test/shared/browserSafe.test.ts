@@ -8,6 +8,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
+import { importsOf } from '../helpers/imports.ts';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const shared = join(root, 'main', 'shared');
@@ -19,12 +20,6 @@ function sources(dir: string): string[] {
     if (entry.isDirectory()) return entry.name === 'node_modules' ? [] : sources(path);
     return /\.(ts|svelte)$/.test(entry.name) ? [path] : [];
   });
-}
-
-/** every module specifier a file imports or re-exports, statically or dynamically */
-export function importsOf(text: string): string[] {
-  const specifiers = [...text.matchAll(/(?:^|[\s;])(?:import|export)\s[^'"]*?from\s*['"]([^'"]+)['"]/g), ...text.matchAll(/import\s*\(\s*['"]([^'"]+)['"]\s*\)/g), ...text.matchAll(/^\s*import\s*['"]([^'"]+)['"]/gm)];
-  return specifiers.map((m) => m[1]);
 }
 
 const inside = (dir: string, path: string) => !relative(dir, path).startsWith('..');

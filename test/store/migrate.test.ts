@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import { StudioError } from '../../main/shared/errors.ts';
 import { Database } from '../../main/store/db.ts';
 import { migrate, schemaVersion } from '../../main/store/migrate.ts';
-import type { Migration } from '../../main/store/schema.ts';
+import { migrations, type Migration } from '../../main/store/schema.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 const dir = tempDir();
@@ -45,6 +45,20 @@ describe('migrations', () => {
     const db = await fresh();
     await migrate(db, [v1, v2]);
     await assert.rejects(migrate(db, [v1]), (err: StudioError) => err.code === 'SCHEMA_TOO_NEW' && /version 2/.test(err.message));
+    await db.close();
+  });
+
+  it('bring a project file of version 1 to the leases table of version 2, keeping its rows', async () => {
+    const db = await fresh();
+    await migrate(db, migrations.slice(0, 1));
+    await db.run("INSERT INTO labels (name) VALUES ('wave')");
+    assert.deepEqual(await migrate(db, migrations.slice(0, 2)), { from: 1, to: 2 });
+    const columns = await db.all<{ name: string; type: string; pk: number }>('SELECT name, type, pk FROM pragma_table_info(?)', ['leases']);
+    assert.deepEqual(
+      columns.map((c) => `${c.name} ${c.type}${c.pk ? ' key' : ''}`),
+      ['resource TEXT key', 'holder TEXT', 'pid INTEGER', 'host TEXT', 'since TEXT'],
+    );
+    assert.deepEqual(await db.all('SELECT name FROM labels'), [{ name: 'wave' }]);
     await db.close();
   });
 });

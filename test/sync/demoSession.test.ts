@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { before, describe, it } from 'node:test';
+import { createStudioClient } from '../../main/cli/client.ts';
 import { syncCommand } from '../../main/cli/commands/sync.ts';
 import { main } from '../../main/cli/main.ts';
 import { generateDemo, type DemoOptions } from '../../main/datasets/demo/generate.ts';
@@ -99,7 +100,14 @@ describe('auto-sync on the demo dataset', () => {
       name,
       sources: [],
       streams: [
-        { kind: 'sensor' as const, name: 'sensor', rate: 50, length: rows, channels: ['acc_x', 'acc_y', 'acc_z'].map((c) => ({ name: c, unit: 'g' })), samples: { rows, cols: 3, data } },
+        {
+          kind: 'sensor' as const,
+          name: 'sensor',
+          rate: 50,
+          length: rows,
+          channels: ['acc_x', 'acc_y', 'acc_z'].map((c) => ({ name: c, unit: 'g' })),
+          samples: { rows, cols: 3, data },
+        },
         { kind: 'video' as const, name: 'video', rate: FPS, length: clip.frames, meta: { path: join(pair.data, clip.video) } },
       ],
     });
@@ -113,11 +121,13 @@ describe('auto-sync on the demo dataset', () => {
     // exactly still is caught up front; noise alone matches the video nowhere distinctly
     const refusals = { still: /no usable motion in the sensor: the accelerometer reads a constant/, noisy: /no usable motion/ };
     for (const [name, message] of Object.entries(refusals)) {
+      const studio = createStudioClient({ holder: 'test' });
       await assert.rejects(
-        syncCommand.run([pair.project, name], { auto: true }, io),
+        syncCommand.run([pair.project, name], { auto: true }, io, studio),
         (err: StudioError) => err.code === 'BAD_INPUT' && message.test(err.message),
         `${name}: refused`,
       );
+      await studio.close();
     }
   });
 });

@@ -1,12 +1,10 @@
-import { DEMO_DEFAULTS, generateDemo, SESSION_DRIFT } from '../../datasets/demo/generate.ts';
-import { MIN_SESSION_SECONDS, type DemoClass } from '../../datasets/demo/skeleton.ts';
-import { optionalNumber, progressBar, requireString, type Command } from '../command.ts';
+import { DEMO_DEFAULTS, SESSION_DRIFT } from '../../datasets/demo/generate.ts';
+import { MIN_SESSION_SECONDS } from '../../datasets/demo/skeleton.ts';
+import { optionalNumber, optionalString, optionalWhole, progressBar, requireString, type Command } from '../command.ts';
 
 const ppm = (drift: number) => Math.round(drift * 1e6);
 
 export const demoDataCommand: Command = {
-  path: ['demo-data'],
-  summary: 'generate the synthetic demo dataset (stick-figure videos + wrist accelerometer)',
   usage: 'vskd demo-data --out <dir> [--seed N] [--per-class N] [--seconds S] [--classes A,B] [--sessions N] [--session-seconds S]',
   help: [
     '  --out DIR            the folder to write (created when missing; refused if it holds a dataset)',
@@ -34,21 +32,21 @@ export const demoDataCommand: Command = {
     sessions: { type: 'string' },
     'session-seconds': { type: 'string' },
   },
-  async run(_positionals, values, io) {
-    const started = performance.now();
-    const classes = typeof values.classes === 'string' ? (values.classes.split(',').map((c) => c.trim()).filter(Boolean) as DemoClass[]) : undefined;
+  async run(_positionals, values, io, studio) {
     const out = requireString(values, 'out');
-    const manifest = await generateDemo(out, {
-      seed: optionalNumber(values, 'seed'),
-      perClass: optionalNumber(values, 'per-class'),
+    const { job } = await studio.call('demo.generate', {
+      out,
+      seed: optionalWhole(values, 'seed'),
+      perClass: optionalWhole(values, 'per-class', 1),
       seconds: optionalNumber(values, 'seconds'),
-      classes,
-      sessions: optionalNumber(values, 'sessions'),
+      classes: optionalString(values, 'classes')?.split(',').map((c) => c.trim()).filter(Boolean),
+      sessions: optionalWhole(values, 'sessions'),
       sessionSeconds: optionalNumber(values, 'session-seconds'),
-      onProgress: progressBar(io, 'generating'),
     });
-    const seconds = (performance.now() - started) / 1000;
-    const sessions = manifest.sessions.length ? ` and ${manifest.sessions.length} session${manifest.sessions.length > 1 ? 's' : ''} of ${manifest.sessions[0].frames / manifest.video.fps} s` : '';
-    io.out(`wrote ${manifest.recordings.length} clips (${manifest.classes.length} classes)${sessions} to ${out} in ${seconds.toFixed(1)} s`);
+    const end = await studio.job(job, progressBar(io, 'generating'));
+    if (end.kind !== 'demo.generate' || !end.result) throw new Error(`${end.title}: ${end.status}${end.error ? `: ${end.error}` : ''}`);
+    const { clips, classes, sessions, sessionSeconds, seconds } = end.result;
+    const made = sessions ? ` and ${sessions} session${sessions > 1 ? 's' : ''} of ${sessionSeconds} s` : '';
+    io.out(`wrote ${clips} clips (${classes} classes)${made} to ${out} in ${seconds.toFixed(1)} s`);
   },
 };

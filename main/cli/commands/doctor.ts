@@ -1,25 +1,13 @@
 import { StudioError } from '../../shared/errors.ts';
-import { resolveFfmpeg, type FfmpegBinaries } from '../../media/ffmpeg.ts';
-import { probeBackends } from '../../train/backendsAvailable.ts';
 import type { Command } from '../command.ts';
 
 export const doctorCommand: Command = {
-  path: ['doctor'],
-  summary: 'check this machine: the ffmpeg in use and the training backends that work',
   usage: 'vskd doctor [--json]',
   help: '  --json   print the findings as JSON',
   positionals: 0,
   options: { json: { type: 'boolean' } },
-  async run(_positionals, values, io) {
-    let ffmpeg: FfmpegBinaries | undefined;
-    let ffmpegProblem = '';
-    try {
-      ffmpeg = await resolveFfmpeg();
-    } catch (err) {
-      ffmpegProblem = err instanceof Error ? err.message : String(err);
-    }
-    const backends = await probeBackends();
-
+  async run(_positionals, values, io, studio) {
+    const { ffmpeg, ffmpegProblem, backends } = await studio.call('app.doctor', {});
     if (values.json) {
       io.out(JSON.stringify({ ffmpeg: ffmpeg ?? { error: ffmpegProblem }, backends }, null, 2));
     } else {

@@ -1,29 +1,11 @@
 /** vskd export-dataset: a dataset's splits as NumPy files (GAF images, raw sensor windows, video frames) with a manifest. */
-import { exportDataset, type DatasetPart } from '../../export/datasetExport.ts';
-import type { Split } from '../../store/datasets.ts';
+import { gafMethods, gafVariants } from '../../shared/trainSettings.ts';
 import { defaultJob } from '../../train/runs.ts';
-import { optionalNumber, requireString, UsageError, type Command, type OptionValues } from '../command.ts';
+import { listOf, oneOf, optionalWhole, progressBar, requireString, type Command } from '../command.ts';
 
 const DEFAULT_FRAME_SIZE = 112;
 
-function listOf<T extends string>(values: OptionValues, name: string, allowed: readonly T[]): T[] | null {
-  const value = values[name];
-  if (value === undefined) return null;
-  const items = String(value).split(',').map((s) => s.trim()).filter(Boolean);
-  if (items.length === 0 || items.some((i) => !(allowed as readonly string[]).includes(i))) throw new UsageError(`--${name} lists ${allowed.join(', ')}`);
-  // in the canonical order, once each: the export does not depend on how the list was typed
-  return allowed.filter((a) => items.includes(a));
-}
-
-function wholeNumber(values: OptionValues, name: string, fallback: number): number {
-  const n = optionalNumber(values, name) ?? fallback;
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} takes a whole number ≥ 1`);
-  return n;
-}
-
 export const exportDatasetCommand: Command = {
-  path: ['export-dataset'],
-  summary: 'export a dataset as NumPy files per split (GAF images, raw sensor windows, video frames) with a manifest',
   usage: 'vskd export-dataset <project.vskd> --dataset NAME --out <dir> [--split train,val,test] [--what gaf,raw,frames] [--gaf-size N]',
   help: [
     '  --dataset NAME      the dataset (vskd dataset list)',
@@ -49,24 +31,24 @@ export const exportDatasetCommand: Command = {
     segments: { type: 'string' },
     'frame-size': { type: 'string' },
   },
-  async run([file], values, io) {
-    const dataset = requireString(values, 'dataset');
+  async run([file], values, io, studio) {
     const out = requireString(values, 'out');
-    const method = (values['gaf-method'] as string | undefined) ?? defaultJob.student.gafMethod;
-    if (method !== 'summation' && method !== 'difference') throw new UsageError('--gaf-method is summation or difference');
-    const variant = (values['gaf-variant'] as string | undefined) ?? defaultJob.student.gafVariant;
-    if (variant !== 'pyts' && variant !== 'vskd') throw new UsageError('--gaf-variant is pyts or vskd');
-    const result = await exportDataset({
-      projectPath: file,
-      dataset,
-      outDir: out,
-      splits: listOf<Split>(values, 'split', ['train', 'val', 'test']) ?? ['train', 'val', 'test'],
-      what: listOf<DatasetPart>(values, 'what', ['gaf', 'raw', 'frames']),
-      gaf: { size: wholeNumber(values, 'gaf-size', defaultJob.student.gafSize), method, variant },
-      frames: { segments: wholeNumber(values, 'segments', defaultJob.teacher.segments), size: wholeNumber(values, 'frame-size', DEFAULT_FRAME_SIZE) },
-      log: (line) => io.err(line),
-    });
-    const splits = Object.entries(result.manifest.splits).map(([split, s]) => `${split} ${s.recordings.length}`);
-    io.out(`exported dataset ${result.manifest.dataset.name} (${splits.join(', ')} recordings) to ${out}: ${result.written.length} files written, ${result.kept.length} kept`);
+    const args = {
+      dataset: requireString(values, 'dataset'),
+      out,
+      splits: listOf(values, 'split', ['train', 'val', 'test'] as const),
+      what: listOf(values, 'what', ['gaf', 'raw', 'frames'] as const),
+      gafSize: optionalWhole(values, 'gaf-size', 1),
+      gafMethod: oneOf(values, 'gaf-method', gafMethods),
+      gafVariant: oneOf(values, 'gaf-variant', gafVariants),
+      segments: optionalWhole(values, 'segments', 1),
+      frameSize: optionalWhole(values, 'frame-size', 1),
+    };
+    await studio.call('project.open', { path: file });
+    const end = await studio.job((await studio.call('datasets.export', args)).job, (p) => (io.interactive ? progressBar(io, 'exporting')(p) : p.message && io.err(p.message)));
+    if (end.kind !== 'export.dataset' || !end.result) throw new Error(`${end.title}: ${end.status}${end.error ? `: ${end.error}` : ''}`);
+    const { dataset, splits, written, kept } = end.result;
+    const counts = Object.entries(splits).map(([split, n]) => `${split} ${n}`);
+    io.out(`exported dataset ${dataset} (${counts.join(', ')} recordings) to ${out}: ${written} files written, ${kept} kept`);
   },
 };

@@ -1,13 +1,10 @@
 import { writeFile } from 'node:fs/promises';
-import { gafFromRows, type GafMethod } from '../../shared/gaf.ts';
 import { encodeNpy } from '../../formats/npy.ts';
 import { encodePng, gafToRgb } from '../../formats/png.ts';
-import { readSensorFile } from '../../sensors/sensorFile.ts';
-import { columnList, optionalNumber, requireString, UsageError, type Command } from '../command.ts';
+import { gafMethods, gafVariants } from '../../shared/trainSettings.ts';
+import { columnList, float32Of, oneOf, optionalNumber, optionalString, optionalWhole, requireString, UsageError, type Command } from '../command.ts';
 
 export const gafCommand: Command = {
-  path: ['gaf'],
-  summary: 'turn a 3-axis accelerometer recording into a 3×N×N Gramian Angular Field (.npy)',
   usage: 'vskd gaf <sensor-file> --size N --method summation|difference --out <file.npy> [--png <file.png>]',
   help: [
     '  --size N             image size (N×N per axis)',
@@ -35,41 +32,32 @@ export const gafCommand: Command = {
     rate: { type: 'string' },
     'time-col': { type: 'string' },
   },
-  async run([file], values, io) {
-    const size = optionalNumber(values, 'size');
+  async run([file], values, io, studio) {
+    const size = optionalWhole(values, 'size', 2);
     if (size === undefined) throw new UsageError('--size is required');
-    const method = requireString(values, 'method');
-    if (method !== 'summation' && method !== 'difference') throw new UsageError('--method is summation or difference');
-    const variant = (values.variant as string | undefined) ?? 'pyts';
-    if (variant !== 'pyts' && variant !== 'vskd') throw new UsageError('--variant is pyts or vskd');
+    const method = oneOf(values, 'method', gafMethods);
+    if (method === undefined) throw new UsageError(`--method is required: ${gafMethods.join(' or ')}`);
     const out = requireString(values, 'out');
-
-    const sensor = await readSensorFile(file, {
+    const cols = columnList(optionalString(values, 'cols'));
+    if (cols !== undefined && cols.length !== 3) throw new UsageError('--cols names three axes (x, y, z)');
+    const gaf = await studio.call('gaf.file', {
+      file,
+      size,
+      method,
+      variant: oneOf(values, 'variant', gafVariants),
+      cols,
+      start: optionalWhole(values, 'start'),
+      length: optionalWhole(values, 'length', 1),
       rate: optionalNumber(values, 'rate'),
-      timeCol: columnList(values['time-col'] as string | undefined)?.[0],
+      timeCol: columnList(optionalString(values, 'time-col'))?.[0],
     });
-    const picked = columnList(values.cols as string | undefined) ?? [0, 1, 2];
-    const columns = picked.map((c) => {
-      const index = typeof c === 'number' ? c : sensor.channels.findIndex((ch) => ch.name === c);
-      if (index < 0 || index >= sensor.cols) {
-        throw new UsageError(`--cols: no column ${c} in ${file} (it has ${sensor.channels.map((ch) => ch.name).join(', ')})`);
-      }
-      return index;
-    });
-    if (columns.length !== 3) throw new UsageError('--cols names three axes (x, y, z)');
-    const start = optionalNumber(values, 'start') ?? 0;
-    const length = optionalNumber(values, 'length') ?? sensor.rows - start;
-    if (!Number.isInteger(start) || !Number.isInteger(length) || start < 0 || length < 1 || start + length > sensor.rows) {
-      throw new UsageError(`--start/--length: window ${start}+${length} is outside the ${sensor.rows} samples of ${file}`);
-    }
-    const window = sensor.data.subarray(start * sensor.cols, (start + length) * sensor.cols);
-    const image = gafFromRows(window, length, sensor.cols, columns, { size, method: method as GafMethod, variant });
+    const image = float32Of(gaf.values);
     await writeFile(out, encodeNpy(image, [3, size, size]));
-    io.out(`wrote ${out}: float32 [3, ${size}, ${size}] ${method} GAF of ${columns.map((c) => sensor.channels[c].name).join(', ')} (samples ${start}..${start + length - 1})`);
-    if (typeof values.png === 'string') {
-      const range: [number, number] = variant === 'vskd' ? [0, 1] : [-1, 1];
-      await writeFile(values.png, encodePng(size, size, gafToRgb(image, size, range), 3));
-      io.out(`wrote ${values.png}`);
+    io.out(`wrote ${out}: float32 [3, ${size}, ${size}] ${method} GAF of ${gaf.channels.join(', ')} (samples ${gaf.start}..${gaf.start + gaf.length - 1})`);
+    const png = optionalString(values, 'png');
+    if (png !== undefined) {
+      await writeFile(png, encodePng(size, size, gafToRgb(image, size, gaf.range), 3));
+      io.out(`wrote ${png}`);
     }
   },
 };

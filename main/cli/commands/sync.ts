@@ -1,11 +1,10 @@
-import { autoSyncRecording } from '../../media/recordingView.ts';
-import { StudioError } from '../../shared/errors.ts';
-import { getAlignment, setAlignment, type Alignment, type AlignmentDetail, type AlignmentInput } from '../../store/alignment.ts';
-import type { Queryable } from '../../store/db.ts';
-import { closeProject, openProject } from '../../store/project.ts';
-import { listRecordings, type RecordingSummary } from '../../store/recordings.ts';
-import { fitAnchors, type Anchor } from '../../shared/anchors.ts';
+import type { MethodArgs, MethodResult } from '../../shared/contract.ts';
+import type { Anchor } from '../../shared/anchors.ts';
+import type { StudioClient } from '../client.ts';
 import { optionalNumber, UsageError, type CliIO, type Command, type OptionValues } from '../command.ts';
+
+type Alignment = MethodResult<'alignment.get'>;
+type Recording = MethodResult<'recordings.find'>;
 
 /** "1.20=3.71" → { video: 1.2, sensor: 3.71 } */
 function parseAnchor(text: string): Anchor {
@@ -17,35 +16,24 @@ function parseAnchor(text: string): Anchor {
   return { video, sensor };
 }
 
-/** By exact name first; a whole number that names no recording is taken as an id. */
-async function findRecording(db: Queryable, ref: string): Promise<RecordingSummary> {
-  const byName = await db.get<{ id: number }>('SELECT id FROM recordings WHERE name = ?', [ref]);
-  const id = byName?.id ?? (/^\d+$/.test(ref) ? Number(ref) : undefined);
-  const [recording] = id === undefined ? [] : await listRecordings(db, { id });
-  if (!recording) throw new StudioError('NOT_FOUND', `no recording named (or with id) ${ref} in the project`, { field: 'recording' });
-  return recording;
-}
-
 const seconds = (s: number) => `${s >= 0 ? '+' : ''}${s.toFixed(4)} s`;
 const ppm = (drift: number) => `${drift >= 0 ? '+' : ''}${(drift * 1e6).toFixed(1)} ppm`;
 
-/** The alignment to store and the lines that describe how it was found. */
-async function estimate(db: Queryable, recording: RecordingSummary, values: OptionValues): Promise<{ input: AlignmentInput; lines: string[] }> {
+/** The alignment to store (or, dry, to show) and the lines that describe how it was found. */
+async function estimate(studio: StudioClient, recording: Recording, values: OptionValues): Promise<{ args: MethodArgs<'alignment.set'>; lines: (stored: Alignment) => string[] }> {
   const anchors = ((values.anchor as string[] | undefined) ?? []).map(parseAnchor);
   if (anchors.length) {
-    const fit = fitAnchors(anchors);
-    const detail: AlignmentDetail = { anchors, residuals: fit.residuals, rms: fit.rms };
-    const lines = [
+    const lines = (fit: Alignment) => [
       `method      anchors (${anchors.length})`,
       `offset      ${seconds(fit.model.offset)}`,
-      `drift       ${ppm(fit.model.drift)}${fit.driftFitted ? '' : ' (one anchor: the offset only, the drift taken as 0)'}`,
-      ...anchors.map((a, i) => `  anchor ${i + 1}  video ${a.video.toFixed(3)} s = sensor ${a.sensor.toFixed(3)} s   residual ${seconds(fit.residuals[i])}`),
-      `rms         ${fit.rms.toFixed(4)} s`,
+      `drift       ${ppm(fit.model.drift)}${anchors.length > 1 ? '' : ' (one anchor: the offset only, the drift taken as 0)'}`,
+      ...anchors.map((a, i) => `  anchor ${i + 1}  video ${a.video.toFixed(3)} s = sensor ${a.sensor.toFixed(3)} s   residual ${seconds(fit.detail.residuals?.[i] ?? NaN)}`),
+      `rms         ${(fit.detail.rms ?? NaN).toFixed(4)} s`,
     ];
-    return { input: { ...fit.model, method: 'anchors', detail }, lines };
+    return { args: { recordingId: recording.id, method: 'anchors', anchors }, lines };
   }
   if (values.auto) {
-    const result = await autoSyncRecording(db, recording.id, { maxOffset: optionalNumber(values, 'max-offset') });
+    const result = await studio.call('alignment.auto', { recordingId: recording.id, maxOffset: optionalNumber(values, 'max-offset') });
     const used = result.windows.filter((w) => w.used).length;
     const next = result.runnerUp ? `, next best ${result.runnerUp.ncc.toFixed(2)} at ${seconds(result.runnerUp.offset)}` : '';
     const lines = [
@@ -59,12 +47,12 @@ async function estimate(db: Queryable, recording: RecordingSummary, values: Opti
           (w.offset === null ? 'no peak' : `offset ${seconds(w.offset)}  ncc ${(w.ncc as number).toFixed(2)}${w.used ? '' : '  (not used)'}`),
       ),
     ];
-    const detail: AlignmentDetail = { confidence: result.confidence, ncc: result.ncc, windows: result.windows };
-    return { input: { ...result.model, method: 'auto', detail }, lines };
+    const { offset, drift } = result.model;
+    return { args: { recordingId: recording.id, method: 'auto', offset, drift, confidence: result.confidence, ncc: result.ncc, windows: result.windows }, lines: () => lines };
   }
   const offset = optionalNumber(values, 'offset') as number;
   const drift = (optionalNumber(values, 'drift-ppm') ?? 0) * 1e-6;
-  return { input: { offset, drift, method: 'manual' }, lines: ['method      manual', `offset      ${seconds(offset)}`, `drift       ${ppm(drift)}`] };
+  return { args: { recordingId: recording.id, method: 'manual', offset, drift }, lines: () => ['method      manual', `offset      ${seconds(offset)}`, `drift       ${ppm(drift)}`] };
 }
 
 function describe(alignment: Alignment): string[] {
@@ -84,8 +72,6 @@ function print(io: CliIO, json: boolean, value: object, lines: string[]): void {
 }
 
 export const syncCommand: Command = {
-  path: ['sync'],
-  summary: "align a recording's sensor clock to its video (anchors, automatic, or by hand)",
   usage: 'vskd sync <project.vskd> <recording> [--anchor V=S ... | --auto | --offset S [--drift-ppm P]] [--dry-run] [--json]',
   help: [
     '  --anchor V=S      a moment seen at video time V and sensor time S (seconds); repeat it.',
@@ -114,31 +100,28 @@ export const syncCommand: Command = {
     'dry-run': { type: 'boolean' },
     json: { type: 'boolean' },
   },
-  async run([file, ref], values, io) {
+  async run([file, ref], values, io, studio) {
     const methods = [values.anchor !== undefined, values.auto === true, values.offset !== undefined].filter(Boolean).length;
     if (methods > 1) throw new UsageError('choose one of --anchor, --auto and --offset');
     if (values['drift-ppm'] !== undefined && values.offset === undefined) throw new UsageError('--drift-ppm goes with --offset');
     if (values['max-offset'] !== undefined && !values.auto) throw new UsageError('--max-offset goes with --auto');
-    const project = await openProject(file);
-    try {
-      const recording = await findRecording(project.db, ref);
-      const json = values.json === true;
-      if (methods === 0) {
-        const alignment = await getAlignment(project.db, recording.id);
-        print(io, json, { recording: recording.name, ...alignment }, [`recording   ${recording.name} (id ${recording.id})`, ...describe(alignment)]);
-        return;
-      }
-      const { input, lines } = await estimate(project.db, recording, values);
-      const dryRun = values['dry-run'] === true;
-      const stored = dryRun ? null : await setAlignment(project.db, recording.id, input);
-      const outcome = stored ? `stored as the alignment of ${recording.name}` : 'not stored (--dry-run)';
-      print(io, json, { recording: recording.name, recordingId: recording.id, ...input, stored: stored !== null }, [
-        `recording   ${recording.name} (id ${recording.id})`,
-        ...lines,
-        outcome,
-      ]);
-    } finally {
-      await closeProject(project);
+    await studio.call('project.open', { path: file });
+    const recording = await studio.call('recordings.find', { ref });
+    const json = values.json === true;
+    if (methods === 0) {
+      const alignment = await studio.call('alignment.get', { recordingId: recording.id });
+      print(io, json, { recording: recording.name, ...alignment }, [`recording   ${recording.name} (id ${recording.id})`, ...describe(alignment)]);
+      return;
     }
+    const { args, lines } = await estimate(studio, recording, values);
+    const dryRun = values['dry-run'] === true;
+    const alignment = await studio.call('alignment.set', { ...args, dryRun });
+    const outcome = dryRun ? 'not stored (--dry-run)' : `stored as the alignment of ${recording.name}`;
+    const { model, method, detail } = alignment;
+    print(io, json, { recording: recording.name, recordingId: recording.id, ...model, method, detail, stored: !dryRun }, [
+      `recording   ${recording.name} (id ${recording.id})`,
+      ...lines(alignment),
+      outcome,
+    ]);
   },
 };

@@ -13,7 +13,7 @@ export type NewDataset = MethodArgs<'datasets.create'>;
 export type TrainMethod = Exclude<Extract<StartArgs, { kind: 'student' }>['method'], undefined>;
 export type Backend = NonNullable<StartArgs['backend']>;
 export type ExportArgs = MethodArgs<'runs.export'>;
-export type ExportResult = MethodResult<'runs.export'>;
+export type ExportResult = NonNullable<Extract<EventPayload<'job.ended'>, { kind: 'export.student' }>['result']>;
 export type ExportFormat = ExportArgs['format'];
 export type Quantization = NonNullable<ExportArgs['quantize']>[number];
 export type JobProgress = EventPayload<'job.progress'>;
@@ -50,11 +50,19 @@ export const percent = (value: number | null | undefined, digits = 1) => (value 
 export const fileSize = (bytes: number) => (bytes >= 1 << 20 ? `${(bytes / (1 << 20)).toFixed(2)} MiB` : `${(bytes / 1024).toFixed(1)} KiB`);
 
 /** mean ± std in percent, as the paper's tables */
-export const meanStd = (s: { mean: number | null; std: number | null }) => (s.mean === null ? '—' : `${(100 * s.mean).toFixed(2)} ± ${(100 * (s.std ?? 0)).toFixed(2)}`);
+export const meanStd = (s: { mean: number | null; std: number | null }) =>
+  s.mean === null ? '—' : `${(100 * s.mean).toFixed(2)} ± ${(100 * (s.std ?? 0)).toFixed(2)}`;
 
 /** the point an epoch-end progress event adds to the curves */
 export function epochPoint(p: Progress): EpochPoint {
-  return { epoch: p.epoch, losses: p.terms, trainAccuracy: p.trainAccuracy, valAccuracy: p.valAccuracy, learningRate: null, samplesPerSecond: p.samplesPerSecond };
+  return {
+    epoch: p.epoch,
+    losses: p.terms,
+    trainAccuracy: p.trainAccuracy,
+    valAccuracy: p.valAccuracy,
+    learningRate: null,
+    samplesPerSecond: p.samplesPerSecond,
+  };
 }
 
 /** the stored epochs with the live ones over them (a live epoch replaces a stored one of the same number) */
@@ -63,4 +71,3 @@ export function mergeEpochs(stored: EpochPoint[], live: EpochPoint[]): EpochPoin
   for (const e of live) byEpoch.set(e.epoch, e);
   return [...byEpoch.values()].sort((a, b) => a.epoch - b.epoch);
 }
-

@@ -13,7 +13,7 @@ import { createStudioService } from '../../main/api/service.ts';
 import { generateDemo } from '../../main/datasets/demo/generate.ts';
 import { mediaDir } from '../../main/store/media.ts';
 import { apiCaller } from '../helpers/api.ts';
-import { eventLog } from '../helpers/events.ts';
+import { eventLog, resultOf } from '../helpers/events.ts';
 import { fixtures, tempDir } from '../helpers/tmp.ts';
 import { utdMhadCopies } from '../helpers/utdMhadCopies.ts';
 
@@ -68,11 +68,13 @@ describe('import jobs API', () => {
     await freshProject();
     const { job } = await call('import.demo', { dir: demo });
     const end = await log.ended(job);
-    assert.deepEqual({ ...end, result: { ...end.result, seconds: 0 } }, {
+    assert.deepEqual({ ...end, result: { ...resultOf(end, 'import.demo'), seconds: 0 }, seconds: 0 }, {
       job,
       kind: 'import.demo',
+      title: `Demo dataset ${demo}`,
       status: 'done',
       result: { imported: 4, skipped: [], missing: [], seconds: 0 },
+      seconds: 0,
     });
     const progress = log.payloads('job.progress', job);
     assert.ok(progress.every((p) => p.kind === 'import.demo' && p.title === `Demo dataset ${demo}`), 'every progress names the job');
@@ -83,8 +85,8 @@ describe('import jobs API', () => {
     // again: every clip is already there
     const again = await call('import.demo', { dir: demo });
     const second = await log.ended(again.job);
-    assert.deepEqual(second.result?.skipped.map((s) => s.reason), Array(4).fill('already in the project'));
-    assert.equal(second.result?.imported, 0);
+    assert.deepEqual(resultOf(second, 'import.demo').skipped.map((s) => s.reason), Array(4).fill('already in the project'));
+    assert.equal(resultOf(second, 'import.demo').imported, 0);
     assert.notEqual(again.job, job, 'every job has its own id');
   });
 
@@ -106,6 +108,7 @@ describe('import jobs API', () => {
   it('cancels a UTD-MHAD import while it reads: nothing is stored', async () => {
     await freshProject();
     const { job } = await call('import.utdMhad', { dir: utd, withVideo: true });
+    await log.next('job.progress', job, (p) => p.message.startsWith('reading'));
     await call('jobs.cancel', { job });
     const end = await log.ended(job);
     assert.deepEqual([end.status, end.error], ['cancelled', `UTD-MHAD import of ${utd} cancelled while reading its files: nothing was written`]);
@@ -135,7 +138,8 @@ describe('import jobs API', () => {
 
     const again = await log.ended((await call('import.utdMhad', { dir: utd, withVideo: true })).job);
     assert.equal(again.status, 'done');
-    assert.deepEqual([again.result?.imported, again.result?.videos], [0, { made: 8 - kept, reused: 0, failed: [] }]);
+    const result = resultOf(again, 'import.utdMhad');
+    assert.deepEqual([result.imported, result.videos], [0, { made: 8 - kept, reused: 0, failed: [] }]);
     assert.equal((await withVideo()).length, 8);
   });
 

@@ -1,23 +1,12 @@
-/** The API handlers of annotations and the label schema, over the service's open project. */
-import type { StudioHandlers } from '../shared/contract.ts';
+/** The API of annotations and the label schema, over the open project. */
+import { exportAnnotations, importAnnotations } from '../annotations/transfer.ts';
 import { createAnnotation, deleteAnnotation, listAnnotations, recordingClock, updateAnnotation } from '../store/annotations.ts';
-import type { Database } from '../store/db.ts';
 import { createLabel, deleteLabel, updateLabel } from '../store/labels.ts';
-import { exportAnnotations, importAnnotations } from './transfer.ts';
+import type { ServiceContext } from './context.ts';
+import type { DomainHandlers } from './domains.ts';
 
-export type AnnotationMethod =
-  | 'annotations.list'
-  | 'annotations.create'
-  | 'annotations.update'
-  | 'annotations.delete'
-  | 'annotations.export'
-  | 'annotations.import'
-  | 'labels.create'
-  | 'labels.update'
-  | 'labels.delete';
-
-/** `db` gives the open project's database (and throws when none is open). */
-export function annotationHandlers(db: () => Database): Pick<StudioHandlers, AnnotationMethod> {
+export function annotationHandlers(context: ServiceContext): DomainHandlers<'annotations'> {
+  const db = () => context.project().db;
   return {
     'annotations.list': async ({ recordingId }) => {
       const { clock } = await recordingClock(db(), recordingId);

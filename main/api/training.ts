@@ -1,30 +1,23 @@
 /**
- * The API handlers of datasets and training runs, over the service's open project: the runs' records
- * are read on the project's connection, the jobs train in worker threads (jobs.ts) with their own.
+ * The API of datasets and training runs over the open project. A run trains in a worker thread as a job
+ * of the one job manager (slot 'training': one run at a time, since a run takes the whole backend), holding
+ * the lease `run:<id>` in the project file so that no other process trains it at the same time.
  */
-import type { EventName, EventPayload, MethodResult, StudioHandlers } from '../shared/contract.ts';
 import { splitByProtocol } from '../datasets/protocols.ts';
+import type { EventPayload, MethodResult } from '../shared/contract.ts';
 import { StudioError } from '../shared/errors.ts';
+import { WEIGHT_OPTIONS } from '../shared/lossMethods.ts';
 import { createDataset, findDataset, listDatasets, type DatasetSummary } from '../store/datasets.ts';
-import type { Queryable } from '../store/db.ts';
-import type { Project } from '../store/project.ts';
+import type { Database, Queryable } from '../store/db.ts';
+import { acquireLease, describeLease, leaseHolder, releaseLease, type Lease } from '../store/leases.ts';
 import { listRecordings } from '../store/recordings.ts';
 import { getArtifact, getRun, listRuns, runEpochs, type RunSummary } from '../store/runs.ts';
-import type { TrainProgress } from './job.ts';
-import { createJobManager } from './jobs.ts';
-import { WEIGHT_OPTIONS } from '../shared/lossMethods.ts';
-import { markdownTable, meanStd } from './report.ts';
-import { defaultJob, finishedRunResults, prepareRun, resumeJob, rowLabel, weakTeacherWarning, type JobRequest } from './runs.ts';
-
-export type TrainingMethod = 'datasets.list' | 'datasets.create' | 'runs.list' | 'runs.get' | 'runs.start' | 'runs.cancel' | 'runs.resume' | 'runs.report';
-
-export interface TrainingService {
-  handlers: Pick<StudioHandlers, TrainingMethod>;
-  /** cancels the running job and waits until its run is recorded as cancelled */
-  dispose(): Promise<void>;
-}
-
-type Emit = <E extends EventName>(event: E, payload: EventPayload<E>) => void;
+import type { TrainJob, TrainPreparation, TrainProgress } from '../train/job.ts';
+import { markdownTable, meanStd } from '../train/report.ts';
+import { runTrainingWorker } from '../train/runInWorker.ts';
+import { defaultJob, finishedRunResults, markRunCrashed, prepareRun, resumeJob, rowLabel, weakTeacherWarning, type JobRequest } from '../train/runs.ts';
+import type { ServiceContext } from './context.ts';
+import type { DomainHandlers } from './domains.ts';
 
 /** JSON has no NaN or Infinity: null says "no number" the same over IPC and the web mode */
 const finite = (value: number | null | undefined): number | null => (value !== undefined && Number.isFinite(value) ? value : null);
@@ -61,7 +54,7 @@ async function evaluationOf(db: Queryable, runId: number): Promise<Evaluation | 
   return artifact ? (JSON.parse(artifact.data.toString()) as Evaluation) : null;
 }
 
-type StartArgs = Parameters<StudioHandlers['runs.start']>[0];
+type StartArgs = Parameters<DomainHandlers<'training'>['runs.start']>[0];
 
 /** The job request of runs.start's arguments, the CLI's defaults filling what they leave out. */
 function jobRequest(args: StartArgs, datasetId: number): JobRequest {
@@ -74,6 +67,7 @@ function jobRequest(args: StartArgs, datasetId: number): JobRequest {
     batchSize: args.batchSize ?? d.batchSize,
     patience: args.patience ?? d.patience,
     backend: args.backend ?? d.backend,
+    initFrom: args.initFrom ?? d.initFrom,
     optimiser: {
       optimiser: args.optimiser ?? d.optimiser.optimiser,
       learningRate: args.learningRate ?? d.optimiser.learningRate,
@@ -119,29 +113,105 @@ async function checkTeacher(db: Queryable, teacherRunId: number, dataset: Datase
 }
 
 type RunRow = MethodResult<'runs.list'>[number];
+type RunEnded = { runId: number; status: 'done' | 'cancelled'; backend: TrainProgress['backend']; bestEpoch: number; seconds: number };
 
-export function trainingService(project: () => Project, emit: Emit): TrainingService {
-  const jobs = createJobManager({
-    progress: (progress) => emit('train.progress', progressEvent(progress)),
-    preparing: (preparation) => emit('train.preparing', preparation),
-    log: (runId, line) => emit('train.log', { runId, line }),
-    ended: (end) => emit('train.ended', end),
-  });
+/** progress of the steps within an epoch, at most this often; every epoch's end is always sent */
+const STEP_PROGRESS_MS = 100;
 
-  async function row(db: Queryable, path: string, run: RunSummary, datasets: DatasetSummary[]): Promise<RunRow> {
+const runLease = (runId: number) => `run ${runId}`;
+const describeHolder = (lease: Lease | null) => lease && describeLease(lease);
+
+export function trainingHandlers(context: ServiceContext): DomainHandlers<'training'> {
+  const { emit, jobs } = context;
+  /** the runs this studio trains now: `<project path>#<run id>` → the run and its job */
+  const active = new Map<string, { runId: number; job: string }>();
+  const activeKey = (runId: number) => `${context.project().path}#${runId}`;
+
+  /** Trains `job` in a worker, reporting train.* and the job's progress; records a crash as a failed run. */
+  async function train(job: TrainJob, signal: AbortSignal, progress: (done: number, total: number, message: string) => void): Promise<RunEnded> {
+    let lastStep = -Infinity;
+    // at most one update per STEP_PROGRESS_MS, except those that end something (an epoch, a preparation)
+    const throttled = (ends: boolean) => {
+      const now = performance.now();
+      if (!ends && now - lastStep < STEP_PROGRESS_MS) return false;
+      lastStep = now;
+      return true;
+    };
+    const onProgress = (p: TrainProgress) => {
+      progress((p.epoch - 1) * p.steps + p.step, p.epochs * p.steps, `epoch ${p.epoch}/${p.epochs}`);
+      if (throttled(p.valAccuracy !== undefined)) emit('train.progress', progressEvent(p));
+    };
+    const onPreparing = (p: TrainPreparation) => {
+      progress(p.done, p.total, `preparing ${p.what}`);
+      if (throttled(p.done === 0 || p.done === p.total)) emit('train.preparing', p);
+    };
+    try {
+      const result = await runTrainingWorker(job, { onProgress, onPreparing, onLog: (line) => emit('train.log', { runId: job.runId, line }), signal });
+      emit('train.ended', { runId: job.runId, status: result.status });
+      return { runId: job.runId, status: result.status, backend: result.backend, bestEpoch: result.bestEpoch, seconds: result.seconds };
+    } catch (err) {
+      const error = err instanceof Error ? err.message : String(err);
+      // the trainer records its own failures; a worker that died, or a backend that never started, cannot
+      await markRunCrashed(job.projectPath, job.runId, error).catch(() => undefined);
+      emit('train.ended', { runId: job.runId, status: 'failed', error });
+      throw err;
+    }
+  }
+
+  /** Starts the job that prepares (creates or reads) a run and trains it; resolves with the run's id once it is stored. */
+  async function startTraining(title: string, prepare: () => Promise<TrainJob>, lease?: number): Promise<{ runId: number; job: string }> {
+    const { db } = context.project();
+    // the manager's slot refuses a second run too; this says which run holds it
+    for (const { runId } of active.values()) throw new StudioError('CONFLICT', `run ${runId} is training: cancel it or wait for it to end before starting another`, { field: 'run' });
+    let stored!: (runId: number) => void;
+    const prepared = new Promise<number>((resolve) => (stored = resolve));
+    const spec = { kind: 'train' as const, title, slot: 'training', ...(lease !== undefined ? { lease: { db, resource: runLease(lease), holder: context.holder } } : {}) };
+    let refused: unknown = null;
+    const job = await jobs.start(spec, async ({ signal, progress }) => {
+      const trainJob = await prepare().catch((err: unknown) => {
+        refused = err;
+        throw err;
+      });
+      const key = activeKey(trainJob.runId);
+      // a new run is this process's alone once stored; a resumed one holds its lease from the start
+      if (lease === undefined) await acquireLease(db, runLease(trainJob.runId), context.holder);
+      active.set(key, { runId: trainJob.runId, job });
+      stored(trainJob.runId);
+      try {
+        return await train(trainJob, signal, progress);
+      } finally {
+        active.delete(key);
+        if (lease === undefined) await releaseLease(db, runLease(trainJob.runId));
+      }
+    });
+    // the run is stored, or the job ended before it was (a refused or failed preparation)
+    const runId = await Promise.race([
+      prepared,
+      jobs.wait(job).then((end) => {
+        if (refused) throw refused;
+        if (end.status === 'done') return prepared;
+        throw new StudioError(end.status === 'cancelled' ? 'CANCELLED' : 'INTERNAL', end.error ?? `${title}: ${end.status}`);
+      }),
+    ]);
+    return { runId, job };
+  }
+
+  async function row(db: Database, run: RunSummary, datasets: DatasetSummary[]): Promise<RunRow> {
     const epochs = await runEpochs(db, run.id);
     const evaluation = await getArtifact(db, run.id, 'evaluation');
     const dataset = datasets.find((d) => d.id === run.datasetId);
     const valAccuracies = epochs.map((e) => e.metrics.valAccuracy).filter(Number.isFinite);
     const test = evaluation?.meta as { accuracy: number | null; macroF1: number | null } | undefined;
     const config = (name: string) => (typeof run.config[name] === 'number' ? (run.config[name] as number) : null);
+    const isActive = active.has(activeKey(run.id));
     return {
       id: run.id,
       kind: run.kind,
       method: run.method,
       label: rowLabel(run),
       status: run.status,
-      active: jobs.isActive(path, run.id),
+      active: isActive,
+      heldBy: run.status === 'running' && !isActive ? describeHolder(await leaseHolder(db, runLease(run.id))) : null,
       backend: run.backend,
       datasetId: run.datasetId,
       dataset: dataset?.name ?? null,
@@ -158,10 +228,10 @@ export function trainingService(project: () => Project, emit: Emit): TrainingSer
     };
   }
 
-  const handlers: TrainingService['handlers'] = {
-    'datasets.list': async () => listDatasets(project().db),
+  return {
+    'datasets.list': async () => listDatasets(context.project().db),
     'datasets.create': async ({ name, protocol, valFraction, seed }) => {
-      const { db } = project();
+      const { db } = context.project();
       const recordings = await listRecordings(db);
       const members = splitByProtocol(recordings, protocol, { valFraction, seed });
       if (!members.some((m) => m.split === 'train')) {
@@ -170,12 +240,12 @@ export function trainingService(project: () => Project, emit: Emit): TrainingSer
       return findDataset(db, await createDataset(db, { name, protocol, config: { valFraction, seed }, members }));
     },
     'runs.list': async () => {
-      const { db, path } = project();
+      const { db } = context.project();
       const datasets = await listDatasets(db);
-      return Promise.all((await listRuns(db)).map((run) => row(db, path, run, datasets)));
+      return Promise.all((await listRuns(db)).map((run) => row(db, run, datasets)));
     },
     'runs.get': async ({ runId }) => {
-      const { db, path } = project();
+      const { db } = context.project();
       const run = await runOf(db, runId, 'runId');
       const epochs = (await runEpochs(db, runId)).map(({ epoch, metrics }) => ({
         epoch,
@@ -185,39 +255,37 @@ export function trainingService(project: () => Project, emit: Emit): TrainingSer
         learningRate: finite(metrics.learningRate),
         samplesPerSecond: finite(metrics.samplesPerSecond),
       }));
-      return { run: await row(db, path, run, await listDatasets(db)), config: run.config, epochs, evaluation: await evaluationOf(db, runId) };
+      return { run: await row(db, run, await listDatasets(db)), config: run.config, epochs, evaluation: await evaluationOf(db, runId) };
     },
     'runs.start': async (args) => {
-      const { db, path } = project();
+      const { db, path } = context.project();
       const dataset = await findDataset(db, args.dataset);
       const teacherRunId = args.kind === 'student' ? args.teacherRunId : undefined;
       if (teacherRunId !== undefined) await checkTeacher(db, teacherRunId, dataset);
       const warning = teacherRunId === undefined ? null : await weakTeacherWarning(path, teacherRunId, dataset.id);
-      const job = await jobs.start(() => prepareRun(path, jobRequest(args, dataset.id)));
-      return { runId: job.runId, warning };
+      const what = args.kind === 'teacher' ? 'teacher' : `student ${args.method}`;
+      const started = await startTraining(`Training the ${what} on ${dataset.name}`, () => prepareRun(path, jobRequest(args, dataset.id)));
+      return { ...started, warning };
     },
     'runs.cancel': async ({ runId }) => {
-      const { db, path } = project();
-      if (jobs.cancel(path, runId)) return { runId };
+      const { db } = context.project();
+      const training = active.get(activeKey(runId));
+      if (training && jobs.cancel(training.job)) return { runId };
       const run = await runOf(db, runId, 'runId');
-      throw new StudioError('CONFLICT', `runId: run ${runId} is not training in this studio (status ${run.status})`, { field: 'runId' });
+      const holder = describeHolder(await leaseHolder(db, runLease(runId)));
+      const where = holder ? `it is trained by ${holder}` : `status ${run.status}`;
+      throw new StudioError('CONFLICT', `runId: run ${runId} is not training in this process (${where})`, { field: 'runId' });
     },
     'runs.resume': async ({ runId }) => {
-      const { db, path } = project();
+      const { db, path } = context.project();
       const run = await runOf(db, runId, 'runId');
-      if (run.status === 'running' && !jobs.isActive(path, runId)) {
-        // two trainers on one run would interleave their epochs and checkpoints
-        throw new StudioError(
-          'CONFLICT',
-          `runId: run ${runId} is marked running, but not by this studio: another studio or vskd command may be training it. If none is (it was killed), continue it with vskd train … --resume ${runId}`,
-          { field: 'runId' },
-        );
-      }
-      const job = await jobs.start(() => resumeJob(path, runId));
-      return { runId: job.runId };
+      if (active.has(activeKey(runId))) throw new StudioError('CONFLICT', `runId: run ${runId} is training in this studio already`, { field: 'runId' });
+      if (run.status === 'done') throw new StudioError('CONFLICT', `runId: run ${runId} is done; nothing to resume`, { field: 'runId' });
+      // two trainers on one run would interleave their epochs and checkpoints: the lease refuses a run another live process trains
+      return startTraining(`Training run ${runId} (resumed)`, () => resumeJob(path, runId), runId);
     },
     'runs.report': async ({ datasets: refs }) => {
-      const { db } = project();
+      const { db } = context.project();
       const datasets = refs ? await Promise.all(refs.map((ref) => findDataset(db, ref))) : await listDatasets(db);
       const results = await finishedRunResults(db, datasets);
       const methods = [...new Set(results.map((r) => r.method))];
@@ -236,6 +304,4 @@ export function trainingService(project: () => Project, emit: Emit): TrainingSer
       return { markdown: results.length ? markdownTable(results) : '', methods, protocols, rows };
     },
   };
-
-  return { handlers, dispose: () => jobs.dispose() };
 }

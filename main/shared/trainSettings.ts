@@ -1,0 +1,16 @@
+/**
+ * The names a training run's settings choose from, declared once for the contract, the CLI's options and
+ * help, the trainer's types and the run form.
+ */
+
+export const backendNames = ['tensorflow', 'webgpu', 'wasm', 'cpu'] as const;
+export type BackendName = (typeof backendNames)[number];
+/** auto: the fastest backend this machine has (main/train/backend.ts) */
+export const backendChoices = ['auto', ...backendNames] as const;
+export type BackendChoice = (typeof backendChoices)[number];
+
+export const optimiserNames = ['adam', 'sgd'] as const;
+export const scheduleNames = ['cosine', 'step', 'constant'] as const;
+export const gafMethods = ['summation', 'difference'] as const;
+export const gafVariants = ['pyts', 'vskd'] as const;
+export const teacherInputs = ['pose', 'frames'] as const;

@@ -1,0 +1,135 @@
+/**
+ * One front door: every `vskd` command goes through the studio's dispatcher (the calls it made are
+ * recorded by main()'s onCall), so nothing the API checks can be skipped from the command line; the
+ * checks the CLI used to skip are refused here; and the CLI's code opens no project file itself.
+ */
+import assert from 'node:assert/strict';
+import { copyFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { before, describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { commands, main } from '../../main/cli/main.ts';
+import { closeProject, openProject } from '../../main/store/project.ts';
+import { createRun, markRunEnded } from '../../main/store/runs.ts';
+import { holderProcess } from '../helpers/holderProcess.ts';
+import { fixtures, tempDir } from '../helpers/tmp.ts';
+import { importsOf } from '../helpers/imports.ts';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+const dir = tempDir('vskd-front-door-');
+const mini = join(fixtures, 'utd-mhad-mini');
+const project = join(dir, 'mini.vskd');
+const demoData = join(dir, 'demo-data');
+
+/** Runs a command line in this process: its exit code, what it printed, and the methods it called. */
+async function vskd(...argv: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  const calls: string[] = [];
+  const code = await main(argv, { out: (l) => out.push(l), err: (l) => err.push(l), interactive: false }, { onCall: (m) => calls.push(m) });
+  return { code, out: out.join('\n'), err: err.join('\n'), calls };
+}
+
+async function succeeds(methods: string[], ...argv: string[]) {
+  const result = await vskd(...argv);
+  assert.equal(result.code, 0, `vskd ${argv.join(' ')}: ${result.err}`);
+  for (const method of methods) assert.ok(result.calls.includes(method), `vskd ${argv.slice(0, 2).join(' ')} called ${method} (it called ${result.calls.join(', ')})`);
+  return result;
+}
+
+const small = ['--epochs', '1', '--batch', '2', '--backend', 'wasm'];
+const student = [...small, '--width', '0.125', '--gaf-size', '16'];
+
+describe('vskd through the one front door', { timeout: 600_000 }, () => {
+  /** the commands each test below has run */
+  const ran = new Set<string>();
+  const run = async (methods: string[], ...argv: string[]) => {
+    ran.add(commands.find((c) => c.path.every((w, i) => argv[i] === w))!.path.join(' '));
+    return succeeds(methods, ...argv);
+  };
+
+  before(async () => {
+    await run(['demo.generate'], 'demo-data', '--out', demoData, '--per-class', '1', '--seconds', '2', '--sessions', '0', '--classes', 'wave,squat');
+  });
+
+  it('imports, describes and aligns through the API', async () => {
+    await run(['project.open', 'import.utdMhad'], 'import', 'utd-mhad', mini, '--project', project);
+    await run(['project.open', 'import.sensor', 'recordings.find'], 'import', 'sensor', join(fixtures, 'sensors', 'watch.tsv'), '--project', join(dir, 's.vskd'), '--trial', '2');
+    const demo = join(dir, 'demo.vskd');
+    await run(['import.demo'], 'import', 'demo', demoData, '--project', demo);
+    const info = await run(['project.open', 'labels.list'], 'info', project);
+    assert.match(info.out, /recordings\s+4/);
+    const [clip] = readdirSync(join(demoData, 'videos')).map((f) => f.replace(/\.mp4$/, ''));
+    await run(['recordings.find', 'alignment.set'], 'sync', demo, clip, '--offset', '0.5', '--drift-ppm', '20');
+    await run(['recordings.find', 'alignment.get'], 'sync', demo, clip);
+    await run(['gaf.file'], 'gaf', join(mini, 'Inertial', 'a1_s1_t1_inertial.mat'), '--size', '16', '--method', 'summation', '--out', join(dir, 'g.npy'));
+    await run(['media.frames'], 'frames', join(demoData, 'videos', `${clip}.mp4`), '--segments', '2', '--size', '8', '--out', join(dir, 'f.npy'));
+    await run(['app.doctor'], 'doctor');
+    const csv = join(dir, 'a.csv');
+    await run(['annotations.export'], 'annotations', 'export', demo, '--format', 'csv', '--out', csv);
+    await run(['annotations.import'], 'annotations', 'import', demo, csv, '--dry-run');
+    await run(['recordings.list'], 'annotations', 'list', demo);
+  });
+
+  it('trains, distils, evaluates, reports and exports through the API, refusing what the API refuses', async () => {
+    await run(['datasets.create'], 'dataset', 'create', project, '--protocol', 'cross-subject', '--val', '0');
+    await run(['datasets.create'], 'dataset', 'create', project, '--protocol', 'subject-specific', '--val', '0');
+    await run(['datasets.list'], 'dataset', 'list', project);
+    await run(['runs.start', 'runs.get'], 'train', 'teacher', project, '--dataset', 'cross-subject', ...small);
+    await run(['runs.start'], 'train', 'student', project, '--dataset', 'cross-subject', ...student);
+    await run(['runs.start'], 'distill', project, '--dataset', 'cross-subject', '--teacher', '1', '--method', 'st', ...student);
+    await run(['runs.get'], 'eval', project, '2');
+    await run(['runs.report'], 'report', project);
+    await run(['runs.export'], 'export', project, '2', '--format', 'onnx', '--runs', '1', '--out', join(dir, 'bundle'));
+    await run(['datasets.export'], 'export-dataset', project, '--dataset', 'cross-subject', '--what', 'gaf', '--out', join(dir, 'npy'));
+
+    // a teacher of another dataset may have seen this dataset's test recordings
+    const leak = await vskd('distill', project, '--dataset', 'subject-specific', '--teacher', '1', '--method', 'st', ...student);
+    assert.equal(leak.code, 1);
+    assert.match(leak.err, /teacherRunId: teacher run 1 was trained on another dataset than subject-specific/);
+
+    // an unfinished run is not exported
+    const opened = await openProject(project);
+    const unfinished = await createRun(opened.db, { datasetId: 1, kind: 'student', method: 'baseline', config: {} });
+    await closeProject(opened);
+    const early = await vskd('export', project, String(unfinished), '--format', 'onnx', '--out', join(dir, 'never'));
+    assert.equal(early.code, 1);
+    assert.match(early.err, new RegExp(`run ${unfinished} has not finished \\(status created\\)`));
+    assert.ok(!existsSync(join(dir, 'never')), 'nothing written for it');
+  });
+
+  it('refuses to resume a run that another process trains, naming that process', async () => {
+    const copy = join(dir, 'held.vskd');
+    copyFileSync(project, copy);
+    const opened = await openProject(copy);
+    const runId = await createRun(opened.db, { datasetId: 1, kind: 'student', method: 'baseline', config: {} });
+    await markRunEnded(opened.db, runId, 'cancelled');
+    await closeProject(opened);
+    const child = await holderProcess(copy, `run ${runId}`, 'vskd train student');
+    const resumed = await vskd('train', 'student', copy, '--resume', String(runId));
+    assert.equal(resumed.code, 1);
+    assert.match(resumed.err, new RegExp(`run ${runId} is held by vskd train student \\(pid ${child.pid} on host .*\\) since`));
+    assert.ok(resumed.calls.includes('runs.resume'));
+  });
+
+  it('runs the whole demo through the API', async () => {
+    const out = join(dir, 'whole-demo');
+    const demo = await run(['demo.generate', 'import.demo', 'datasets.create', 'runs.start', 'runs.report'], 'demo', '--out', out, '--per-class', '2', '--epochs', '1');
+    assert.match(demo.out, /\| dask \|/);
+  });
+
+  it('ran every command', () => {
+    assert.deepEqual([...ran].sort(), commands.map((c) => c.path.join(' ')).sort());
+  });
+
+  it("has no CLI code that opens a project file or reads the store itself", () => {
+    const cli = join(root, 'main', 'cli');
+    const sources = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(d, e.name)) : [join(d, e.name)]));
+    const offenders = sources(cli).flatMap((file) =>
+      importsOf(readFileSync(file, 'utf8'))
+        .filter((spec) => /\/store\//.test(spec))
+        .map((spec) => `${relative(root, file)} imports ${spec}`),
+    );
+    assert.deepEqual(offenders, []);
+  });
+});
