@@ -32,7 +32,8 @@ export default async function run(): Promise<void> {
     const onePass = await rate(() => decodeFrames(clip, draw(), size), 4);
     const seeks = await rate(() => decodeFramesBySeeking(clip, draw(), size), 4);
     const full = await rate(() => decodeAllFrames(clip, size), 4);
-    const line = (label: string, perSecond: number) => console.log(`${label.padEnd(36)} ${perSecond.toFixed(2).padStart(6)} clips/s  (${(1000 / perSecond).toFixed(0)} ms/clip)`);
+    const line = (label: string, perSecond: number) =>
+      console.log(`${label.padEnd(36)} ${perSecond.toFixed(2).padStart(6)} clips/s  (${(1000 / perSecond).toFixed(0)} ms/clip)`);
     console.log(`clip: ${info.frameCount} frames, ${info.width}×${info.height} ${info.codec} at ${info.fps} fps; output 8×112×112×3`);
     line('8 segments, one pass (select)', onePass);
     line('8 segments, 8 seeks', seeks);

@@ -28,7 +28,7 @@ async function realSequences(dir: string): Promise<Sequence[]> {
 /** Smooth random 3-axis signals of UTD-MHAD-like lengths (107–326 samples). */
 function generatedSequences(count: number): Sequence[] {
   let seed = 1;
-  const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+  const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
   return Array.from({ length: count }, () => {
     const rows = 107 + Math.floor(random() * 220);
     const data = new Float64Array(rows * 3);
@@ -43,7 +43,9 @@ function generatedSequences(count: number): Sequence[] {
 export default async function benchGaf(): Promise<void> {
   const dir = utdMhadDir();
   const sequences = dir ? await realSequences(dir) : generatedSequences(861);
-  console.log(`data: ${dir ? `${sequences.length} UTD-MHAD inertial sequences (${dir})` : `${sequences.length} generated signals (no ../shared/data/utd-mhad)`}`);
+  console.log(
+    `data: ${dir ? `${sequences.length} UTD-MHAD inertial sequences (${dir})` : `${sequences.length} generated signals (no ../shared/data/utd-mhad)`}`,
+  );
   for (const variant of ['pyts', 'vskd'] as const) {
     for (const size of [64, 128, 224]) {
       for (const method of ['summation', 'difference'] as GafMethod[]) {
@@ -53,7 +55,9 @@ export default async function benchGaf(): Promise<void> {
           const s = sequences[next++ % sequences.length];
           gafFromRows(s.data, s.rows, s.cols, [0, 1, 2], { size, method, variant }, out);
         });
-        console.log(`gaf ${variant.padEnd(4)} ${method.padEnd(10)} N=${String(size).padEnd(3)} ${perSecond.toFixed(0).padStart(7)} images/s (3×${size}×${size})`);
+        console.log(
+          `gaf ${variant.padEnd(4)} ${method.padEnd(10)} N=${String(size).padEnd(3)} ${perSecond.toFixed(0).padStart(7)} images/s (3×${size}×${size})`,
+        );
       }
     }
   }

@@ -10,6 +10,7 @@
  * (SwiftShader) in a tiny configuration, to check the bench itself: its figures mean nothing.
  */
 import * as tf from '@tensorflow/tfjs-core';
+import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { BACKEND_CANDIDATES, failureReason } from '../main/train/backendsAvailable.ts';
 import { distillationLoss } from '../main/train/losses/registry.ts';
 import { createProjection } from '../main/train/losses/semantic.ts';
@@ -32,14 +33,17 @@ interface Sizes {
 const FULL: Sizes = { image: 64, studentBatch: 32, widths: [1, 0.25], frame: 112, teacherBatch: 8, seconds: 5 };
 const SMOKE: Sizes = { image: 16, studentBatch: 4, widths: [0.125], frame: 16, teacherBatch: 2, seconds: 0 };
 
-/** The WebGPU backend's internals the profile reads (tfjs-backend-webgpu 4.22). */
-interface WebgpuInternals {
-  pipelineCache: Record<string, unknown>;
-  bufferManager: { numBytesAllocated?: number; numBytesUsed: number };
-  readSync(dataId: object): unknown;
-  read(dataId: object): Promise<unknown>;
-  /** small tensors made on the CPU keep their values there until a kernel needs them on the GPU */
-  tensorMap: { get(dataId: object): { values?: unknown } | undefined };
+/** The active backend, as tfjs-backend-webgpu's class (the webgpu candidate's activation loaded the package). */
+async function activeWebgpuBackend(): Promise<WebGPUBackend> {
+  const { WebGPUBackend } = await import('@tensorflow/tfjs-backend-webgpu');
+  const backend = tf.backend();
+  if (!(backend instanceof WebGPUBackend)) throw new Error(`the active backend is ${tf.getBackend()}, not webgpu`);
+  return backend;
+}
+
+/** Shader pipelines compiled so far (the cache is private in the package's types, not at run time). */
+function pipelineCount(backend: WebGPUBackend): number {
+  return Object.keys(backend['pipelineCache']).length;
 }
 
 type Step = () => tf.Scalar;
@@ -81,7 +85,10 @@ function studentDaskStep(width: number, sizes: Sizes): { step: () => tf.Scalar; 
   const model = new ResNet18({ classes: CLASSES, inputSize: sizes.image, width, seed: 1 });
   const n = sizes.studentBatch;
   const images = tf.randomNormal([n, sizes.image, sizes.image, 3], 0, 1, 'float32', 2) as tf.Tensor4D;
-  const labels = tf.tensor1d(Array.from({ length: n }, (_, k) => k % CLASSES), 'int32');
+  const labels = tf.tensor1d(
+    Array.from({ length: n }, (_, k) => k % CLASSES),
+    'int32',
+  );
   const teacherLogits = tf.randomNormal([n, CLASSES], 0, 3, 'float32', 3);
   const teacherFeat = tf.randomNormal([n, TEACHER_FEATURE], 0, 1, 'float32', 4);
   const projection = createProjection(model.featureSize, TEACHER_FEATURE, 5);
@@ -89,11 +96,27 @@ function studentDaskStep(width: number, sizes: Sizes): { step: () => tf.Scalar; 
   const optimiser = makeOptimiser(defaultJob.optimiser);
   const variables = [...model.trainableVariables, projection.kernel, projection.bias];
   const step = () =>
-    trainingStep(() => {
-      const out = model.forward(images, { training: true });
-      return loss({ labels, studentLogits: out.logits, teacherLogits, studentEmb: out.feature, teacherEmb: teacherFeat, studentFeat: out.feature, teacherFeat }).total;
-    }, variables, optimiser);
-  return { step, model, dispose: () => (tf.dispose([images, labels, teacherLogits, teacherFeat, projection.kernel, projection.bias]), optimiser.dispose(), model.dispose()) };
+    trainingStep(
+      () => {
+        const out = model.forward(images, { training: true });
+        return loss({
+          labels,
+          studentLogits: out.logits,
+          teacherLogits,
+          studentEmb: out.feature,
+          teacherEmb: teacherFeat,
+          studentFeat: out.feature,
+          teacherFeat,
+        }).total;
+      },
+      variables,
+      optimiser,
+    );
+  return {
+    step,
+    model,
+    dispose: () => (tf.dispose([images, labels, teacherLogits, teacherFeat, projection.kernel, projection.bias]), optimiser.dispose(), model.dispose()),
+  };
 }
 
 function teacherStep(config: TeacherConfig, sizes: Sizes): { step: () => tf.Scalar; dispose(): void } {
@@ -103,22 +126,30 @@ function teacherStep(config: TeacherConfig, sizes: Sizes): { step: () => tf.Scal
     ...(config.inputs.includes('frames') && { frames: tf.randomNormal([n, 8, sizes.frame, sizes.frame, 1], 0, 1, 'float32', 6) as tf.Tensor5D }),
     ...(config.inputs.includes('pose') && { pose: tf.randomNormal([n, 8, 20, 3], 0, 1, 'float32', 7) as tf.Tensor4D }),
   };
-  const labels = tf.tensor1d(Array.from({ length: n }, (_, k) => k % CLASSES), 'int32');
+  const labels = tf.tensor1d(
+    Array.from({ length: n }, (_, k) => k % CLASSES),
+    'int32',
+  );
   const loss = distillationLoss('baseline');
   const optimiser = makeOptimiser(defaultJob.optimiser);
   const step = () =>
-    trainingStep(() => {
-      const { logits } = model.forward(inputs, { training: true });
-      return loss({ labels, studentLogits: logits, teacherLogits: logits }).total;
-    }, model.trainableVariables, optimiser);
+    trainingStep(
+      () => {
+        const { logits } = model.forward(inputs, { training: true });
+        return loss({ labels, studentLogits: logits, teacherLogits: logits }).total;
+      },
+      model.trainableVariables,
+      optimiser,
+    );
   return { step, dispose: () => (tf.dispose([...Object.values(inputs), labels]), optimiser.dispose(), model.dispose()) };
 }
 
 /** Counts the backend's reads of GPU data back to the CPU while `work` runs. */
-async function countingReads<T>(backend: WebgpuInternals, work: () => Promise<T>): Promise<{ result: T; reads: number }> {
+async function countingReads<T>(backend: WebGPUBackend, work: () => Promise<T>): Promise<{ result: T; reads: number }> {
   const { read, readSync } = backend;
   let reads = 0;
   const count = (dataId: object) => {
+    // small tensors made on the CPU keep their values there until a kernel needs them on the GPU
     if (backend.tensorMap.get(dataId)?.values == null) reads++;
   };
   backend.read = (dataId) => (count(dataId), read.call(backend, dataId));
@@ -132,9 +163,9 @@ async function countingReads<T>(backend: WebgpuInternals, work: () => Promise<T>
 }
 
 async function profileStep(step: () => tf.Scalar, label: string): Promise<void> {
-  const backend = tf.backend() as unknown as WebgpuInternals;
-  const pipelinesBefore = Object.keys(backend.pipelineCache).length;
-  const bytesBefore = backend.bufferManager.numBytesAllocated ?? backend.bufferManager.numBytesUsed;
+  const backend = await activeWebgpuBackend();
+  const pipelinesBefore = pipelineCount(backend);
+  const bytesBefore = backend.bufferManager.numBytesAllocated;
   const start = performance.now();
   const { result: info, reads } = await countingReads(backend, () =>
     tf.profile(async () => {
@@ -152,12 +183,17 @@ async function profileStep(step: () => tf.Scalar, label: string): Promise<void> 
     perKernel.set(kernel.name, { count: entry.count + 1, ms: entry.ms + ms });
     gpuMs += ms;
   }
-  const pipelines = Object.keys(backend.pipelineCache).length - pipelinesBefore;
-  const bytes = (backend.bufferManager.numBytesAllocated ?? backend.bufferManager.numBytesUsed) - bytesBefore;
+  const pipelines = pipelineCount(backend) - pipelinesBefore;
+  const bytes = backend.bufferManager.numBytesAllocated - bytesBefore;
   console.log(`profile of one ${label} step (under tf.profile, which waits for each kernel: slower than the figures above):`);
-  console.log(`  ${info.kernels.length} kernels, GPU time ${gpuMs.toFixed(1)} ms of ${wall.toFixed(1)} ms wall; ${reads} reads back to the CPU (1 = the loss); ${pipelines} pipelines compiled; ${(bytes / 2 ** 20).toFixed(1)} MiB newly allocated`);
+  console.log(
+    `  ${info.kernels.length} kernels, GPU time ${gpuMs.toFixed(1)} ms of ${wall.toFixed(1)} ms wall; ${reads} reads back to the CPU (1 = the loss); ${pipelines} pipelines compiled; ${(bytes / 2 ** 20).toFixed(1)} MiB newly allocated`,
+  );
   const top = [...perKernel].sort((a, b) => b[1].ms - a[1].ms).slice(0, 12);
-  for (const [name, { count, ms }] of top) console.log(`  ${name.padEnd(28)} ×${String(count).padStart(4)}  ${ms.toFixed(2).padStart(9)} ms  ${((100 * ms) / Math.max(gpuMs, 1e-9)).toFixed(1).padStart(5)}%`);
+  for (const [name, { count, ms }] of top)
+    console.log(
+      `  ${name.padEnd(28)} ×${String(count).padStart(4)}  ${ms.toFixed(2).padStart(9)} ms  ${((100 * ms) / Math.max(gpuMs, 1e-9)).toFixed(1).padStart(5)}%`,
+    );
 }
 
 export default async function benchGpu(): Promise<void> {
@@ -176,7 +212,9 @@ export default async function benchGpu(): Promise<void> {
     const student = studentDaskStep(width, sizes);
     const rate = await stepsPerSecond(student.step, sizes.seconds);
     const params = (student.model.parameterCount() / 1e6).toFixed(2);
-    console.log(`webgpu student ResNet18 ×${width} ${sizes.image}×${sizes.image} (${params} M params), DASK step, batch ${sizes.studentBatch}: ${(rate * sizes.studentBatch).toFixed(1)} samples/s`);
+    console.log(
+      `webgpu student ResNet18 ×${width} ${sizes.image}×${sizes.image} (${params} M params), DASK step, batch ${sizes.studentBatch}: ${(rate * sizes.studentBatch).toFixed(1)} samples/s`,
+    );
     if (width === sizes.widths[0]) await profileStep(student.step, `student ×${width} DASK`);
     student.dispose();
   }

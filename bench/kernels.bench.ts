@@ -6,7 +6,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { useWasmBackend } from '../main/train/kernels/wasmGradients.ts';
+// the stock wasm kernels, registered on import (one is timed below before ours replaces it)
+import '@tensorflow/tfjs-backend-wasm';
+import { selectBackend } from '../main/train/backend.ts';
 
 const X: [number, number, number, number] = [32, 16, 16, 128];
 const FILTER: [number, number, number, number] = [3, 3, 128, 128];
@@ -41,7 +43,7 @@ function report(label: string, ms: number, flop = FLOP): number {
 export default async function run(): Promise<void> {
   // The stock wasm Conv2DBackpropInput, kept for comparison before ours replaces it.
   const stockBackpropInput = tf.getKernel('Conv2DBackpropInput', 'wasm');
-  await useWasmBackend();
+  await selectBackend('wasm', () => {});
   const x = tf.randomNormal(X, 0, 1, 'float32', 1) as tf.Tensor4D;
   const dy = tf.randomNormal(X, 0, 1, 'float32', 2) as tf.Tensor4D;
   const filter = tf.randomNormal(FILTER, 0, 1, 'float32', 3) as tf.Tensor4D;
@@ -52,16 +54,34 @@ export default async function run(): Promise<void> {
   console.log(`input ${X.join('×')}, filter ${FILTER.join('×')}, stride 1, same (${(FLOP / 1e9).toFixed(2)} GFLOP per pass)`);
 
   const wasmBackend = tf.backend();
-  report('wasm Conv2D (forward, XNNPACK)', medianMs(() => tf.conv2d(x, filter, 1, 'same'), 5));
-  const wasmFilterMs = report('wasm Conv2DBackpropFilter (dilated Conv2D)', medianMs(kernel('Conv2DBackpropFilter', { x, dy }, { ...convAttrs, filterShape: FILTER }), 5));
+  report(
+    'wasm Conv2D (forward, XNNPACK)',
+    medianMs(() => tf.conv2d(x, filter, 1, 'same'), 5),
+  );
+  const wasmFilterMs = report(
+    'wasm Conv2DBackpropFilter (dilated Conv2D)',
+    medianMs(kernel('Conv2DBackpropFilter', { x, dy }, { ...convAttrs, filterShape: FILTER }), 5),
+  );
   report('wasm Conv2DBackpropInput (flipped Conv2D)', medianMs(kernel('Conv2DBackpropInput', { dy, filter }, { ...convAttrs, inputShape: X }), 5));
   if (stockBackpropInput?.setupFunc) {
     stockBackpropInput.setupFunc(wasmBackend);
-    const stock = () => stockBackpropInput.kernelFunc({ inputs: { dy, filter }, attrs: { ...convAttrs, inputShape: X }, backend: wasmBackend }) as tf.TensorInfo;
-    report('wasm Conv2DBackpropInput (stock tfjs 4.22)', medianMs(() => tf.engine().makeTensorFromTensorInfo(stock()), 1));
+    const stock = () =>
+      stockBackpropInput.kernelFunc({ inputs: { dy, filter }, attrs: { ...convAttrs, inputShape: X }, backend: wasmBackend }) as tf.TensorInfo;
+    report(
+      'wasm Conv2DBackpropInput (stock tfjs 4.22)',
+      medianMs(() => tf.engine().makeTensorFromTensorInfo(stock()), 1),
+    );
   }
-  report('wasm DepthwiseConv2dNativeBackpropFilter', medianMs(kernel('DepthwiseConv2dNativeBackpropFilter', { x, dy }, { ...depthwiseAttrs, filterShape: DEPTHWISE }), 5), depthwiseFlop);
-  report('wasm DepthwiseConv2dNativeBackpropInput', medianMs(kernel('DepthwiseConv2dNativeBackpropInput', { dy, filter: depthwise }, { ...depthwiseAttrs, inputShape: X }), 5), depthwiseFlop);
+  report(
+    'wasm DepthwiseConv2dNativeBackpropFilter',
+    medianMs(kernel('DepthwiseConv2dNativeBackpropFilter', { x, dy }, { ...depthwiseAttrs, filterShape: DEPTHWISE }), 5),
+    depthwiseFlop,
+  );
+  report(
+    'wasm DepthwiseConv2dNativeBackpropInput',
+    medianMs(kernel('DepthwiseConv2dNativeBackpropInput', { dy, filter: depthwise }, { ...depthwiseAttrs, inputShape: X }), 5),
+    depthwiseFlop,
+  );
 
   // The stock cpu Conv2DBackpropFilter needs minutes at batch 32: time one sample, scale by the batch
   // (every kernel here is linear in the batch).
@@ -71,10 +91,24 @@ export default async function run(): Promise<void> {
   const sample: [number, number, number, number] = [1, X[1], X[2], X[3]];
   const perBatch = (ms: number) => ms * X[0];
   report(`cpu Conv2D (forward, 1 sample × ${X[0]})`, perBatch(medianMs(() => tf.conv2d(x1, filter, 1, 'same'), 3)));
-  const cpuFilterMs = report(`cpu Conv2DBackpropFilter (1 sample × ${X[0]})`, perBatch(medianMs(kernel('Conv2DBackpropFilter', { x: x1, dy: dy1 }, { ...convAttrs, filterShape: FILTER }), 1)));
-  report(`cpu Conv2DBackpropInput (1 sample × ${X[0]})`, perBatch(medianMs(kernel('Conv2DBackpropInput', { dy: dy1, filter }, { ...convAttrs, inputShape: sample }), 3)));
-  report('cpu DepthwiseConv2dNativeBackpropFilter', medianMs(kernel('DepthwiseConv2dNativeBackpropFilter', { x, dy }, { ...depthwiseAttrs, filterShape: DEPTHWISE }), 3), depthwiseFlop);
-  report('cpu DepthwiseConv2dNativeBackpropInput', medianMs(kernel('DepthwiseConv2dNativeBackpropInput', { dy, filter: depthwise }, { ...depthwiseAttrs, inputShape: X }), 3), depthwiseFlop);
+  const cpuFilterMs = report(
+    `cpu Conv2DBackpropFilter (1 sample × ${X[0]})`,
+    perBatch(medianMs(kernel('Conv2DBackpropFilter', { x: x1, dy: dy1 }, { ...convAttrs, filterShape: FILTER }), 1)),
+  );
+  report(
+    `cpu Conv2DBackpropInput (1 sample × ${X[0]})`,
+    perBatch(medianMs(kernel('Conv2DBackpropInput', { dy: dy1, filter }, { ...convAttrs, inputShape: sample }), 3)),
+  );
+  report(
+    'cpu DepthwiseConv2dNativeBackpropFilter',
+    medianMs(kernel('DepthwiseConv2dNativeBackpropFilter', { x, dy }, { ...depthwiseAttrs, filterShape: DEPTHWISE }), 3),
+    depthwiseFlop,
+  );
+  report(
+    'cpu DepthwiseConv2dNativeBackpropInput',
+    medianMs(kernel('DepthwiseConv2dNativeBackpropInput', { dy, filter: depthwise }, { ...depthwiseAttrs, inputShape: X }), 3),
+    depthwiseFlop,
+  );
   console.log(`Conv2DBackpropFilter: wasm ${(cpuFilterMs / wasmFilterMs).toFixed(0)}× faster than the cpu backend`);
   tf.dispose([x, dy, filter, depthwise, x1, dy1]);
 }

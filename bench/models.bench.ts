@@ -4,18 +4,15 @@
  * and the TRN teacher (8 segments, batch 8; pose only, and 112×112 depth frames through its small CNN).
  * A few steps each (one for the slow cases), to stay near a minute on a small machine.
  *
- * Backends: wasm when it initialises, with the convolution filter gradient of
- * main/train/kernels/wasmGradients.ts when that module exists; and cpu, whose Conv2DBackpropFilter is a
- * scalar loop: there only the convolution-free cases are timed, and the rest are estimated from the
- * measured cost per multiply-accumulate of one convolution layer (and printed as estimates).
+ * Backends: wasm when it initialises, with our convolution gradients (main/train/kernels/wasmGradients.ts);
+ * and cpu, whose Conv2DBackpropFilter is a scalar loop: there only the convolution-free cases are timed,
+ * and the rest are estimated from the measured cost per multiply-accumulate of one convolution layer
+ * (and printed as estimates).
  */
-import { existsSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
+import { selectBackend } from '../main/train/backend.ts';
+import { failureReason } from '../main/train/backendsAvailable.ts';
 import { resnetMacs, ResNet18 } from '../main/train/models/resnet.ts';
 import { resolveTeacherConfig, Teacher, type TeacherConfig } from '../main/train/models/teacher.ts';
 import { trunkMacs } from '../main/train/models/trunk.ts';
@@ -26,17 +23,15 @@ const STUDENT_BATCH = 32;
 const TEACHER_BATCH = 8;
 const POSE: TeacherConfig = { classes: CLASSES, inputs: ['pose'] };
 const FRAMES: TeacherConfig = { classes: CLASSES, inputs: ['frames'] };
-const WASM_KERNELS = new URL('../main/train/kernels/wasmGradients.ts', import.meta.url);
 
-/** Initialises wasm with the filter-gradient kernel; returns why not when it cannot. */
+/** Activates wasm with our gradient kernels; returns why not when it cannot. */
 async function prepareWasm(): Promise<string | null> {
-  if (!existsSync(fileURLToPath(WASM_KERNELS))) return 'no backprop-filter kernel (main/train/kernels/wasmGradients.ts absent)';
-  const kernels = (await import(WASM_KERNELS.href)) as { registerWasmGradientKernels?: () => void };
-  if (typeof kernels.registerWasmGradientKernels !== 'function') return 'no backprop-filter kernel (no registerWasmGradientKernels)';
-  const require = createRequire(import.meta.url);
-  setWasmPaths(`${dirname(require.resolve('@tensorflow/tfjs-backend-wasm'))}/`);
-  kernels.registerWasmGradientKernels();
-  return (await tf.setBackend('wasm')) ? null : 'the wasm backend did not initialise';
+  try {
+    await selectBackend('wasm', () => {});
+    return null;
+  } catch (err) {
+    return failureReason(err);
+  }
 }
 
 /**
@@ -52,7 +47,13 @@ function stepsPerSecond(step: () => tf.Tensor, steps: number, warmUp = true): nu
 }
 
 function crossEntropy(logits: tf.Tensor2D): tf.Scalar {
-  const labels = tf.oneHot(tf.tensor1d(Array.from({ length: logits.shape[0] }, (_, k) => k % CLASSES), 'int32'), CLASSES);
+  const labels = tf.oneHot(
+    tf.tensor1d(
+      Array.from({ length: logits.shape[0] }, (_, k) => k % CLASSES),
+      'int32',
+    ),
+    CLASSES,
+  );
   return tf.mean(tf.neg(tf.sum(tf.mul(labels, tf.logSoftmax(logits)), 1))) as tf.Scalar;
 }
 
@@ -74,7 +75,10 @@ function teacherInputs(config: TeacherConfig, batch: number) {
 
 function benchWasm(): void {
   // full width at batch 32 overflows the 32-bit wasm heap (about 2 GB of saved activations)
-  for (const [width, batch, warmUp] of [[0.25, STUDENT_BATCH, true], [1, 8, false]] as const) {
+  for (const [width, batch, warmUp] of [
+    [0.25, STUDENT_BATCH, true],
+    [1, 8, false],
+  ] as const) {
     const model = new ResNet18({ classes: CLASSES, inputSize: 64, width });
     const x = tf.randomNormal([batch, 64, 64, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
     const rate = stepsPerSecond(
@@ -86,7 +90,10 @@ function benchWasm(): void {
     x.dispose();
     model.dispose();
   }
-  for (const [label, config, steps, warmUp] of [['pose, 20 joints', POSE, 5, true], ['depth frames 112×112, CNN 16…128', FRAMES, 1, false]] as const) {
+  for (const [label, config, steps, warmUp] of [
+    ['pose, 20 joints', POSE, 5, true],
+    ['depth frames 112×112, CNN 16…128', FRAMES, 1, false],
+  ] as const) {
     const model = new Teacher(config);
     const inputs = teacherInputs(config, TEACHER_BATCH);
     const train = stepsPerSecond(
@@ -108,7 +115,7 @@ function cpuConvCost(): { forward: number; filterGradient: number } {
   const macs = 32 * 32 * 9 * 16 * 16;
   const x = tf.randomNormal(shape, 0, 1, 'float32', 4) as tf.Tensor4D;
   const filter = tf.randomNormal([3, 3, 16, 16], 0, 1, 'float32', 5) as tf.Tensor4D;
-  const time = (work: () => tf.Tensor) => (1e9 / stepsPerSecond(work, 1) / macs);
+  const time = (work: () => tf.Tensor) => 1e9 / stepsPerSecond(work, 1) / macs;
   const forward = time(() => tf.conv2d(x, filter, 1, 1));
   const attrs = { strides: 1, pad: 1, dataFormat: 'NHWC', filterShape: [3, 3, 16, 16] };
   const filterGradient = time(() => tf.engine().runKernel('Conv2DBackpropFilter', { x, dy: x }, attrs) as tf.Tensor);
@@ -118,7 +125,9 @@ function cpuConvCost(): { forward: number; filterGradient: number } {
 
 function benchCpu(): void {
   const cost = cpuConvCost();
-  console.log(`cpu  Conv2D ${cost.forward.toFixed(0)} ns, Conv2DBackpropFilter ${cost.filterGradient.toFixed(0)} ns per multiply-accumulate (3×3, 16→16, 32×32)`);
+  console.log(
+    `cpu  Conv2D ${cost.forward.toFixed(0)} ns, Conv2DBackpropFilter ${cost.filterGradient.toFixed(0)} ns per multiply-accumulate (3×3, 16→16, 32×32)`,
+  );
   // a training step costs the forward convolutions three times: forward, input gradient, filter gradient
   const estimate = (macs: number) => `≈ ${(1e9 / (macs * (2 * cost.forward + cost.filterGradient))).toFixed(3)} (estimated)`;
   for (const width of [0.25, 1]) {
@@ -128,10 +137,7 @@ function benchCpu(): void {
   }
   const model = new Teacher(POSE);
   const inputs = teacherInputs(POSE, TEACHER_BATCH);
-  const train = stepsPerSecond(
-    () => tf.variableGrads(() => crossEntropy(model.forward(inputs, { training: true }).logits), model.trainableVariables).value,
-    3,
-  );
+  const train = stepsPerSecond(() => tf.variableGrads(() => crossEntropy(model.forward(inputs, { training: true }).logits), model.trainableVariables).value, 3);
   const infer = stepsPerSecond(() => model.forward(inputs, { training: false }).logits, 3);
   const what = `teacher pose, 20 joints (${(model.parameterCount() / 1e6).toFixed(2)} M params)`;
   line('cpu', what, TEACHER_BATCH, `${(train * TEACHER_BATCH).toFixed(1)} clips/s training, ${(infer * TEACHER_BATCH).toFixed(1)} clips/s inference`);
@@ -146,6 +152,6 @@ export default async function benchModels(): Promise<void> {
   await tf.setBackend('cpu');
   benchCpu();
   const why = await prepareWasm();
-  if (why) console.log(`wasm ${why}`);
+  if (why) console.log(why);
   else benchWasm();
 }

@@ -40,7 +40,9 @@ export default async function benchTraces(): Promise<void> {
   for (const seconds of [3600, 600, 20]) {
     const pyramid = 1000 / (await rate(() => window.update(clock, pyramids, 0, seconds, PIXELS)));
     const scan = 1000 / (await rate(() => scanWindow(channels, 0, seconds * 100, min, max)));
-    console.log(`view of ${String(seconds).padStart(4)} s at ${PIXELS} px: from the pyramids ${pyramid.toFixed(3)} ms, scanning every row ${scan.toFixed(3)} ms`);
+    console.log(
+      `view of ${String(seconds).padStart(4)} s at ${PIXELS} px: from the pyramids ${pyramid.toFixed(3)} ms, scanning every row ${scan.toFixed(3)} ms`,
+    );
   }
   const source = { ...clock, channels: 3, at: (row: number, c: number) => channels[c][row] };
   for (const size of [64, 128]) {

@@ -69,7 +69,8 @@ export function bundleManifest(input: BundleManifestInput) {
   const axes = names.join(', ');
   const pyts = settings.gafVariant === 'pyts';
   const formula = settings.gafMethod === 'summation' ? 'GASF[i][j] = c_i·c_j − s_i·s_j' : 'GADF[i][j] = s_i·c_j − c_i·s_j';
-  const rate = sensor.ratesHz.length === 1 ? `${sensor.ratesHz[0]} Hz` : `${sensor.ratesHz.join(' / ')} Hz (the training recordings differ; no resampling was done)`;
+  const rate =
+    sensor.ratesHz.length === 1 ? `${sensor.ratesHz[0]} Hz` : `${sensor.ratesHz.join(' / ')} Hz (the training recordings differ; no resampling was done)`;
   const steps = [
     `Record the accelerometer at ${rate}; take columns ${axes} (in this order) of the sensor stream, in the units the training data used (${sensor.channels.map((c) => c.unit || 'unitless').join(', ')}). No filtering, gravity removal, resampling or standardisation.`,
     `Window: one whole action. In training each recording was one window (${sensor.samples.min}–${sensor.samples.max} samples, median ${sensor.samples.median}); segment the device's stream into windows of similar length.`,
@@ -102,7 +103,13 @@ export function bundleManifest(input: BundleManifestInput) {
         : { dtype: 'float32', layout: 'NHWC', shape: ['batch', s, s, 3], channels: names },
     output: { name: ONNX_OUTPUT, dtype: 'float32', shape: ['batch', input.labels.length], meaning: 'unnormalised class scores in the order of labels' },
     preprocessing: {
-      sensor: { stream: 'the recording\'s first sensor stream', columns: [0, 1, 2], channels: sensor.channels, samplingRateHz: sensor.ratesHz, resampling: 'none' },
+      sensor: {
+        stream: "the recording's first sensor stream",
+        columns: [0, 1, 2],
+        channels: sensor.channels,
+        samplingRateHz: sensor.ratesHz,
+        resampling: 'none',
+      },
       window: {
         kind: 'full recording',
         samples: sensor.samples,

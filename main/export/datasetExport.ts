@@ -95,7 +95,9 @@ export async function exportDataset(options: DatasetExportOptions): Promise<Data
     const channels = sensorStream(recordings[0] ?? data.splits.train.recordings[0]).channels;
     for (const r of recordings) {
       if (sensorStream(r).channels.length !== channels.length) {
-        throw new StudioError('BAD_INPUT', `recording ${r.name} has ${sensorStream(r).channels.length} sensor channels, the others ${channels.length}`, { field: 'sensor' });
+        throw new StudioError('BAD_INPUT', `recording ${r.name} has ${sensorStream(r).channels.length} sensor channels, the others ${channels.length}`, {
+          field: 'sensor',
+        });
       }
     }
     const settings: Record<string, unknown> = {};
@@ -127,7 +129,7 @@ export async function exportDataset(options: DatasetExportOptions): Promise<Data
         size: options.frames.size,
         channels: 'RGB',
         layout: '[N, K, H, W, C] uint8',
-        sampling: 'segment centres: frame k = floor(F/K/2 + k·F/K) of the video\'s F frames (TSN evaluation sampling)',
+        sampling: "segment centres: frame k = floor(F/K/2 + k·F/K) of the video's F frames (TSN evaluation sampling)",
         scaling: 'bilinear resize to size × size, aspect ratio not kept',
       };
     }
@@ -143,7 +145,15 @@ export async function exportDataset(options: DatasetExportOptions): Promise<Data
     for (const split of options.splits) {
       const { recordings: members, labels } = data.splits[split];
       manifest.splits[split] = {
-        recordings: members.map((r, i) => ({ name: r.name, subject: r.subject, trial: r.trial, label: r.label, class: labels[i], sensorSamples: sensorStream(r).length, rateHz: sensorStream(r).rate })),
+        recordings: members.map((r, i) => ({
+          name: r.name,
+          subject: r.subject,
+          trial: r.trial,
+          label: r.label,
+          class: labels[i],
+          sensorSamples: sensorStream(r).length,
+          rateHz: sensorStream(r).rate,
+        })),
         files: {},
       };
       await exportSplit(project.db, { split, recordings: members, labels, classes: data.classes, channels: channels.length }, what, options, writer);
@@ -168,7 +178,8 @@ async function exportSplit(db: Queryable, input: SplitInput, what: readonly Data
   const { split, recordings, labels, classes } = input;
   // what a file is made from: its recordings and their streams (a re-import makes new streams), the class order
   const identity = recordings.map((r) => ({ id: r.id, name: r.name, label: r.label, streams: r.streams.map((s) => [s.id, s.length]) }));
-  const key = (file: string, settings: unknown) => sha256(new TextEncoder().encode(JSON.stringify({ version: FORMAT_VERSION, split, file, classes, identity, settings })));
+  const key = (file: string, settings: unknown) =>
+    sha256(new TextEncoder().encode(JSON.stringify({ version: FORMAT_VERSION, split, file, classes, identity, settings })));
   let samples: Awaited<ReturnType<typeof readSamples>>[] | null = null;
   const samplesOf = async () => (samples ??= await Promise.all(recordings.map((r) => readSamples(db, sensorStream(r).id))));
   const n = recordings.length;
@@ -179,7 +190,10 @@ async function exportSplit(db: Queryable, input: SplitInput, what: readonly Data
     await writer.file(split, 'gaf', key('gaf', options.gaf), async () => {
       const images = new Float32Array(n * 3 * size * size);
       for (const [k, s] of (await samplesOf()).entries()) {
-        if (s.cols < 3) throw new StudioError('BAD_INPUT', `recording ${recordings[k].name}: its sensor stream has ${s.cols} channels; 3 are needed for a GAF`, { field: 'sensor' });
+        if (s.cols < 3)
+          throw new StudioError('BAD_INPUT', `recording ${recordings[k].name}: its sensor stream has ${s.cols} channels; 3 are needed for a GAF`, {
+            field: 'sensor',
+          });
         gafFromRows(s.data, s.rows, s.cols, [0, 1, 2], { size, method, variant }, images, k * 3 * size * size);
       }
       return { data: images, shape: [n, 3, size, size] };
@@ -192,12 +206,18 @@ async function exportSplit(db: Queryable, input: SplitInput, what: readonly Data
       const c = input.channels;
       const raw = new Float32Array(n * t * c);
       all.forEach((s, k) => {
-        if (s.cols !== c) throw new StudioError('BAD_INPUT', `recording ${recordings[k].name}: its sensor samples have ${s.cols} columns, its stream lists ${c} channels`, { field: 'sensor' });
+        if (s.cols !== c)
+          throw new StudioError('BAD_INPUT', `recording ${recordings[k].name}: its sensor samples have ${s.cols} columns, its stream lists ${c} channels`, {
+            field: 'sensor',
+          });
         raw.set(s.data, k * t * c);
       });
       return { data: raw, shape: [n, t, c] };
     });
-    await writer.file(split, 'raw_lengths', key('raw_lengths', null), async () => ({ data: BigInt64Array.from(await samplesOf(), (s) => BigInt(s.rows)), shape: [n] }));
+    await writer.file(split, 'raw_lengths', key('raw_lengths', null), async () => ({
+      data: BigInt64Array.from(await samplesOf(), (s) => BigInt(s.rows)),
+      shape: [n],
+    }));
   }
   if (what.includes('frames')) {
     const { segments, size } = options.frames;

@@ -82,7 +82,9 @@ async function readRun(projectPath: string, runId: number): Promise<RunInputs> {
     const classes = best.meta.classes as string[];
     const data = await loadSplits(project.db, run.datasetId);
     if (data.classes.join('\n') !== classes.join('\n')) {
-      throw new StudioError('CONFLICT', `run ${runId} was trained on classes [${classes.join(', ')}]; its dataset now has [${data.classes.join(', ')}]`, { field: 'run' });
+      throw new StudioError('CONFLICT', `run ${runId} was trained on classes [${classes.join(', ')}]; its dataset now has [${data.classes.join(', ')}]`, {
+        field: 'run',
+      });
     }
     const settings = run.config.student as StudentSettings;
     const all = [...data.splits.train.recordings, ...data.splits.val.recordings, ...data.splits.test.recordings];
@@ -138,14 +140,29 @@ export async function exportStudent(options: StudentExportOptions): Promise<Stud
       dataset: inputs.source.dataset,
       method: inputs.source.method,
       classes: classes.length,
-      model: { architecture: 'ResNet18', width: model.config.width, inputSize: size, stem: model.config.stem, parameters: model.parameterCount(), macs: resnetMacs(model.config) },
+      model: {
+        architecture: 'ResNet18',
+        width: model.config.width,
+        inputSize: size,
+        stem: model.config.stem,
+        parameters: model.parameterCount(),
+        macs: resnetMacs(model.config),
+      },
       cpu: cpus()[0]?.model ?? 'unknown CPU',
       testSamples: rows,
       tfjs: { backend, latency: tfjsLatency, accuracy: rows ? accuracyOf(reference, test.labels, classes.length) : null },
       exports: written.reports,
       checks: written.checks,
     };
-    const manifest = bundleManifest({ source: inputs.source, labels: classes, config: model.config, settings, sensor: inputs.sensor, files: written.files, format: options.format });
+    const manifest = bundleManifest({
+      source: inputs.source,
+      labels: classes,
+      config: model.config,
+      settings,
+      sensor: inputs.sensor,
+      files: written.files,
+      format: options.format,
+    });
     const markdown = reportMarkdown(report);
     await writeFile(join(options.outDir, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`);
     await writeFile(join(options.outDir, 'report.json'), `${JSON.stringify(report, null, 2)}\n`);
@@ -205,7 +222,16 @@ async function writeOnnx(c: WriteContext): Promise<Written> {
     const bytes = await studentOnnx(model, { precision, classes, metadata: { gaf } });
     await writeFile(join(options.outDir, file), bytes);
     written.files.push({ path: file, format: 'onnx', precision, bytes: bytes.length, sha256: sha256(bytes) });
-    const entry: ExportedModelReport = { file, format: 'onnx', precision, bytes: bytes.length, latency: null, accuracy: null, top1Agreement: null, maxAbsDiff: null };
+    const entry: ExportedModelReport = {
+      file,
+      format: 'onnx',
+      precision,
+      bytes: bytes.length,
+      latency: null,
+      accuracy: null,
+      top1Agreement: null,
+      maxAbsDiff: null,
+    };
     written.reports.push(entry);
     if (ort instanceof StudioError) {
       entry.note = `not measured: ${ort.message}`;
@@ -228,7 +254,9 @@ async function writeOnnx(c: WriteContext): Promise<Written> {
         Object.assign(entry, agreement, { accuracy: accuracyOf(logits, test.labels, classes.length) });
         const bound = LOGIT_TOLERANCE[precision] * c.scale;
         const verdict = agreement.maxAbsDiff <= bound ? 'within' : 'EXCEEDS';
-        written.checks.push(`${file}: max |Δ logit| ${agreement.maxAbsDiff.toExponential(2)} against tfjs, ${verdict} the ${precision} tolerance ${bound.toExponential(2)} (${LOGIT_TOLERANCE[precision]} × max(1, max |logit|))`);
+        written.checks.push(
+          `${file}: max |Δ logit| ${agreement.maxAbsDiff.toExponential(2)} against tfjs, ${verdict} the ${precision} tolerance ${bound.toExponential(2)} (${LOGIT_TOLERANCE[precision]} × max(1, max |logit|))`,
+        );
       }
     } finally {
       await session.release();
@@ -261,7 +289,9 @@ async function writeTfjs(c: WriteContext): Promise<Written> {
     const expected = rows > 0 ? c.reference : (await predictStudent(model, images, 1, BATCH)).logits;
     const agreement = compareLogits(logits, expected, compared, classes.length);
     if (agreement.maxAbsDiff !== 0) {
-      throw new StudioError('INTERNAL', `${options.outDir}: the reloaded tfjs model's logits differ from the run's by up to ${agreement.maxAbsDiff}`, { file: options.outDir });
+      throw new StudioError('INTERNAL', `${options.outDir}: the reloaded tfjs model's logits differ from the run's by up to ${agreement.maxAbsDiff}`, {
+        file: options.outDir,
+      });
     }
     const latency = await tfjsLatencyOf(reloaded, c.probe.subarray(0, size * size * 3), options.latencyRuns);
     c.step('tfjs weights directory written, reloaded and measured');
@@ -300,9 +330,11 @@ function architectureOf(config: ResolvedResNetConfig, classes: readonly string[]
 export async function reloadTfjs(dir: string): Promise<ResNet18> {
   const file = join(dir, 'architecture.json');
   const description = JSON.parse(await readFile(file, 'utf8')) as ReturnType<typeof architectureOf>;
-  if (description.architecture !== 'ResNet18') throw new StudioError('BAD_INPUT', `${file}: architecture ${String(description.architecture)} is not ResNet18`, { file, field: 'architecture' });
+  if (description.architecture !== 'ResNet18')
+    throw new StudioError('BAD_INPUT', `${file}: architecture ${String(description.architecture)} is not ResNet18`, { file, field: 'architecture' });
   const { weights, unreadable } = await readWeightsDir(dir);
-  if (unreadable.length > 0) throw new StudioError('BAD_INPUT', `${dir}: weights not stored as float32: ${unreadable.map((u) => u.name).join(', ')}`, { file: dir });
+  if (unreadable.length > 0)
+    throw new StudioError('BAD_INPUT', `${dir}: weights not stored as float32: ${unreadable.map((u) => u.name).join(', ')}`, { file: dir });
   const model = new ResNet18(description.config);
   try {
     model.setWeights(weights);

@@ -19,7 +19,10 @@ interface OrtSession {
 
 interface OrtModule {
   InferenceSession: {
-    create(model: Uint8Array, options: { executionProviders: string[]; intraOpNumThreads: number; interOpNumThreads: number; logSeverityLevel: number }): Promise<OrtSession>;
+    create(
+      model: Uint8Array,
+      options: { executionProviders: string[]; intraOpNumThreads: number; interOpNumThreads: number; logSeverityLevel: number },
+    ): Promise<OrtSession>;
   };
   Tensor: new (type: 'float32', data: Float32Array, dims: number[]) => OrtTensor;
   env: { versions: { node?: string } };
@@ -50,7 +53,12 @@ export class OnnxStudent {
 
   /** `threads`: intra-op threads (1 makes latencies comparable with single-threaded tfjs wasm). */
   static async open(ort: OrtModule, model: Uint8Array, size: number, threads = 1): Promise<OnnxStudent> {
-    const session = await ort.InferenceSession.create(model, { executionProviders: ['cpu'], intraOpNumThreads: threads, interOpNumThreads: 1, logSeverityLevel: 3 });
+    const session = await ort.InferenceSession.create(model, {
+      executionProviders: ['cpu'],
+      intraOpNumThreads: threads,
+      interOpNumThreads: 1,
+      logSeverityLevel: 3,
+    });
     return new OnnxStudent(ort, session, size);
   }
 

@@ -53,7 +53,10 @@ export function reportMarkdown(r: ExportReport): string {
     ),
     ...r.exports.filter((e) => e.note).map((e) => `\n${e.file}: ${e.note}`),
     ...(r.exports.some((e) => e.precision !== 'float32')
-      ? ['', 'float16: parameters stored as float16, cast to float32 when the session loads; int8: weight-only (per-channel int8 weights dequantised to float32 at run time); all arithmetic is float32.']
+      ? [
+          '',
+          'float16: parameters stored as float16, cast to float32 when the session loads; int8: weight-only (per-channel int8 weights dequantised to float32 at run time); all arithmetic is float32.',
+        ]
       : []),
     ...(r.checks.length ? ['', ...r.checks.map((c) => `- ${c}`)] : []),
   ];

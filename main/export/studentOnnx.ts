@@ -41,7 +41,8 @@ export interface StudentOnnxOptions {
 /** The .onnx file of the model's current weights. */
 export async function studentOnnx(model: ResNet18, options: StudentOnnxOptions): Promise<Uint8Array> {
   const { config } = model;
-  if (config.inChannels !== 3) throw new StudioError('INVALID_ARGUMENT', `the export expects 3 input channels (x, y, z), the model has ${config.inChannels}`, { field: 'inChannels' });
+  if (config.inChannels !== 3)
+    throw new StudioError('INVALID_ARGUMENT', `the export expects 3 input channels (x, y, z), the model has ${config.inChannels}`, { field: 'inChannels' });
   if (options.classes.length !== config.classes) {
     throw new StudioError('INVALID_ARGUMENT', `${options.classes.length} class names for a model with ${config.classes} outputs`, { field: 'classes' });
   }
@@ -82,7 +83,14 @@ export async function studentOnnx(model: ResNet18, options: StudentOnnxOptions):
           doc: 'NCHW float32: channels = GAF images of accelerometer x, y, z (see manifest.json for the preprocessing)',
         },
       ],
-      outputs: [{ name: ONNX_OUTPUT, elemType: DataType.FLOAT, shape: ['batch', config.classes], doc: 'unnormalised class scores, in the order of the labels metadata' }],
+      outputs: [
+        {
+          name: ONNX_OUTPUT,
+          elemType: DataType.FLOAT,
+          shape: ['batch', config.classes],
+          doc: 'unnormalised class scores, in the order of the labels metadata',
+        },
+      ],
     },
     metadata: { labels: JSON.stringify(options.classes), input_layout: 'NCHW', precision: options.precision, ...options.metadata },
   });
@@ -143,7 +151,12 @@ class GraphBuilder {
     const w = new Float32Array(kernel.data.length);
     for (let i = 0; i < inFeatures; i++) for (let o = 0; o < outFeatures; o++) w[o * inFeatures + i] = kernel.data[i * outFeatures + o];
     const bias = this.weight('fc/bias').data;
-    return this.node('Gemm', ONNX_OUTPUT, [feature, this.parameter('fc/weight', [outFeatures, inFeatures], w, true), this.parameter('fc/bias', [outFeatures], bias, false)], { transB: 1 });
+    return this.node(
+      'Gemm',
+      ONNX_OUTPUT,
+      [feature, this.parameter('fc/weight', [outFeatures, inFeatures], w, true), this.parameter('fc/bias', [outFeatures], bias, false)],
+      { transB: 1 },
+    );
   }
 
   private weight(name: string): { shape: number[]; data: Float32Array } {

@@ -22,18 +22,7 @@ export type NpyTypedArray =
   | BigUint64Array;
 
 /** numpy's dtype name ('float32', …), with 'bool' for '|b1' (read as Uint8Array) */
-export type NpyDtype =
-  | 'float32'
-  | 'float64'
-  | 'int8'
-  | 'uint8'
-  | 'bool'
-  | 'int16'
-  | 'uint16'
-  | 'int32'
-  | 'uint32'
-  | 'int64'
-  | 'uint64';
+export type NpyDtype = 'float32' | 'float64' | 'int8' | 'uint8' | 'bool' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'int64' | 'uint64';
 
 export interface NpyArray {
   data: NpyTypedArray;
@@ -69,17 +58,27 @@ const HOST_IS_LITTLE_ENDIAN = endianness() === 'LE';
 
 function dtypeOfArray(data: NpyTypedArray): DtypeInfo | undefined {
   const code =
-    data instanceof Float32Array ? 'f4'
-    : data instanceof Float64Array ? 'f8'
-    : data instanceof Int8Array ? 'i1'
-    : data instanceof Uint8Array || data instanceof Uint8ClampedArray ? 'u1'
-    : data instanceof Int16Array ? 'i2'
-    : data instanceof Uint16Array ? 'u2'
-    : data instanceof Int32Array ? 'i4'
-    : data instanceof Uint32Array ? 'u4'
-    : data instanceof BigInt64Array ? 'i8'
-    : data instanceof BigUint64Array ? 'u8'
-    : undefined;
+    data instanceof Float32Array
+      ? 'f4'
+      : data instanceof Float64Array
+        ? 'f8'
+        : data instanceof Int8Array
+          ? 'i1'
+          : data instanceof Uint8Array || data instanceof Uint8ClampedArray
+            ? 'u1'
+            : data instanceof Int16Array
+              ? 'i2'
+              : data instanceof Uint16Array
+                ? 'u2'
+                : data instanceof Int32Array
+                  ? 'i4'
+                  : data instanceof Uint32Array
+                    ? 'u4'
+                    : data instanceof BigInt64Array
+                      ? 'i8'
+                      : data instanceof BigUint64Array
+                        ? 'u8'
+                        : undefined;
   return DTYPES.find((d) => d.code === code);
 }
 

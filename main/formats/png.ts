@@ -48,7 +48,10 @@ function invalid(field: string, message: string): StudioError {
 
 /** Encodes row-major 8-bit pixels (gray, or interleaved R, G, B) as a PNG file. */
 export function encodePng(width: number, height: number, pixels: Uint8Array, channels: PngChannels): Buffer {
-  for (const [field, v] of [['width', width], ['height', height]] as const) {
+  for (const [field, v] of [
+    ['width', width],
+    ['height', height],
+  ] as const) {
     if (!Number.isInteger(v) || v < 1 || v > 0x7fffffff) {
       throw invalid(field, `${field} must be an integer in [1, 2³¹) (got ${String(v)})`);
     }
@@ -66,12 +69,7 @@ export function encodePng(width: number, height: number, pixels: Uint8Array, cha
   // compression, filter method and interlace all 0
   const raw = Buffer.alloc(height * (1 + stride));
   for (let y = 0; y < height; y++) raw.set(pixels.subarray(y * stride, (y + 1) * stride), y * (1 + stride) + 1);
-  return Buffer.concat([
-    PNG_SIGNATURE,
-    chunk('IHDR', ihdr),
-    chunk('IDAT', zlib.deflateSync(raw)),
-    chunk('IEND', new Uint8Array(0)),
-  ]);
+  return Buffer.concat([PNG_SIGNATURE, chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(raw)), chunk('IEND', new Uint8Array(0))]);
 }
 
 /**

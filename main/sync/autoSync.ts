@@ -153,7 +153,8 @@ function checkNoise(input: AutoSyncInput, significance: number): void {
 }
 
 function decimate(f: Features): Features {
-  const blocks = (x: Float64Array) => Float64Array.from({ length: Math.floor(x.length / DECIMATE) }, (_, k) => mean(x.subarray(k * DECIMATE, (k + 1) * DECIMATE)));
+  const blocks = (x: Float64Array) =>
+    Float64Array.from({ length: Math.floor(x.length / DECIMATE) }, (_, k) => mean(x.subarray(k * DECIMATE, (k + 1) * DECIMATE)));
   return { speed: blocks(f.speed), change: blocks(f.change) };
 }
 

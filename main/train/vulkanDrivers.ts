@@ -21,13 +21,9 @@ export function vulkanManifestDirs({ env, home, sysconfDirs }: VulkanSearch = he
   const list = (value: string | undefined, fallback: string) => (value || fallback).split(':').filter(Boolean);
   const configHome = env.XDG_CONFIG_HOME || join(home, '.config');
   const dataHome = env.XDG_DATA_HOME || join(home, '.local', 'share');
-  return [
-    configHome,
-    ...list(env.XDG_CONFIG_DIRS, '/etc/xdg'),
-    ...sysconfDirs,
-    dataHome,
-    ...list(env.XDG_DATA_DIRS, '/usr/local/share:/usr/share'),
-  ].map((dir) => join(dir, 'vulkan', 'icd.d'));
+  return [configHome, ...list(env.XDG_CONFIG_DIRS, '/etc/xdg'), ...sysconfDirs, dataHome, ...list(env.XDG_DATA_DIRS, '/usr/local/share:/usr/share')].map(
+    (dir) => join(dir, 'vulkan', 'icd.d'),
+  );
 }
 
 /**

@@ -16,7 +16,8 @@ const usage = 'usage: npm run serve [-- --port <0-65535, 0 = any free> --project
 function parsePort(text: string | undefined): number {
   if (text === undefined) return 0;
   const port = Number(text);
-  if (!/^\d+$/.test(text) || port > 65535) throw new StudioError('INVALID_ARGUMENT', `--port: ${JSON.stringify(text)} is not a port number (0-65535)`, { field: '--port' });
+  if (!/^\d+$/.test(text) || port > 65535)
+    throw new StudioError('INVALID_ARGUMENT', `--port: ${JSON.stringify(text)} is not a port number (0-65535)`, { field: '--port' });
   return port;
 }
 
@@ -30,11 +31,20 @@ async function main(): Promise<void> {
   checkLoopbackHost(values.host, '--host');
   const rendererDir = join(import.meta.dirname, '../../out/renderer');
   if (!existsSync(join(rendererDir, 'index.html'))) {
-    throw new StudioError('UNAVAILABLE', `${rendererDir}/index.html is missing: build the renderer with \`npx electron-vite build\` (npm run serve does)`, { file: rendererDir });
+    throw new StudioError('UNAVAILABLE', `${rendererDir}/index.html is missing: build the renderer with \`npx electron-vite build\` (npm run serve does)`, {
+      file: rendererDir,
+    });
   }
   // Without --project the studio starts on the embedded demo project (made on first use).
   const projectPath = values.project ?? (await ensureDemoProject(undefined, (line) => console.log(line)));
-  const server = await startWebServer({ port, host: values.host, rendererDir, projectPath, version, recentFile: join(studioCacheDir(), 'recent-projects.json') });
+  const server = await startWebServer({
+    port,
+    host: values.host,
+    rendererDir,
+    projectPath,
+    version,
+    recentFile: join(studioCacheDir(), 'recent-projects.json'),
+  });
   console.log(`VSKD Studio web mode: ${server.url}`);
   console.log('Open it in a browser on this machine (or through an SSH tunnel to this port). Ctrl-C stops it.');
 

@@ -23,7 +23,10 @@ const dir = tempDir();
 
 /** 2 actions × 3 recordings of different lengths, each with a 4-channel sensor stream and a video; train 4, val 1, test 1. */
 async function videoProject(): Promise<string> {
-  const clips = [await makeClip(dir, 'walk.mp4', { seconds: 1, fps: 10, width: 64, height: 48 }), await makeClip(dir, 'wave.mp4', { seconds: 1.5, fps: 10, width: 64, height: 48 })];
+  const clips = [
+    await makeClip(dir, 'walk.mp4', { seconds: 1, fps: 10, width: 64, height: 48 }),
+    await makeClip(dir, 'wave.mp4', { seconds: 1.5, fps: 10, width: 64, height: 48 }),
+  ];
   const path = join(dir, 'video.vskd');
   const project = await createProject(path);
   const rng = mulberry32(5);
@@ -39,7 +42,14 @@ async function videoProject(): Promise<string> {
         label: { name: a ? 'wave' : 'walk' },
         sources: [],
         streams: [
-          { kind: 'sensor', name: 'sensor', rate: 50, length: rows, channels: ['x', 'y', 'z', 't'].map((name) => ({ name, unit: 'g' })), samples: { rows, cols: 4, data } },
+          {
+            kind: 'sensor',
+            name: 'sensor',
+            rate: 50,
+            length: rows,
+            channels: ['x', 'y', 'z', 't'].map((name) => ({ name, unit: 'g' })),
+            samples: { rows, cols: 4, data },
+          },
           { kind: 'video', name: 'video', rate: 10, length: a ? 15 : 10, meta: { path: clips[a] } },
         ],
       });
@@ -47,7 +57,11 @@ async function videoProject(): Promise<string> {
   }
   const ids = await addRecordings(project.db, recordings);
   const split = (t: number, a: number) => (t === 3 ? (a ? 'test' : 'val') : 'train');
-  await createDataset(project.db, { name: 'clips', protocol: 'custom', members: recordings.map((r, i) => ({ recordingId: ids[i], split: split(r.trial!, i < 3 ? 0 : 1) })) });
+  await createDataset(project.db, {
+    name: 'clips',
+    protocol: 'custom',
+    members: recordings.map((r, i) => ({ recordingId: ids[i], split: split(r.trial!, i < 3 ? 0 : 1) })),
+  });
   await closeProject(project);
   return path;
 }
@@ -101,8 +115,14 @@ describe('vskd export-dataset', () => {
     const manifest = JSON.parse(readFileSync(join(root, 'manifest.json'), 'utf8')) as DatasetManifest;
     assert.deepEqual(manifest.classes, ['walk', 'wave']);
     assert.deepEqual(Object.keys(manifest.splits), ['train', 'val', 'test']);
-    assert.deepEqual(manifest.splits.train!.recordings.map((r) => r.name), ['a0_t1', 'a0_t2', 'a1_t1', 'a1_t2']);
-    assert.deepEqual(manifest.splits.val!.recordings.map((r) => r.name), ['a0_t3']);
+    assert.deepEqual(
+      manifest.splits.train!.recordings.map((r) => r.name),
+      ['a0_t1', 'a0_t2', 'a1_t1', 'a1_t2'],
+    );
+    assert.deepEqual(
+      manifest.splits.val!.recordings.map((r) => r.name),
+      ['a0_t3'],
+    );
     for (const split of Object.values(manifest.splits)) {
       for (const f of Object.values(split!.files)) {
         const bytes = readFileSync(join(root, f.path));
@@ -120,14 +140,23 @@ describe('vskd export-dataset', () => {
     assert.deepEqual(lengths, [37, 44, 38, 45]);
     assert.deepEqual(raw.shape, [4, 45, 4]);
     const first = raw.data.subarray(0, 45 * 4) as Float32Array;
-    assert.ok(first.subarray(0, 37 * 4).some((v) => v !== 0), 'samples of recording 0');
-    assert.ok(first.subarray(37 * 4).every((v) => v === 0), 'zero padding after its 37 samples');
+    assert.ok(
+      first.subarray(0, 37 * 4).some((v) => v !== 0),
+      'samples of recording 0',
+    );
+    assert.ok(
+      first.subarray(37 * 4).every((v) => v === 0),
+      'zero padding after its 37 samples',
+    );
     assert.equal(first[0], Math.fround(Math.sin(0) + 0.1 * mulberry32(5)()), 'the first sample, exactly');
     // GAF: NCHW, the images gafFromRows makes of the first three channels
     const gaf = npy(root, 'train/gaf.npy');
     assert.deepEqual(gaf.shape, [4, 3, 8, 8]);
     const rows = 45;
-    const expected = gafFromRows(Float64Array.from(raw.data.subarray(3 * rows * 4, 4 * rows * 4) as Float32Array), rows, 4, [0, 1, 2], { size: 8, method: 'summation' });
+    const expected = gafFromRows(Float64Array.from(raw.data.subarray(3 * rows * 4, 4 * rows * 4) as Float32Array), rows, 4, [0, 1, 2], {
+      size: 8,
+      method: 'summation',
+    });
     assert.deepEqual(gaf.data.subarray(3 * 192, 4 * 192), expected, 'recording 3 (the longest: no padding in its window)');
     // frames: [N, K, H, W, 3] at the segment centres
     const frames = npy(root, 'test/frames.npy');
@@ -185,8 +214,18 @@ describe('vskd export-dataset', () => {
   it('leaves frames out without videos, and names the recording when they are asked for', { timeout: 60_000 }, async () => {
     const tiny = await tinyProject(tempDir());
     const out = join(dir, 'tiny');
-    const io: CliIO & { lines: string[]; errors: string[] } = { lines: [], errors: [], out: (l) => io.lines.push(l), err: (l) => io.errors.push(l), interactive: false };
-    assert.equal(await main(['export-dataset', tiny.path, '--dataset', 'tiny', '--out', out, '--split', 'test', '--gaf-size', '8'], io), 0, io.errors.join('\n'));
+    const io: CliIO & { lines: string[]; errors: string[] } = {
+      lines: [],
+      errors: [],
+      out: (l) => io.lines.push(l),
+      err: (l) => io.errors.push(l),
+      interactive: false,
+    };
+    assert.equal(
+      await main(['export-dataset', tiny.path, '--dataset', 'tiny', '--out', out, '--split', 'test', '--gaf-size', '8'], io),
+      0,
+      io.errors.join('\n'),
+    );
     assert.deepEqual(readdirSync(join(out, 'test')).sort(), ['gaf.npy', 'labels.npy', 'raw.npy', 'raw_lengths.npy']);
     assert.ok(!existsSync(join(out, 'train')), 'only the split asked for');
     assert.match(io.lines.join('\n'), /test 8 recordings.*4 files written, 0 kept/);

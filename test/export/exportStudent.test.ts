@@ -38,7 +38,17 @@ describe('vskd export', () => {
 
   before(async () => {
     ({ path: project } = await tinyProject(dir));
-    const job = await prepareRun(project, { ...defaultJob, backend: 'wasm', epochs: 1, batchSize: 4, student, dataset: 'tiny', kind: 'student', method: 'baseline', teacherRunId: null });
+    const job = await prepareRun(project, {
+      ...defaultJob,
+      backend: 'wasm',
+      epochs: 1,
+      batchSize: 4,
+      student,
+      dataset: 'tiny',
+      kind: 'student',
+      method: 'baseline',
+      teacherRunId: null,
+    });
     runId = job.runId;
     await trainRun(job, { onProgress: () => undefined, isCancelled: () => false, log: () => undefined });
   });
@@ -48,14 +58,18 @@ describe('vskd export', () => {
     const io = capture();
     const code = await main(['export', project, String(runId), '--format', 'onnx', '--quantize', 'int8,float16', '--out', out, '--runs', '3'], io);
     assert.equal(code, 0, io.errors.join('\n'));
-    for (const file of ['model.onnx', 'model.float16.onnx', 'model.int8.onnx', 'manifest.json', 'report.json', 'report.md']) assert.ok(existsSync(join(out, file)), `${file} written`);
+    for (const file of ['model.onnx', 'model.float16.onnx', 'model.int8.onnx', 'manifest.json', 'report.json', 'report.md'])
+      assert.ok(existsSync(join(out, file)), `${file} written`);
 
     const manifest = json(join(out, 'manifest.json'));
     assert.deepEqual(manifest.labels, ['slow', 'fast']);
     assert.deepEqual(manifest.input, { name: 'gaf', dtype: 'float32', layout: 'NCHW', shape: ['batch', 3, 16, 16], channels: ['x', 'y', 'z'] });
     assert.deepEqual(manifest.model.onnx, { opset: 13, irVersion: 7 });
     const gaf = manifest.preprocessing.gaf;
-    assert.deepEqual([gaf.method, gaf.variant, gaf.size, gaf.sampleRange, gaf.paa], [student.gafMethod, student.gafVariant, 16, [-1, 1], { windows: 16, overlapping: false }]);
+    assert.deepEqual(
+      [gaf.method, gaf.variant, gaf.size, gaf.sampleRange, gaf.paa],
+      [student.gafMethod, student.gafVariant, 16, [-1, 1], { windows: 16, overlapping: false }],
+    );
     assert.deepEqual(manifest.preprocessing.sensor.samplingRateHz, [50]);
     assert.equal(manifest.preprocessing.window.kind, 'full recording');
     assert.deepEqual(manifest.preprocessing.window.samples, { min: 60, median: 60, max: 60 });
@@ -67,16 +81,28 @@ describe('vskd export', () => {
     assert.ok(report.model.parameters > 0, 'parameters counted');
     assert.equal(report.testSamples, 8);
     assert.ok(report.tfjs.latency.medianMs > 0, 'tfjs latency measured');
-    assert.deepEqual(report.exports.map((e) => e.precision), ['float32', 'float16', 'int8']);
+    assert.deepEqual(
+      report.exports.map((e) => e.precision),
+      ['float32', 'float16', 'int8'],
+    );
     const [fp32, fp16, int8] = report.exports;
     assert.ok(fp16.bytes < 0.6 * fp32.bytes && int8.bytes < 0.35 * fp32.bytes, `sizes ${fp32.bytes}, ${fp16.bytes}, ${int8.bytes}`);
     if (ortMissing) {
-      assert.ok(report.exports.every((e) => e.latency === null && e.note?.includes('onnxruntime-node')), 'unmeasured, and why');
+      assert.ok(
+        report.exports.every((e) => e.latency === null && e.note?.includes('onnxruntime-node')),
+        'unmeasured, and why',
+      );
     } else {
-      assert.ok(report.exports.every((e) => e.latency!.medianMs > 0 && e.accuracy !== null), 'every file timed and scored');
+      assert.ok(
+        report.exports.every((e) => e.latency!.medianMs > 0 && e.accuracy !== null),
+        'every file timed and scored',
+      );
       assert.equal(fp32.top1Agreement, 1);
       assert.equal(fp32.accuracy, report.tfjs.accuracy);
-      assert.ok(report.checks.slice(0, 2).every((c) => c.includes('within')), report.checks.join('\n'));
+      assert.ok(
+        report.checks.slice(0, 2).every((c) => c.includes('within')),
+        report.checks.join('\n'),
+      );
     }
     assert.ok(io.lines.join('\n').includes('| onnx int8 | model.int8.onnx |'), 'the report is printed');
     assert.equal(readFileSync(join(out, 'report.md'), 'utf8'), `${io.lines[0]}`);

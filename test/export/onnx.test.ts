@@ -26,11 +26,15 @@ async function student(inputSize: number, seed: number): Promise<ResNet18> {
   const rng = mulberry32(seed + 100);
   const weights = await model.getWeights();
   for (const [name, w] of Object.entries(weights)) {
-    const draw = name.endsWith('/gamma') ? () => 0.5 + rng()
-      : name.endsWith('/beta') || name.endsWith('/runningMean') ? () => 0.3 * randomGaussian(rng)
-      : name.endsWith('/runningVariance') ? () => 0.2 + 2 * rng()
-      : name === 'fc/bias' ? () => 0.1 * randomGaussian(rng)
-      : null;
+    const draw = name.endsWith('/gamma')
+      ? () => 0.5 + rng()
+      : name.endsWith('/beta') || name.endsWith('/runningMean')
+        ? () => 0.3 * randomGaussian(rng)
+        : name.endsWith('/runningVariance')
+          ? () => 0.2 + 2 * rng()
+          : name === 'fc/bias'
+            ? () => 0.1 * randomGaussian(rng)
+            : null;
     if (draw) w.data = w.data.map(draw);
   }
   model.setWeights(weights);
@@ -69,7 +73,9 @@ async function agreement(t: TestContext, model: ResNet18, precision: OnnxPrecisi
   const reference = (await predictStudent(model, nhwc, rows, 100)).logits;
   const scale = Math.max(1, ...reference.map(Math.abs));
   const result = compareLogits(await onnxLogits(model, precision, nhwc, rows), reference, rows, CLASSES);
-  t.diagnostic(`${precision}, ${model.config.stem} stem, ${rows} inputs: max |Δ logit| ${result.maxAbsDiff.toExponential(2)} (max |logit| ${scale.toFixed(2)}), top-1 agreement ${(100 * result.top1Agreement).toFixed(2)}%`);
+  t.diagnostic(
+    `${precision}, ${model.config.stem} stem, ${rows} inputs: max |Δ logit| ${result.maxAbsDiff.toExponential(2)} (max |logit| ${scale.toFixed(2)}), top-1 agreement ${(100 * result.top1Agreement).toFixed(2)}%`,
+  );
   return { ...result, bound: LOGIT_TOLERANCE[precision] * scale };
 }
 

@@ -22,7 +22,7 @@ function varint(bytes: Uint8Array, at: number): [bigint, number] {
 
 export function readFields(bytes: Uint8Array): Field[] {
   const fields: Field[] = [];
-  for (let at = 0; at < bytes.length; ) {
+  for (let at = 0; at < bytes.length;) {
     const [key, next] = varint(bytes, at);
     const field = Number(key >> 3n);
     const wire = Number(key & 7n);

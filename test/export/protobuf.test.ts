@@ -43,7 +43,10 @@ describe('protobuf writer', () => {
     assert.equal(text(leaf, 2), 'leaf');
     // a message reused twice is written twice
     const twice = new ProtoWriter().message(1, inner).message(1, inner).finish();
-    assert.deepEqual(all(twice, 1).map((f) => hex(f.bytes!)), ['089601', '089601']);
+    assert.deepEqual(
+      all(twice, 1).map((f) => hex(f.bytes!)),
+      ['089601', '089601'],
+    );
     assert.equal(readFields(new ProtoWriter().message(9, new ProtoWriter()).finish()).length, 1, 'an empty message still appears');
   });
 

@@ -90,8 +90,7 @@ describe('encodePng', () => {
   });
 
   it('rejects sizes and pixel buffers that do not agree', () => {
-    const invalid = (field: string) => (err: unknown) =>
-      err instanceof StudioError && err.code === 'INVALID_ARGUMENT' && err.detail.field === field;
+    const invalid = (field: string) => (err: unknown) => err instanceof StudioError && err.code === 'INVALID_ARGUMENT' && err.detail.field === field;
     assert.throws(() => encodePng(0, 2, new Uint8Array(0), 1), invalid('width'));
     assert.throws(() => encodePng(2, 1.5, new Uint8Array(3), 1), invalid('height'));
     assert.throws(() => encodePng(2, 2, new Uint8Array(4), 4 as never), invalid('channels'));

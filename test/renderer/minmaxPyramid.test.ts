@@ -8,7 +8,7 @@ import { buildPyramid, fillMinMax } from '../../renderer/src/lib/minmaxPyramid.t
 
 /** noisy values with a spike now and then, as float32 */
 function samples(n: number, seed = 3): Float32Array {
-  const random = () => ((seed = (seed * 16807) % 2147483647) / 2147483647);
+  const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
   return Float32Array.from({ length: n }, (_, r) => Math.sin(r / 9) + (random() - 0.5) + (r % 97 === 0 ? 5 : 0));
 }
 

@@ -95,7 +95,10 @@ describe('automatic alignment', () => {
     assert.throws(() => autoSync({ ...rec, accel: rec.accel.subarray(1) }), invalid('accel'));
     const motion = rec.motion.slice();
     motion[7] = NaN;
-    assert.throws(() => autoSync({ ...rec, motion }), (err: StudioError) => invalid('motion')(err) && /\[7\]/.test(err.message));
+    assert.throws(
+      () => autoSync({ ...rec, motion }),
+      (err: StudioError) => invalid('motion')(err) && /\[7\]/.test(err.message),
+    );
     assert.throws(() => autoSync({ ...rec, motionRate: 0 }), invalid('motionRate'));
   });
 });

@@ -32,7 +32,16 @@ async function alignmentOf(name: string) {
 const sensorOnly = (name: string) => ({
   name,
   sources: [],
-  streams: [{ kind: 'sensor' as const, name: 'acc', rate: 50, length: 2, channels: ['x', 'y', 'z'].map((c) => ({ name: c, unit: 'g' })), samples: { rows: 2, cols: 3, data: new Float64Array(6) } }],
+  streams: [
+    {
+      kind: 'sensor' as const,
+      name: 'acc',
+      rate: 50,
+      length: 2,
+      channels: ['x', 'y', 'z'].map((c) => ({ name: c, unit: 'g' })),
+      samples: { rows: 2, cols: 3, data: new Float64Array(6) },
+    },
+  ],
 });
 
 describe('vskd sync', () => {

@@ -21,7 +21,7 @@ interface Burst {
 /** Bursts of 0.6–3 s separated by 0.5–4 s of rest, over `duration` seconds of video time. */
 function bursts(duration: number, rand: () => number): Burst[] {
   const out: Burst[] = [];
-  for (let t = 0.5 + 2 * rand(); t < duration; ) {
+  for (let t = 0.5 + 2 * rand(); t < duration;) {
     const burst = { start: t, duration: 0.6 + 2.4 * rand(), amplitude: 0.05 + 0.15 * rand(), frequency: 0.8 + 2 * rand() };
     out.push(burst);
     t += burst.duration + 0.5 + 3.5 * rand();

@@ -33,7 +33,10 @@ describe('selectBackend', () => {
     for (const [k, fallback] of selection.fallbacks.entries()) {
       const { name, detail } = statuses[k];
       assert.ok(fallback.reason.includes(detail), `${name}: "${fallback.reason}" should give the probe's reason "${detail}"`);
-      assert.ok(lines.some((l) => l.includes(fallback.reason)), `the log should give ${name}'s reason: ${lines.join(' | ')}`);
+      assert.ok(
+        lines.some((l) => l.includes(fallback.reason)),
+        `the log should give ${name}'s reason: ${lines.join(' | ')}`,
+      );
     }
     assert.ok(lines.at(-1)?.startsWith(`training on ${selection.backend}`), `last log line: ${lines.at(-1)}`);
   });

@@ -6,13 +6,21 @@ import { vulkanDriverListed, vulkanManifestDirs, type VulkanSearch } from '../..
 import { tempDir } from '../helpers/tmp.ts';
 
 function search(root: string, env: VulkanSearch['env'] = {}, platform: NodeJS.Platform = 'linux'): VulkanSearch {
-  return { env: { XDG_DATA_DIRS: join(root, 'share'), XDG_CONFIG_DIRS: join(root, 'xdg'), ...env }, platform, home: join(root, 'home'), sysconfDirs: [join(root, 'etc')] };
+  return {
+    env: { XDG_DATA_DIRS: join(root, 'share'), XDG_CONFIG_DIRS: join(root, 'xdg'), ...env },
+    platform,
+    home: join(root, 'home'),
+    sysconfDirs: [join(root, 'etc')],
+  };
 }
 
 describe('Vulkan driver manifests', () => {
   it('searches the loader folders in its order, from the XDG variables', () => {
     const dirs = vulkanManifestDirs({ env: { XDG_DATA_DIRS: '/a:/b' }, platform: 'linux', home: '/h', sysconfDirs: ['/etc'] });
-    assert.deepEqual(dirs, ['/h/.config', '/etc/xdg', '/etc', '/h/.local/share', '/a', '/b'].map((d) => `${d}/vulkan/icd.d`));
+    assert.deepEqual(
+      dirs,
+      ['/h/.config', '/etc/xdg', '/etc', '/h/.local/share', '/a', '/b'].map((d) => `${d}/vulkan/icd.d`),
+    );
   });
 
   it('finds a manifest in any of them, and none in empty or missing folders', () => {

@@ -4,7 +4,11 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 // Its node bundle registers every tfjs-core gradient (tfjs-core's node entry registers none).
 import '@tensorflow/tfjs-layers';
-import { registerWasmGradientKernels, useWasmBackend } from '../../main/train/kernels/wasmGradients.ts';
+// the stock wasm kernels, registered on import, before ours replace any
+import '@tensorflow/tfjs-backend-wasm';
+import { selectBackend } from '../../main/train/backend.ts';
+import { registerBackendKernels } from '../../main/train/kernels/register.ts';
+import { WASM_GRADIENT_KERNELS } from '../../main/train/kernels/wasmGradients.ts';
 import { StudioError } from '../../main/shared/errors.ts';
 
 type Padding = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
@@ -26,7 +30,12 @@ function randomValues(size: number, seed: number): Float32Array {
 }
 
 /** Runs one kernel on a backend with deterministic inputs of the given shapes; returns shape and values. */
-async function runOn(backend: string, kernel: string, inputShapes: Record<string, number[]>, attrs: object): Promise<{ shape: number[]; values: Float32Array }> {
+async function runOn(
+  backend: string,
+  kernel: string,
+  inputShapes: Record<string, number[]>,
+  attrs: object,
+): Promise<{ shape: number[]; values: Float32Array }> {
   await tf.setBackend(backend);
   return tf.tidy(() => {
     const inputs: Record<string, tf.Tensor> = {};
@@ -74,7 +83,18 @@ const cases: ConvCase[] = [
   { x: [1, 9, 9, 2], kernel: [1, 1, 3], multiplier: 2, strides: 2, pad: 'valid' },
   { x: [3, 10, 6, 4], kernel: [5, 3, 2], multiplier: 1, strides: [3, 1], pad: 'same' },
   { x: [2, 6, 6, 2], kernel: [3, 3, 2], multiplier: 2, strides: 1, pad: 2 },
-  { x: [2, 8, 9, 3], kernel: [3, 3, 4], multiplier: 1, strides: 2, pad: [[0, 0], [1, 2], [0, 1], [0, 0]] },
+  {
+    x: [2, 8, 9, 3],
+    kernel: [3, 3, 4],
+    multiplier: 1,
+    strides: 2,
+    pad: [
+      [0, 0],
+      [1, 2],
+      [0, 1],
+      [0, 0],
+    ],
+  },
 ];
 
 function describeCase(c: ConvCase): string {
@@ -89,18 +109,21 @@ async function assertKernelMatchesCpu(kernel: string, inputShapes: Record<string
 }
 
 describe('wasm gradient kernels', () => {
+  let stockBackpropInput: tf.KernelConfig | undefined;
   before(async () => {
     await tf.setBackend('cpu');
     // Why the module exists: the stock wasm backend does not have these kernels.
     for (const name of GRADIENT_KERNELS) assert.equal(tf.getKernel(name, 'wasm'), undefined, `${name} is already registered for wasm`);
-    await useWasmBackend();
+    stockBackpropInput = tf.getKernel('Conv2DBackpropInput', 'wasm');
+    await selectBackend('wasm', () => {});
   });
 
-  it('registers every gradient kernel for wasm, and registering again changes nothing', () => {
-    const registered = [...GRADIENT_KERNELS, 'Conv2DBackpropInput'].map((name) => tf.getKernel(name, 'wasm')?.kernelFunc);
-    for (const kernelFunc of registered) assert.equal(typeof kernelFunc, 'function');
-    registerWasmGradientKernels();
-    assert.deepEqual([...GRADIENT_KERNELS, 'Conv2DBackpropInput'].map((name) => tf.getKernel(name, 'wasm')?.kernelFunc), registered);
+  it('activating wasm registers every gradient kernel in place of the stock one, and registering again changes nothing', async () => {
+    assert.ok(stockBackpropInput, 'the stock wasm backend has Conv2DBackpropInput');
+    assert.deepEqual(WASM_GRADIENT_KERNELS.map((k) => k.kernelName).sort(), [...GRADIENT_KERNELS, 'Conv2DBackpropInput'].sort());
+    for (const kernel of WASM_GRADIENT_KERNELS) assert.equal(tf.getKernel(kernel.kernelName, 'wasm'), kernel, kernel.kernelName);
+    assert.equal(await registerBackendKernels('wasm'), WASM_GRADIENT_KERNELS);
+    for (const kernel of WASM_GRADIENT_KERNELS) assert.equal(tf.getKernel(kernel.kernelName, 'wasm'), kernel, `${kernel.kernelName} again`);
     assert.equal(tf.getBackend(), 'wasm');
   });
 
@@ -127,8 +150,16 @@ describe('wasm gradient kernels', () => {
     const x = tf.tensor(randomValues(2 * 8 * 8 * 3, 5), [2, 8, 8, 3]);
     const dy = tf.tensor(randomValues(2 * 4 * 4 * 4, 6), [2, 4, 4, 4]);
     const before = tf.backend().numDataIds();
-    const dW = tf.engine().runKernel('Conv2DBackpropFilter', { x, dy }, { strides: 2, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 3, 4] }) as tf.Tensor;
-    const depthwiseDx = tf.engine().runKernel('DepthwiseConv2dNativeBackpropInput', { dy, filter: tf.ones([3, 3, 2, 2]) }, { strides: 2, pad: 'same', dilations: 1, inputShape: [2, 8, 8, 2] }) as tf.Tensor;
+    const dW = tf
+      .engine()
+      .runKernel('Conv2DBackpropFilter', { x, dy }, { strides: 2, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 3, 4] }) as tf.Tensor;
+    const depthwiseDx = tf
+      .engine()
+      .runKernel(
+        'DepthwiseConv2dNativeBackpropInput',
+        { dy, filter: tf.ones([3, 3, 2, 2]) },
+        { strides: 2, pad: 'same', dilations: 1, inputShape: [2, 8, 8, 2] },
+      ) as tf.Tensor;
     assert.equal(tf.backend().numDataIds(), before + 3, 'dW, the ones filter and depthwise dx');
     tf.dispose([x, dy, dW, depthwiseDx]);
   });

@@ -6,6 +6,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-layers';
 import { FusedAdam } from '../../main/train/fusedAdam.ts';
 import { ADAM_UPDATE } from '../../main/train/kernels/adamUpdate.ts';
+import { registerBackendKernels } from '../../main/train/kernels/register.ts';
 import { chunkCount, MIN_CHUNK_ROWS, MIN_WORKGROUPS, WEBGPU_GRADIENT_KERNELS } from '../../main/train/kernels/webgpuGradients.ts';
 import { useTestWebgpu } from '../helpers/webgpu.ts';
 
@@ -49,8 +50,17 @@ describe('chunkCount', () => {
 });
 
 describe('webgpu kernels', { skip: unavailable }, () => {
-  it('are the ones registered for the backend', () => {
-    for (const [name, kernel] of WEBGPU_GRADIENT_KERNELS) assert.equal(tf.getKernel(name, 'webgpu')?.kernelFunc, kernel, name);
+  it('are the ones registered for the backend, and registering again changes nothing', async () => {
+    const registered = [tf.Conv2DBackpropFilter, ADAM_UPDATE].map((name) => tf.getKernel(name, 'webgpu'));
+    // (webgpuAdam.ts is not imported here: it imports the backend package, which must wait for navigator.gpu)
+    const ours = await registerBackendKernels('webgpu');
+    assert.deepEqual(
+      ours.map((k) => k.kernelName),
+      [tf.Conv2DBackpropFilter, ADAM_UPDATE],
+    );
+    assert.equal(ours[0], WEBGPU_GRADIENT_KERNELS[0]);
+    ours.forEach((kernel, k) => assert.equal(registered[k], kernel, `${kernel.kernelName}: activating the backend registered it`));
+    for (const kernel of ours) assert.equal(tf.getKernel(kernel.kernelName, 'webgpu'), kernel, `${kernel.kernelName} again`);
   });
 
   const cases: [string, number[], number[], number, 'same' | 'valid'][] = [
@@ -83,7 +93,13 @@ describe('webgpu kernels', { skip: unavailable }, () => {
     const filter = tf.randomNormal([3, 3, 3, 4], 0, 1, 'float32', 5) as tf.Tensor4D;
     const target = tf.randomNormal([2, 5, 5, 4], 0, 1, 'float32', 6);
     const loss = (xi: tf.Tensor, f: tf.Tensor) => tf.mean(tf.square(tf.sub(tf.relu(tf.conv2d(xi as tf.Tensor4D, f as tf.Tensor4D, 2, 'same')), target)));
-    const both = await onBoth(() => tf.concat(tf.grads(loss)([x, filter]).map((g) => tf.reshape(g, [-1]))));
+    const both = await onBoth(() =>
+      tf.concat(
+        tf
+          .grads(loss)([x, filter])
+          .map((g) => tf.reshape(g, [-1])),
+      ),
+    );
     const error = maxRelativeError(both.cpu, both.webgpu);
     assert.ok(error < 1e-5, `max error ${error} relative to the largest gradient`);
     tf.dispose([x, filter, target]);

@@ -83,7 +83,10 @@ describe('web bridge', () => {
     const open = sockets.nextOpen();
     const progress: number[] = [];
     const imported: number[] = [];
-    const stops = [client.on('job.progress', ({ done }) => progress.push(done)), client.on('job.ended', ({ result }) => imported.push(result?.imported ?? -1))];
+    const stops = [
+      client.on('job.progress', ({ done }) => progress.push(done)),
+      client.on('job.ended', ({ result }) => imported.push(result && 'imported' in result ? result.imported : -1)),
+    ];
     await open;
     assert.equal(sockets.opened[0].protocol, 'vskd-studio');
 
@@ -96,7 +99,10 @@ describe('web bridge', () => {
     for (const stop of stops) stop();
     assert.equal(sockets.opened.length, 1);
     assert.ok(sockets.opened[0].readyState === NodeWebSocket.CLOSING || sockets.opened[0].readyState === NodeWebSocket.CLOSED);
-    assert.throws(() => client.on('nope' as EventName, () => {}), (err: unknown) => err instanceof StudioError && err.detail.field === 'event');
+    assert.throws(
+      () => client.on('nope' as EventName, () => {}),
+      (err: unknown) => err instanceof StudioError && err.detail.field === 'event',
+    );
   });
 
   it('reconnects with a growing delay when the socket drops, and stops once nobody listens', () => {

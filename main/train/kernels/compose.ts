@@ -1,17 +1,17 @@
 /**
  * Building kernels out of other kernels of the same backend, called directly on it (not through tf
- * ops: nothing reaches a gradient tape, and every intermediate is freed here), and the convolution
- * geometry that the gradient kernels of wasmGradients.ts and webgpuGradients.ts share.
+ * ops: nothing reaches a gradient tape, and every intermediate is freed here), the typed configs they
+ * are registered by (register.ts), and the convolution geometry that the gradient kernels of
+ * wasmGradients.ts and webgpuGradients.ts share.
  */
 import {
   backend_util,
   getKernel,
   PadV2,
-  registerKernel,
   Reshape,
   Slice,
-  unregisterKernel,
   type KernelBackend,
+  type KernelConfig,
   type KernelFunc,
   type NamedAttrMap,
   type NamedTensorInfoMap,
@@ -30,15 +30,36 @@ export interface ConvAttrs {
   dimRoundingMode?: Rounding;
   dilations?: number | [number, number];
 }
-export interface KernelArgs {
-  inputs: NamedTensorInfoMap;
-  backend: KernelBackend;
-  attrs: NamedAttrMap;
+
+/**
+ * A kernel's arguments by tfjs-core's types for its op (Conv2DBackpropFilterInputs, ...Attrs). Those
+ * input types are picked from NamedTensorInfoMap, which lets every name be undefined; the op that runs
+ * the kernel passes all of them.
+ */
+export interface KernelArgs<Inputs extends object, Attrs extends object, Backend extends KernelBackend = KernelBackend> {
+  inputs: { [Name in keyof Inputs]-?: NonNullable<Inputs[Name]> };
+  backend: Backend;
+  attrs: Attrs;
+}
+
+/**
+ * The registry's config for a typed kernel. The registry types every kernel alike (a NamedTensorInfoMap,
+ * a NamedAttrMap, any backend); the engine calls a kernel with its op's inputs and attributes on the
+ * backend it is registered for, which is what the kernel's own types say: this is the one place that
+ * narrows the registry's types to them.
+ */
+export function kernelConfig<Inputs extends object, Attrs extends object, Backend extends KernelBackend>(
+  kernelName: string,
+  backendName: string,
+  kernel: (args: { inputs: Inputs; backend: Backend; attrs: Attrs }) => TensorInfo,
+): KernelConfig {
+  return { kernelName, backendName, kernelFunc: kernel as KernelFunc };
 }
 
 /** Runs a backend's kernels directly on it, keeping track of what they allocate. */
 export interface Scope {
-  run(kernelName: string, inputs: NamedTensorInfoMap, attrs?: NamedAttrMap): TensorInfo;
+  /** `inputs` is a list for the kernels that take one (Concat), as tfjs-core's ConcatInputs says. */
+  run(kernelName: string, inputs: NamedTensorInfoMap | TensorInfo[], attrs?: NamedAttrMap): TensorInfo;
 }
 
 /**
@@ -49,7 +70,8 @@ export function composed(backendName: string, backend: KernelBackend, body: (sco
   const intermediates = new Set<TensorInfo>();
   const scope: Scope = {
     run(kernelName, inputs, attrs = {}) {
-      const out = getKernel(kernelName, backendName).kernelFunc({ inputs, attrs, backend }) as TensorInfo;
+      // The registry's KernelFunc type has no list inputs; the list kernels take theirs as given.
+      const out = getKernel(kernelName, backendName).kernelFunc({ inputs: inputs as NamedTensorInfoMap, attrs, backend }) as TensorInfo;
       intermediates.add(out);
       return out;
     },
@@ -75,7 +97,12 @@ export function padOrCrop(scope: Scope, x: TensorInfo, top: number, bottom: numb
   }
   if (Math.max(top, bottom, left, right) > 0) {
     const [padTop, padBottom, padLeft, padRight] = [top, bottom, left, right].map((p) => Math.max(0, p));
-    const paddings = [[0, 0], [padTop, padBottom], [padLeft, padRight], [0, 0]];
+    const paddings = [
+      [0, 0],
+      [padTop, padBottom],
+      [padLeft, padRight],
+      [0, 0],
+    ];
     out = scope.run(PadV2, { x: out }, { paddings, constantValue: 0 });
   }
   return out;
@@ -85,14 +112,9 @@ export function padOrCrop(scope: Scope, x: TensorInfo, top: number, bottom: numb
 export function insertZeros(scope: Scope, x: TensorInfo, sh: number, sw: number): TensorInfo {
   const [batch, height, width, channels] = x.shape as Shape4;
   let out = x;
-  if (sh > 1) {
-    const rows = reshape(scope, out, [batch * height, 1, width, channels]);
-    out = scope.run(PadV2, { x: rows }, { paddings: [[0, 0], [0, sh - 1], [0, 0], [0, 0]], constantValue: 0 });
-  }
-  if (sw > 1) {
-    const columns = reshape(scope, out, [batch * height * sh, width, 1, channels]);
-    out = scope.run(PadV2, { x: columns }, { paddings: [[0, 0], [0, 0], [0, sw - 1], [0, 0]], constantValue: 0 });
-  }
+  // each input row (column) as an image of one row (column), padded with zeros below (to the right)
+  if (sh > 1) out = padOrCrop(scope, reshape(scope, out, [batch * height, 1, width, channels]), 0, sh - 1, 0, 0);
+  if (sw > 1) out = padOrCrop(scope, reshape(scope, out, [batch * height * sh, width, 1, channels]), 0, 0, 0, sw - 1);
   return reshape(scope, out, [batch, height * sh, width * sw, channels]);
 }
 
@@ -100,7 +122,15 @@ export function convInfo(backendName: string, xShape: number[], filterShape: num
   if (attrs.dataFormat === 'NCHW') {
     throw new StudioError('INVALID_ARGUMENT', `dataFormat: ${backendName} convolution gradients support NHWC only`, { field: 'dataFormat' });
   }
-  const info = backend_util.computeConv2DInfo(xShape as Shape4, filterShape as Shape4, attrs.strides, attrs.dilations ?? 1, attrs.pad, attrs.dimRoundingMode, depthwise);
+  const info = backend_util.computeConv2DInfo(
+    xShape as Shape4,
+    filterShape as Shape4,
+    attrs.strides,
+    attrs.dilations ?? 1,
+    attrs.pad,
+    attrs.dimRoundingMode,
+    depthwise,
+  );
   if (info.dilationHeight !== 1 || info.dilationWidth !== 1) {
     throw new StudioError('INVALID_ARGUMENT', `dilations: ${backendName} convolution gradients support dilation 1 only`, { field: 'dilations' });
   }
@@ -116,15 +146,4 @@ export function paddedForwardInput(scope: Scope, x: TensorInfo, info: backend_ut
   const bottom = filterHeight + (outHeight - 1) * strideHeight - inHeight - padInfo.top;
   const right = filterWidth + (outWidth - 1) * strideWidth - inWidth - padInfo.left;
   return padOrCrop(scope, x, padInfo.top, bottom, padInfo.left, right);
-}
-
-/** Registers `kernels` for `backendName` in place of the stock ones (again: no-op). */
-export function registerKernels(backendName: string, kernels: ReadonlyArray<[string, (args: KernelArgs) => TensorInfo]>): void {
-  for (const [kernelName, kernel] of kernels) {
-    const current = getKernel(kernelName, backendName);
-    if (current?.kernelFunc === kernel) continue;
-    // Unregister first: registering over the stock kernel would only log a warning and still replace it.
-    if (current) unregisterKernel(kernelName, backendName);
-    registerKernel({ kernelName, backendName, kernelFunc: kernel as unknown as KernelFunc });
-  }
 }

@@ -16,8 +16,6 @@
  *   (3.5× faster than a slice-multiply-sum per filter tap).
  * NHWC, dilation 1 (tfjs' gradients of Conv2D and depthwise convolutions require dilation 1 anyway).
  */
-import { createRequire } from 'node:module';
-import { dirname } from 'node:path';
 import {
   backend_util,
   Conv2D,
@@ -27,14 +25,20 @@ import {
   DepthwiseConv2dNativeBackpropFilter,
   DepthwiseConv2dNativeBackpropInput,
   Reverse,
-  setBackend,
   Sum,
   Transpose,
+  type Conv2DBackpropFilterAttrs,
+  type Conv2DBackpropFilterInputs,
+  type Conv2DBackpropInputAttrs,
+  type Conv2DBackpropInputInputs,
+  type DepthwiseConv2dNativeBackpropFilterAttrs,
+  type DepthwiseConv2dNativeBackpropFilterInputs,
+  type DepthwiseConv2dNativeBackpropInputAttrs,
+  type DepthwiseConv2dNativeBackpropInputInputs,
+  type KernelConfig,
   type TensorInfo,
 } from '@tensorflow/tfjs-core';
-import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { StudioError } from '../../shared/errors.ts';
-import { composed, convInfo, registerKernels, insertZeros, padOrCrop, paddedForwardInput, reshape, type ConvAttrs, type KernelArgs, type Scope, type Shape4 } from './compose.ts';
+import { composed, convInfo, insertZeros, kernelConfig, padOrCrop, paddedForwardInput, reshape, type KernelArgs, type Scope, type Shape4 } from './compose.ts';
 
 /**
  * The output gradient spread back onto the input grid (zeros between strided pixels) and padded so that
@@ -54,10 +58,9 @@ function spreadOutputGradient(scope: Scope, dy: TensorInfo, info: backend_util.C
 }
 
 /** dW[kh, kw, ci, co] = Σ x_padded[b, oh·s + kh, ow·s + kw, ci] · dy[b, oh, ow, co]. */
-function conv2DBackpropFilter({ inputs, backend, attrs }: KernelArgs): TensorInfo {
-  const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
-  const { filterShape } = attrs as unknown as { filterShape: Shape4 };
-  const info = convInfo('wasm', x.shape, filterShape, attrs as unknown as ConvAttrs, false);
+function conv2DBackpropFilter({ inputs, backend, attrs }: KernelArgs<Conv2DBackpropFilterInputs, Conv2DBackpropFilterAttrs>): TensorInfo {
+  const { x, dy } = inputs;
+  const info = convInfo('wasm', x.shape, attrs.filterShape, attrs, false);
   return composed('wasm', backend, (scope) => {
     // Channels become the batch and the batch becomes the channels that the 'filter' (dy) sums over.
     const xByChannel = scope.run(Transpose, { x }, { perm: [3, 1, 2, 0] }); // [Ci, H, W, B]
@@ -70,10 +73,9 @@ function conv2DBackpropFilter({ inputs, backend, attrs }: KernelArgs): TensorInf
 }
 
 /** dx = correlation of the spread output gradient with the flipped, channel-swapped filter. */
-function conv2DBackpropInput({ inputs, backend, attrs }: KernelArgs): TensorInfo {
-  const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
-  const { inputShape } = attrs as unknown as { inputShape: Shape4 };
-  const info = convInfo('wasm', inputShape, filter.shape, attrs as unknown as ConvAttrs, false);
+function conv2DBackpropInput({ inputs, backend, attrs }: KernelArgs<Conv2DBackpropInputInputs, Conv2DBackpropInputAttrs>): TensorInfo {
+  const { dy, filter } = inputs;
+  const info = convInfo('wasm', attrs.inputShape, filter.shape, attrs, false);
   return composed('wasm', backend, (scope) => {
     const flipped = scope.run(Reverse, { x: filter }, { dims: [0, 1] });
     const swapped = scope.run(Transpose, { x: flipped }, { perm: [0, 1, 3, 2] }); // [kh, kw, Co, Ci]
@@ -83,10 +85,14 @@ function conv2DBackpropInput({ inputs, backend, attrs }: KernelArgs): TensorInfo
 }
 
 /** Depthwise dx[b, h, w, c] = Σ_q correlation of the spread dy channel c·m + q with the flipped filter[:, :, c, q]. */
-function depthwiseConv2dNativeBackpropInput({ inputs, backend, attrs }: KernelArgs): TensorInfo {
-  const { dy, filter } = inputs as { dy: TensorInfo; filter: TensorInfo };
-  const { inputShape } = attrs as unknown as { inputShape: Shape4 };
-  const info = convInfo('wasm', inputShape, filter.shape, attrs as unknown as ConvAttrs, true);
+function depthwiseConv2dNativeBackpropInput({
+  inputs,
+  backend,
+  attrs,
+}: KernelArgs<DepthwiseConv2dNativeBackpropInputInputs, DepthwiseConv2dNativeBackpropInputAttrs>): TensorInfo {
+  const { dy, filter } = inputs;
+  const { inputShape } = attrs;
+  const info = convInfo('wasm', inputShape, filter.shape, attrs, true);
   const [kh, kw, channels, multiplier] = filter.shape as Shape4;
   return composed('wasm', backend, (scope) => {
     const flipped = scope.run(Reverse, { x: filter }, { dims: [0, 1] });
@@ -107,10 +113,14 @@ function depthwiseConv2dNativeBackpropInput({ inputs, backend, attrs }: KernelAr
  * convolution, dilated by the stride, of the input with the output gradient as its filter, the batch moved
  * into the channels (each (b, c) pair is its own channel) and summed out afterwards.
  */
-function depthwiseConv2dNativeBackpropFilter({ inputs, backend, attrs }: KernelArgs): TensorInfo {
-  const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
-  const { filterShape } = attrs as unknown as { filterShape: Shape4 };
-  const info = convInfo('wasm', x.shape, filterShape, attrs as unknown as ConvAttrs, true);
+function depthwiseConv2dNativeBackpropFilter({
+  inputs,
+  backend,
+  attrs,
+}: KernelArgs<DepthwiseConv2dNativeBackpropFilterInputs, DepthwiseConv2dNativeBackpropFilterAttrs>): TensorInfo {
+  const { x, dy } = inputs;
+  const { filterShape } = attrs;
+  const info = convInfo('wasm', x.shape, filterShape, attrs, true);
   const [kh, kw, channels, multiplier] = filterShape;
   const { batchSize, inHeight, inWidth, outHeight, outWidth } = info;
   return composed('wasm', backend, (scope) => {
@@ -127,25 +137,10 @@ function depthwiseConv2dNativeBackpropFilter({ inputs, backend, attrs }: KernelA
   });
 }
 
-const kernels: ReadonlyArray<[string, (args: KernelArgs) => TensorInfo]> = [
-  [Conv2DBackpropFilter, conv2DBackpropFilter],
-  [Conv2DBackpropInput, conv2DBackpropInput],
-  [DepthwiseConv2dNativeBackpropInput, depthwiseConv2dNativeBackpropInput],
-  [DepthwiseConv2dNativeBackpropFilter, depthwiseConv2dNativeBackpropFilter],
+/** The kernels above, registered for 'wasm' when it activates (register.ts). */
+export const WASM_GRADIENT_KERNELS: readonly KernelConfig[] = [
+  kernelConfig(Conv2DBackpropFilter, 'wasm', conv2DBackpropFilter),
+  kernelConfig(Conv2DBackpropInput, 'wasm', conv2DBackpropInput),
+  kernelConfig(DepthwiseConv2dNativeBackpropInput, 'wasm', depthwiseConv2dNativeBackpropInput),
+  kernelConfig(DepthwiseConv2dNativeBackpropFilter, 'wasm', depthwiseConv2dNativeBackpropFilter),
 ];
-
-/** Registers the kernels above for the 'wasm' backend (again: no-op). */
-export function registerWasmGradientKernels(): void {
-  registerKernels('wasm', kernels);
-}
-
-/**
- * Makes 'wasm' the active backend in Node, with the gradient kernels above. The .wasm binaries are
- * read from the package's dist folder as a file path (Node has no URL to fetch them from).
- */
-export async function useWasmBackend(): Promise<void> {
-  const requirePackage = createRequire(import.meta.url);
-  setWasmPaths(`${dirname(requirePackage.resolve('@tensorflow/tfjs-backend-wasm'))}/`);
-  registerWasmGradientKernels();
-  if (!(await setBackend('wasm'))) throw new StudioError('UNAVAILABLE', 'the TensorFlow.js wasm backend failed to initialise');
-}

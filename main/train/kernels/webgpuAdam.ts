@@ -5,12 +5,15 @@
  * The three outputs are three dispatches of one shader, each reading the old state; the caller
  * assigns them only after all three ran. Same formula as tfjs' AdamOptimizer.
  */
-import { registerKernel, getKernel, type KernelConfig, type TensorInfo } from '@tensorflow/tfjs-core';
+import type { KernelConfig, TensorInfo } from '@tensorflow/tfjs-core';
 import { webgpu_util, type WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
-import { ADAM_PARTS, ADAM_UPDATE, type AdamPart, type AdamUpdateAttrs } from './adamUpdate.ts';
+import { ADAM_PARTS, ADAM_UPDATE, type AdamPart, type AdamUpdateAttrs, type AdamUpdateInputs } from './adamUpdate.ts';
+import { kernelConfig, type KernelArgs } from './compose.ts';
 
-/** tfjs-backend-webgpu's program contract (WebGPUProgram is not exported by the package). */
-class AdamUpdateProgram {
+/** tfjs-backend-webgpu's program contract (the package does not export its name). */
+type WebGPUProgram = Parameters<WebGPUBackend['runWebGPUProgram']>[0];
+
+class AdamUpdateProgram implements WebGPUProgram {
   readonly variableNames = ['W', 'M', 'V', 'G', 'C'];
   readonly workgroupSize: [number, number, number] = [64, 1, 1];
   readonly size = true;
@@ -49,21 +52,23 @@ class AdamUpdateProgram {
   }
 }
 
-function adamUpdate({ inputs, backend, attrs }: { inputs: Record<string, TensorInfo>; backend: WebGPUBackend; attrs: AdamUpdateAttrs }): TensorInfo {
+function adamUpdate({ inputs, backend, attrs }: KernelArgs<AdamUpdateInputs, AdamUpdateAttrs, WebGPUBackend>): TensorInfo {
   const { w, m, v, g, corrections } = inputs;
   const { part, learningRate, beta1, beta2, epsilon } = attrs;
   if (!ADAM_PARTS.includes(part)) throw new Error(`${ADAM_UPDATE}: part must be one of ${ADAM_PARTS.join(', ')}, got ${String(part)}`);
   const size = w.shape.reduce((a, b) => a * b, 1);
   const program = new AdamUpdateProgram(size, part);
-  const uniforms = [{ type: 'float32', data: [learningRate] }, { type: 'float32', data: [beta1] }, { type: 'float32', data: [beta2] }, { type: 'float32', data: [epsilon] }];
+  const uniforms = [
+    { type: 'float32', data: [learningRate] },
+    { type: 'float32', data: [beta1] },
+    { type: 'float32', data: [beta2] },
+    { type: 'float32', data: [epsilon] },
+  ];
   // flat views: the shader indexes every input by the output's flat index
   const flat = (t: TensorInfo): TensorInfo => ({ ...t, shape: [t.shape.reduce((a, b) => a * b, 1)] });
-  const out = backend.runWebGPUProgram(program as never, [flat(w), flat(m), flat(v), flat(g), corrections], 'float32', uniforms);
+  const out = backend.runWebGPUProgram(program, [flat(w), flat(m), flat(v), flat(g), corrections], 'float32', uniforms);
   return { ...out, shape: [...w.shape] };
 }
 
-/** Registers the fused update for the 'webgpu' backend (again: no-op). */
-export function registerWebgpuAdam(): void {
-  if (getKernel(ADAM_UPDATE, 'webgpu')) return;
-  registerKernel({ kernelName: ADAM_UPDATE, backendName: 'webgpu', kernelFunc: adamUpdate as unknown as KernelConfig['kernelFunc'] });
-}
+/** The fused update, registered for 'webgpu' when it activates (register.ts). */
+export const WEBGPU_ADAM_KERNEL: KernelConfig = kernelConfig(ADAM_UPDATE, 'webgpu', adamUpdate);

@@ -10,8 +10,18 @@
  *   dW = columnsᵀ · dy[p, Co], the rows p cut into `chunks` batches whose products are summed.
  * NHWC, dilation 1 (tfjs' convolution gradient requires it anyway).
  */
-import { BatchMatMul, Concat, Conv2DBackpropFilter, StridedSlice, Sum, type NamedTensorInfoMap, type TensorInfo } from '@tensorflow/tfjs-core';
-import { composed, convInfo, paddedForwardInput, registerKernels, reshape, type ConvAttrs, type KernelArgs, type Shape4 } from './compose.ts';
+import {
+  BatchMatMul,
+  Concat,
+  Conv2DBackpropFilter,
+  StridedSlice,
+  Sum,
+  type Conv2DBackpropFilterAttrs,
+  type Conv2DBackpropFilterInputs,
+  type KernelConfig,
+  type TensorInfo,
+} from '@tensorflow/tfjs-core';
+import { composed, convInfo, kernelConfig, paddedForwardInput, reshape, type KernelArgs } from './compose.ts';
 
 /**
  * Output tiles the GPU should have to work on at once: the matmul kernel computes 32×32 outputs per
@@ -37,10 +47,10 @@ export function chunkCount(rows: number, tiles: number): number {
   return best;
 }
 
-function conv2DBackpropFilter({ inputs, backend, attrs }: KernelArgs): TensorInfo {
-  const { x, dy } = inputs as { x: TensorInfo; dy: TensorInfo };
-  const { filterShape } = attrs as unknown as { filterShape: Shape4 };
-  const info = convInfo('webgpu', x.shape, filterShape, attrs as unknown as ConvAttrs, false);
+function conv2DBackpropFilter({ inputs, backend, attrs }: KernelArgs<Conv2DBackpropFilterInputs, Conv2DBackpropFilterAttrs>): TensorInfo {
+  const { x, dy } = inputs;
+  const { filterShape } = attrs;
+  const info = convInfo('webgpu', x.shape, filterShape, attrs, false);
   const { batchSize, filterHeight, filterWidth, inChannels, outChannels, outHeight, outWidth, strideHeight, strideWidth } = info;
   return composed('webgpu', backend, (scope) => {
     const padded = paddedForwardInput(scope, x, info);
@@ -48,11 +58,25 @@ function conv2DBackpropFilter({ inputs, backend, attrs }: KernelArgs): TensorInf
     for (let kh = 0; kh < filterHeight; kh++) {
       for (let kw = 0; kw < filterWidth; kw++) {
         const end = [batchSize, kh + (outHeight - 1) * strideHeight + 1, kw + (outWidth - 1) * strideWidth + 1, inChannels];
-        taps.push(scope.run(StridedSlice, { x: padded }, { begin: [0, kh, kw, 0], end, strides: [1, strideHeight, strideWidth, 1], beginMask: 0, endMask: 0, ellipsisMask: 0, newAxisMask: 0, shrinkAxisMask: 0 }));
+        taps.push(
+          scope.run(
+            StridedSlice,
+            { x: padded },
+            {
+              begin: [0, kh, kw, 0],
+              end,
+              strides: [1, strideHeight, strideWidth, 1],
+              beginMask: 0,
+              endMask: 0,
+              ellipsisMask: 0,
+              newAxisMask: 0,
+              shrinkAxisMask: 0,
+            },
+          ),
+        );
       }
     }
-    // Concat takes its inputs as a list
-    const columns = taps.length === 1 ? taps[0] : scope.run(Concat, taps as unknown as NamedTensorInfoMap, { axis: 3 });
+    const columns = taps.length === 1 ? taps[0] : scope.run(Concat, taps, { axis: 3 });
     const rows = batchSize * outHeight * outWidth;
     const taped = filterHeight * filterWidth * inChannels;
     const chunks = chunkCount(rows, Math.ceil(taped / 32) * Math.ceil(outChannels / 32));
@@ -64,9 +88,5 @@ function conv2DBackpropFilter({ inputs, backend, attrs }: KernelArgs): TensorInf
   });
 }
 
-export const WEBGPU_GRADIENT_KERNELS: ReadonlyArray<[string, (args: KernelArgs) => TensorInfo]> = [[Conv2DBackpropFilter, conv2DBackpropFilter]];
-
-/** Registers the kernels above for the 'webgpu' backend in place of the stock ones (again: no-op). */
-export function registerWebgpuGradientKernels(): void {
-  registerKernels('webgpu', WEBGPU_GRADIENT_KERNELS);
-}
+/** The kernel above, registered for 'webgpu' when it activates (register.ts). */
+export const WEBGPU_GRADIENT_KERNELS: readonly KernelConfig[] = [kernelConfig(Conv2DBackpropFilter, 'webgpu', conv2DBackpropFilter)];

@@ -15,7 +15,7 @@ export interface MinMaxPyramid {
 export function buildPyramid(samples: Float32Array): MinMaxPyramid {
   const mins = [samples];
   const maxs = [samples];
-  for (let below = samples.length; below > 1; ) {
+  for (let below = samples.length; below > 1;) {
     const lower = mins[mins.length - 1];
     const upper = maxs[maxs.length - 1];
     const size = Math.ceil(below / 2);

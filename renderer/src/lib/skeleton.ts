@@ -50,7 +50,13 @@ export function orthographicOnto(s: SkeletonData, width: number, height: number,
 const sideColor = (name: string) => (name.startsWith('left') ? '#4f8cff' : name.startsWith('right') ? '#ff922b' : '#dee2e6');
 
 /** One frame's bones and joints; the left side blue, the right orange. */
-export function drawSkeleton(ctx: CanvasRenderingContext2D, s: SkeletonData, frame: number, place: (x: number, y: number, z: number) => Point | null, size: number): void {
+export function drawSkeleton(
+  ctx: CanvasRenderingContext2D,
+  s: SkeletonData,
+  frame: number,
+  place: (x: number, y: number, z: number) => Point | null,
+  size: number,
+): void {
   const base = frame * s.joints * 3;
   const points = Array.from({ length: s.joints }, (_, j) => place(s.data[base + j * 3], s.data[base + j * 3 + 1], s.data[base + j * 3 + 2]));
   ctx.lineCap = 'round';

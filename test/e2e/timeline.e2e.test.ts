@@ -18,7 +18,7 @@ import { listAnnotations } from '../../main/store/annotations.ts';
 import { createLabel, listLabels } from '../../main/store/labels.ts';
 import { closeProject, openProject } from '../../main/store/project.ts';
 import { tempDir } from '../helpers/tmp.ts';
-import { annotatedProject } from './fixture.ts';
+import { annotatedProject } from '../annotations/fixture.ts';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const chromiumPath = '/usr/bin/chromium';
@@ -27,7 +27,7 @@ const DURATION = 20;
 
 const harness = `<script lang="ts">
   import AnnotationTimeline from '${join(root, 'renderer/src/components/AnnotationTimeline.svelte')}';
-  import { unwrap } from '${join(root, 'main/api/envelope.ts')}';
+  import { unwrap } from '${join(root, 'main/shared/envelope.ts')}';
   const w = window as any;
   const client = { call: async (method: string, args: unknown) => unwrap(await w.studioCall(method, args)), on: () => () => {} } as any;
   let time = $state(0);
@@ -36,6 +36,9 @@ const harness = `<script lang="ts">
 <AnnotationTimeline {client} recordingId={Number(new URLSearchParams(location.search).get('recording'))} currentTime={time} duration={${DURATION}}
   onseek={(t) => (w.harness.seeks.push(t), (time = t))} />
 `;
+
+/** the window of the harness page, with what its script adds */
+type HarnessWindow = typeof window & { harness: { seeks: number[]; setTime(t: number): void } };
 
 /** Builds the harness page (inside the repository, so that its imports resolve) and serves it. */
 async function serveHarness(): Promise<{ server: Server; url: string; dir: string }> {
@@ -132,7 +135,7 @@ describe('AnnotationTimeline in Chromium', { skip }, () => {
     await page.goto(`${served.url}?recording=${recA}`);
     const track = page.locator('.track');
     await track.waitFor();
-    const setTime = (t: number) => page.evaluate((time) => (window as any).harness.setTime(time), t);
+    const setTime = (t: number) => page.evaluate((time) => (window as HarnessWindow).harness.setTime(time), t);
     const box = (await track.boundingBox())!;
     const xAt = (t: number) => box.x + (t / DURATION) * box.width;
 
@@ -183,8 +186,11 @@ describe('AnnotationTimeline in Chromium', { skip }, () => {
     await track.focus();
     await page.keyboard.press(']');
     await page.keyboard.press('[');
-    const seeks = await page.evaluate(() => (window as any).harness.seeks as number[]);
-    assert.deepEqual(seeks.slice(-2).map((t) => Math.round(t)), [10, 2]);
+    const seeks = await page.evaluate(() => (window as HarnessWindow).harness.seeks);
+    assert.deepEqual(
+      seeks.slice(-2).map((t) => Math.round(t)),
+      [10, 2],
+    );
     assert.equal(await page.locator('[aria-selected="true"]').getAttribute('data-annotation-id'), String(created.id));
 
     await page.getByLabel('New label').fill('jump');
