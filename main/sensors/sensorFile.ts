@@ -14,14 +14,16 @@ export interface SensorMatrix {
   data: Float64Array;
   channels: Channel[];
   rate: number;
+  /** a delimited file's warnings (units, full scale, rate), each naming the file */
+  warnings: string[];
 }
 
 export async function readSensorFile(path: string, opts: DelimitedOptions = {}): Promise<SensorMatrix> {
   if (extname(path).toLowerCase() === '.mat') {
     const iner = requireVariable(await readMatFile(path, { only: ['d_iner'] }), 'd_iner', path, { rank: 2, dims: [null, 6] });
     const { rows, cols, data } = toRowMajor2D(iner);
-    return { rows, cols, data, channels: UTD_MHAD_INERTIAL.channels, rate: UTD_MHAD_INERTIAL.rate };
+    return { rows, cols, data, channels: UTD_MHAD_INERTIAL.channels, rate: UTD_MHAD_INERTIAL.rate, warnings: [] };
   }
   const table = await readDelimitedFile(path, opts);
-  return { rows: table.rows, cols: table.channels.length, data: table.data, channels: table.channels, rate: table.rate };
+  return { rows: table.rows, cols: table.channels.length, data: table.data, channels: table.channels, rate: table.rate, warnings: table.warnings };
 }

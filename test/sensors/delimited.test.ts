@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { StudioError } from '../../main/shared/errors.ts';
 import { parseDelimited, readDelimitedFile, type DelimitedOptions } from '../../main/sensors/delimited.ts';
+import { assertBadInput as assertBadInputIn, assertBadOption as assertBadOptionIn, close } from './assertions.ts';
 
 const fixtures = fileURLToPath(new URL('../fixtures/sensors/', import.meta.url));
 const FILE = 'rec.csv';
@@ -14,45 +15,8 @@ function parse(text: string, opts?: DelimitedOptions) {
   return parseDelimited(text, FILE, opts);
 }
 
-function close(actual: ArrayLike<number> | null, expected: number[], eps = 1e-9): void {
-  assert.ok(actual, 'expected values, got null');
-  assert.equal(actual.length, expected.length);
-  expected.forEach((e, i) => assert.ok(Math.abs(actual[i] - e) <= eps, `[${i}]: ${actual[i]} ≠ ${e}`));
-}
-
-/** Asserts a BAD_INPUT error that names the file and, when given, the line and the column. */
-function assertBadInput(fn: () => unknown, where: { line?: number; field?: string; message?: RegExp } = {}): StudioError {
-  let caught: unknown;
-  try {
-    fn();
-  } catch (err) {
-    caught = err;
-  }
-  assert.ok(caught instanceof StudioError, `expected a StudioError, got ${String(caught)}`);
-  assert.equal(caught.code, 'BAD_INPUT', caught.message);
-  assert.equal(caught.detail.file, FILE);
-  assert.ok(caught.message.startsWith(FILE), caught.message);
-  if (where.line !== undefined) {
-    assert.equal(caught.detail.line, where.line, caught.message);
-    assert.ok(caught.message.startsWith(`${FILE}:${where.line}: `), caught.message);
-  }
-  if (where.field !== undefined) {
-    assert.equal(caught.detail.field, where.field, caught.message);
-    assert.ok(caught.message.includes(where.field), caught.message);
-  }
-  if (where.message) assert.match(caught.message, where.message);
-  return caught;
-}
-
-function assertBadOption(fn: () => unknown, field: string): void {
-  assert.throws(fn, (err: unknown) => {
-    assert.ok(err instanceof StudioError);
-    assert.equal(err.code, 'INVALID_ARGUMENT', err.message);
-    assert.equal(err.detail.field, field);
-    assert.ok(err.message.startsWith(FILE) && err.message.includes(field), err.message);
-    return true;
-  });
-}
+const assertBadInput = (fn: () => unknown, where?: { line?: number; field?: string; message?: RegExp }) => assertBadInputIn(FILE, fn, where);
+const assertBadOption = (fn: () => unknown, field: string) => assertBadOptionIn(FILE, fn, field);
 
 describe('parseDelimited: fixtures', () => {
   it('reads a phone CSV: comma, header, comments and blank lines, millisecond epoch timestamps', async () => {
@@ -112,11 +76,12 @@ describe('parseDelimited: fixtures', () => {
     assert.ok(Math.abs(table.rate - 100) < 1e-6);
   });
 
-  it('keeps irregular timestamps (semicolon file) with the nominal rate of the median step', async () => {
+  it('keeps irregular timestamps (semicolon file) with the rate of a line fit', async () => {
     const table = await readDelimitedFile(join(fixtures, 'irregular.csv'));
     assert.equal(table.regular, false);
     close(table.timestamps, [0, 0.01, 0.021, 0.029, 0.04, 0.052]);
-    assert.ok(Math.abs(table.rate - 1 / 0.011) < 1e-6, String(table.rate));
+    // Σ(i - 2.5)·t = 179 ms over Σ(i - 2.5)² = 17.5: a step of 10.229 ms (the median step is 11 ms)
+    assert.ok(Math.abs(table.rate - 1000 / (179 / 17.5)) < 1e-9, String(table.rate));
     assert.deepEqual(
       table.channels.map((c) => c.name),
       ['ax', 'ay', 'az'],
@@ -127,9 +92,14 @@ describe('parseDelimited: fixtures', () => {
 describe('parseDelimited: detection', () => {
   it('detects each delimiter', () => {
     for (const sep of [',', ';', '\t']) {
-      const text = ['t', 'x', 'y'].join(sep) + '\n' + [0, 1, 2, 0.01, 3, 4, 0.02, 5, 6].map(String).reduce((rows, v, i) => rows + v + (i % 3 === 2 ? '\n' : sep), '');
+      const text =
+        ['t', 'x', 'y'].join(sep) + '\n' + [0, 1, 2, 0.01, 3, 4, 0.02, 5, 6].map(String).reduce((rows, v, i) => rows + v + (i % 3 === 2 ? '\n' : sep), '');
       const table = parse(text);
-      assert.deepEqual(table.channels.map((c) => c.name), ['x', 'y'], JSON.stringify(sep));
+      assert.deepEqual(
+        table.channels.map((c) => c.name),
+        ['x', 'y'],
+        JSON.stringify(sep),
+      );
       close(table.data, [1, 2, 3, 4, 5, 6]);
     }
     const spaced = parse('t   x  y\n0 1\t2\n0.01   3 4\n  0.02 5 6  \n');
@@ -139,7 +109,10 @@ describe('parseDelimited: detection', () => {
   it('prefers the delimiter that is consistent on every row', () => {
     // commas inside quoted names do not count, and ';' is consistent where ',' is not
     const table = parse('"t";"x, raw";"y"\n0;1;2\n0.01;3;4\n0.02;5;6\n');
-    assert.deepEqual(table.channels.map((c) => c.name), ['x, raw', 'y']);
+    assert.deepEqual(
+      table.channels.map((c) => c.name),
+      ['x, raw', 'y'],
+    );
   });
 
   it('uses a given delimiter, by character or by name', () => {
@@ -151,15 +124,24 @@ describe('parseDelimited: detection', () => {
   it('detects a header only when the first row is not numeric', () => {
     const headerless = parse('0,1,2\n1,3,4\n2,5,6\n', { rate: 10 });
     assert.equal(headerless.rows, 3);
-    assert.deepEqual(headerless.channels.map((c) => c.name), ['col0', 'col1', 'col2']);
+    assert.deepEqual(
+      headerless.channels.map((c) => c.name),
+      ['col0', 'col1', 'col2'],
+    );
     const named = parse('a,b\n1,2\n3,4\n5,6\n', { rate: 10 });
     assert.equal(named.rows, 3);
-    assert.deepEqual(named.channels.map((c) => c.name), ['a', 'b']);
+    assert.deepEqual(
+      named.channels.map((c) => c.name),
+      ['a', 'b'],
+    );
   });
 
   it('follows a given header flag', () => {
     const forced = parse('1,2\n3,4\n5,6\n7,8\n', { rate: 10, header: true });
-    assert.deepEqual(forced.channels.map((c) => c.name), ['1', '2']);
+    assert.deepEqual(
+      forced.channels.map((c) => c.name),
+      ['1', '2'],
+    );
     assert.equal(forced.rows, 3);
     assertBadInput(() => parse('a,b\n1,2\n3,4\n', { rate: 10, header: false }), { line: 1, field: 'col0' });
   });
@@ -175,7 +157,11 @@ describe('parseDelimited: detection', () => {
     const names = ['t', 'Time', 'TIMESTAMP', 'time_s', 'time_ms', 'seconds', 'ms', 'Time (s)', 'timestamp [ms]', 'elapsed_ms', 'ts', 'epoch'];
     for (const name of names) {
       const table = parse(`x,${name},y\n1,0,2\n3,10,4\n5,20,6\n`);
-      assert.deepEqual(table.channels.map((c) => c.name), ['x', 'y'], name);
+      assert.deepEqual(
+        table.channels.map((c) => c.name),
+        ['x', 'y'],
+        name,
+      );
       assert.ok(table.timestamps, name);
     }
     for (const name of ['acc_x', 'status', 'temperature']) {
@@ -215,10 +201,16 @@ describe('parseDelimited: detection', () => {
 
   it('takes the time column by name or index', () => {
     const byName = parse('a,b,c\n1,0,2\n3,10,4\n5,20,6\n', { timeCol: 'B' });
-    assert.deepEqual(byName.channels.map((c) => c.name), ['a', 'c']);
+    assert.deepEqual(
+      byName.channels.map((c) => c.name),
+      ['a', 'c'],
+    );
     close(byName.timestamps, [0, 0.01, 0.02]);
     const byIndex = parse('a,b,c\n1,0,2\n3,10,4\n5,20,6\n', { timeCol: 1 });
-    assert.deepEqual(byIndex.channels.map((c) => c.name), ['a', 'c']);
+    assert.deepEqual(
+      byIndex.channels.map((c) => c.name),
+      ['a', 'c'],
+    );
   });
 
   it('uses a given rate instead of a time column, leaving the time column out', () => {
@@ -226,19 +218,38 @@ describe('parseDelimited: detection', () => {
     assert.equal(table.timestamps, null);
     assert.equal(table.rate, 50);
     assert.equal(table.regular, true);
-    assert.deepEqual(table.channels.map((c) => c.name), ['acc_x']);
+    assert.deepEqual(
+      table.channels.map((c) => c.name),
+      ['acc_x'],
+    );
   });
 
   it('reads numbers exactly as Number() does', () => {
-    const cells = ['0.1', '-0.30000000000000004', '1e-7', '2.5E3', '123456789012345678', '9007199254740993', '0.000000000000000000000001', '3.14159265358979323846', '+.5', '5.', '-0', '0012.50'];
-    for (let i = 0; i < 200; i++) cells.push((Math.random() * 2000 - 1000).toFixed(i % 12), String(Math.random() * 10 ** (i % 30 - 15)));
+    const cells = [
+      '0.1',
+      '-0.30000000000000004',
+      '1e-7',
+      '2.5E3',
+      '123456789012345678',
+      '9007199254740993',
+      '0.000000000000000000000001',
+      '3.14159265358979323846',
+      '+.5',
+      '5.',
+      '-0',
+      '0012.50',
+    ];
+    for (let i = 0; i < 200; i++) cells.push((Math.random() * 2000 - 1000).toFixed(i % 12), String(Math.random() * 10 ** ((i % 30) - 15)));
     const table = parse(`x\n${cells.join('\n')}\n`, { rate: 1 });
     cells.forEach((cell, i) => assert.ok(Object.is(table.data[i], Number(cell)), `${cell}: ${table.data[i]}`));
   });
 
   it('drops one delimiter that ends every line', () => {
     const table = parse('t,x,y,\n0,1,2,\n0.01,3,4,\n0.02,5,6,\n');
-    assert.deepEqual(table.channels.map((c) => c.name), ['x', 'y']);
+    assert.deepEqual(
+      table.channels.map((c) => c.name),
+      ['x', 'y'],
+    );
     close(table.data, [1, 2, 3, 4, 5, 6]);
   });
 });
@@ -267,9 +278,15 @@ describe('parseDelimited: columns and units', () => {
 
   it('defaults units from names and takes given ones', () => {
     const table = parse(text, { cols: ['acc_y', 'gyro_z', 'temp (C)'] });
-    assert.deepEqual(table.channels.map((c) => c.unit), ['g', 'deg/s', 'C']);
+    assert.deepEqual(
+      table.channels.map((c) => c.unit),
+      ['g', 'deg/s', 'C'],
+    );
     const given = parse(text, { cols: ['acc_x', 'acc_y'], units: ['m/s^2', 'm/s^2'] });
-    assert.deepEqual(given.channels.map((c) => c.unit), ['m/s^2', 'm/s^2']);
+    assert.deepEqual(
+      given.channels.map((c) => c.unit),
+      ['m/s^2', 'm/s^2'],
+    );
   });
 });
 
@@ -283,7 +300,8 @@ describe('parseDelimited: regular and irregular timing', () => {
   it('calls a dropped sample irregular and keeps the timestamps', () => {
     const table = parse('t,x\n0,0\n10,0\n20,0\n40,0\n50,0\n');
     assert.equal(table.regular, false);
-    assert.equal(table.rate, 100);
+    // the fitted step, Σ(i - 2)·t / Σ(i - 2)² = 130 / 10 ms: the samples the logger delivered
+    assert.equal(table.rate, 1000 / 13);
     close(table.timestamps, [0, 0.01, 0.02, 0.04, 0.05]);
   });
 });
