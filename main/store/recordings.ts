@@ -160,10 +160,15 @@ function toStream(row: StreamRow): StreamSummary {
 export async function listRecordings(db: Queryable, filter: RecordingFilter & { id?: number } = {}): Promise<RecordingSummary[]> {
   const where: string[] = [];
   const params: (string | number)[] = [];
-  if (filter.id !== undefined) (where.push('r.id = ?'), params.push(filter.id));
-  if (filter.label !== undefined) (where.push('l.name = ?'), params.push(filter.label));
-  if (filter.subject !== undefined) (where.push('r.subject = ?'), params.push(filter.subject));
-  if (filter.trial !== undefined) (where.push('r.trial = ?'), params.push(filter.trial));
+  const equal = (column: string, value: string | number | undefined) => {
+    if (value === undefined) return;
+    where.push(`${column} = ?`);
+    params.push(value);
+  };
+  equal('r.id', filter.id);
+  equal('l.name', filter.label);
+  equal('r.subject', filter.subject);
+  equal('r.trial', filter.trial);
   if (filter.search) {
     // a word of the name, the label or the subject, or the trial's number
     const like = `%${filter.search.replace(/[\\%_]/g, '\\$&')}%`;

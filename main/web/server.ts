@@ -80,6 +80,7 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   });
   const service = createStudioService({
     version,
+    holder: 'VSKD Studio (web mode)',
     recentFile: options.recentFile,
     emit(event, payload) {
       const message = JSON.stringify({ event, payload });
