@@ -30,6 +30,8 @@ export interface ExportOptions {
   path: string;
   /** default: every recording */
   recordingIds?: number[];
+  /** replace files that exist already (default: refuse with CONFLICT, before writing any) */
+  force?: boolean;
 }
 
 export interface ExportReport {
@@ -73,6 +75,16 @@ async function isDirectory(path: string): Promise<boolean | null> {
   return info ? info.isDirectory() : null;
 }
 
+/** CONFLICT naming the first of `files` that exists, unless `force`: an export replaces nothing unasked. */
+async function refuseToReplace(files: string[], force: boolean | undefined): Promise<void> {
+  if (force) return;
+  for (const file of files) {
+    if (await stat(file).then(() => true, () => false)) {
+      throw new StudioError('CONFLICT', `${file}: a file already exists there; export with force (--force) to replace it`, { file, field: 'path' });
+    }
+  }
+}
+
 /** Writes next to the target, then renames: a failed export leaves no half-written file. */
 async function writeWhole(path: string, text: string): Promise<void> {
   const partial = `${path}.partial`;
@@ -101,6 +113,7 @@ export async function exportAnnotations(db: Queryable, options: ExportOptions): 
 
   if (options.format === 'csv') {
     if (kind === true) throw new StudioError('INVALID_ARGUMENT', `${path} is a folder: CSV export writes one file (e.g. annotations.csv)`, { field: 'path' });
+    await refuseToReplace([path], options.force);
     await mkdir(dirname(path), { recursive: true });
     await writeWhole(path, writeAnnotationsCsv(annotations));
     return { format: 'csv', files: [path], recordings: recordings.length, annotations: annotations.length };
@@ -116,17 +129,20 @@ export async function exportAnnotations(db: Queryable, options: ExportOptions): 
   }
   if (kind === false && !single) throw new StudioError('INVALID_ARGUMENT', `${path} is a file: ELAN export of several recordings writes into a folder`, { field: 'path' });
   const dir = single ? dirname(path) : path;
-  await mkdir(dir, { recursive: true });
-  const labels = await listLabels(db);
   const taken = new Set<string>();
-  const files: string[] = [];
-  const date = new Date();
-  for (const recording of recordings) {
+  const targets = recordings.map((recording) => {
     let stem = fileNameOf(recording.name);
     // two names may differ only in characters replaced, or in case on a case-insensitive disk
     if (taken.has(stem.toLowerCase())) stem = `${stem}-${recording.id}`;
     taken.add(stem.toLowerCase());
-    const file = single ? path : join(dir, `${stem}.eaf`);
+    return { recording, file: single ? path : join(dir, `${stem}.eaf`) };
+  });
+  const files = targets.map((t) => t.file);
+  await refuseToReplace(files, options.force);
+  await mkdir(dir, { recursive: true });
+  const labels = await listLabels(db);
+  const date = new Date();
+  for (const { recording, file } of targets) {
     const video = recording.streams.find((s) => s.kind === 'video' && typeof s.meta.path === 'string');
     const text = writeEaf({
       recording: recording.name,
@@ -138,7 +154,6 @@ export async function exportAnnotations(db: Queryable, options: ExportOptions): 
       date,
     });
     await writeWhole(file, text);
-    files.push(file);
   }
   return { format: 'eaf', files, recordings: recordings.length, annotations: annotations.length };
 }
@@ -179,13 +194,31 @@ function eafRecording(file: string, recording: string | null, media: string[], k
   throw new StudioError('NOT_FOUND', `${file}: no recording named ${candidates.map((c) => JSON.stringify(c)).join(' or ')} in the project`, { file, field: 'recording' });
 }
 
+/** An annotation file of more than this is no annotation file (a long session's .eaf is a few MB). */
+export const MAX_ANNOTATION_FILE_BYTES = 64 * 2 ** 20;
+
+/** A file's text: refused when over the size limit (before reading it) or when it is not UTF-8. */
+async function readAnnotationText(file: string): Promise<string> {
+  const cannot = (err: NodeJS.ErrnoException): never => {
+    throw new StudioError(err.code === 'ENOENT' ? 'NOT_FOUND' : 'BAD_INPUT', `${file}: cannot read: ${err.code ?? err.message}`, { file });
+  };
+  const info = await stat(file).catch(cannot);
+  if (info.size > MAX_ANNOTATION_FILE_BYTES) {
+    throw badInput(file, `${info.size} bytes, over the limit of ${MAX_ANNOTATION_FILE_BYTES} for an annotation file`);
+  }
+  const bytes = await readFile(file).catch(cannot);
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw badInput(file, 'is not UTF-8 text');
+  }
+}
+
 async function readSegments(db: Queryable, files: { file: string; format: AnnotationFormat }[]): Promise<ImportedSegment[]> {
   const known = await recordingNames(db);
   const segments: ImportedSegment[] = [];
   for (const { file, format } of files) {
-    const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
-      throw new StudioError(err.code === 'ENOENT' ? 'NOT_FOUND' : 'BAD_INPUT', `${file}: cannot read: ${err.message}`, { file });
-    });
+    const text = await readAnnotationText(file);
     if (format === 'csv') segments.push(...parseAnnotationsCsv(text, file));
     else {
       const eaf = parseEaf(text, file);

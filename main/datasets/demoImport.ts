@@ -10,17 +10,18 @@
  * project and refuse one without a label, a project meant for `dataset create` leaves them out.
  * Their action segments stay in demo.json, as ground truth, not as the user's annotations.
  */
-import { readFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { readFile, realpath } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import { badInput, StudioError, throwIfCancelled } from '../shared/errors.ts';
 import { sha256, sha256File } from '../files/checksum.ts';
 import { mapPool } from '../files/pool.ts';
-import { probeVideo } from '../media/probe.ts';
+import { probeVideo, verifyVideo } from '../media/probe.ts';
 import { parseDelimited } from '../sensors/delimited.ts';
-import { readMatDims } from '../sensors/mat.ts';
+import { readSkeleton } from '../sensors/skeleton.ts';
 import type { LabelInput } from '../store/labels.ts';
 import type { Project } from '../store/project.ts';
-import { addRecordings, recordingNames, type RecordingInput, type SourceInput, type StreamInput } from '../store/recordings.ts';
+import { recordingNames, type RecordingInput, type SourceInput, type StreamInput } from '../store/recordings.ts';
+import { addNewRecordings } from './addNewRecordings.ts';
 import { SKELETON_VARIABLE } from './demo/bodyPose.ts';
 import { readDemoManifest, type DemoManifest } from './demo/manifest.ts';
 
@@ -48,13 +49,16 @@ interface DemoEntry {
   video: string;
   sensor: string;
   skeleton?: string;
+  /** the video's frames, as generated */
+  frames: number;
 }
 
 /** The skeleton's source and stream: its frames are the video's, checked against the file's d_skel. */
 async function skeletonParts(path: string, jointNames: string[], fps: number, videoFrames: number): Promise<[SourceInput, StreamInput]> {
-  const { dims } = await readMatDims(path, SKELETON_VARIABLE);
-  if (dims.length !== 3 || dims[0] !== jointNames.length || dims[1] !== 3 || dims[2] !== videoFrames) {
-    throw badInput(path, `${SKELETON_VARIABLE} has shape ${dims.join('×')}, expected ${jointNames.length}×3×${videoFrames} (joints × xyz × the video's frames)`, { field: SKELETON_VARIABLE });
+  // read whole (tens of KB): a skeleton with NaN joints is refused like NaN sensor data
+  const { joints, frames } = await readSkeleton(path);
+  if (joints !== jointNames.length || frames !== videoFrames) {
+    throw badInput(path, `${SKELETON_VARIABLE} has shape ${joints}×3×${frames}, expected ${jointNames.length}×3×${videoFrames} (joints × xyz × the video's frames)`, { field: SKELETON_VARIABLE });
   }
   return [
     { role: 'skeleton', path, ...(await sha256File(path)) },
@@ -62,23 +66,43 @@ async function skeletonParts(path: string, jointNames: string[], fps: number, vi
       kind: 'skeleton',
       name: 'skeleton',
       rate: fps,
-      length: dims[2],
-      meta: { joints: dims[0], jointNames, variable: SKELETON_VARIABLE, hipCentred: false },
+      length: frames,
+      meta: { joints, jointNames, variable: SKELETON_VARIABLE, hipCentred: false },
       sourceRole: 'skeleton',
     },
   ];
 }
 
-async function demoRecording(dir: string, manifest: DemoManifest, entry: DemoEntry, signal?: AbortSignal): Promise<RecordingInput> {
-  const sensorPath = join(dir, entry.sensor);
-  const videoPath = join(dir, entry.video);
-  const bytes = await readFile(sensorPath).catch(() => {
-    throw new StudioError('NOT_FOUND', `${sensorPath}: missing (listed in demo.json for ${entry.name})`, { file: sensorPath });
+/**
+ * The real path of a file demo.json lists, which must lie inside the dataset folder (`realDir`, itself a
+ * real path) even after its symlinks are followed. It is what the project stores, so that serving the
+ * video later can tell the file from a symlink swapped in for it.
+ */
+async function datasetFile(realDir: string, rel: string, entry: DemoEntry): Promise<string> {
+  const listed = join(realDir, rel);
+  const real = await realpath(listed).catch(() => {
+    throw new StudioError('NOT_FOUND', `${listed}: missing (listed in demo.json for ${entry.name})`, { file: listed });
+  });
+  const inside = relative(realDir, real);
+  if (inside === '' || inside.startsWith('..') || isAbsolute(inside)) {
+    throw badInput(listed, `leads outside the dataset folder (to ${real}); demo.json may list only files inside it`);
+  }
+  return real;
+}
+
+async function demoRecording(realDir: string, manifest: DemoManifest, entry: DemoEntry, signal?: AbortSignal): Promise<RecordingInput> {
+  const sensorPath = await datasetFile(realDir, entry.sensor, entry);
+  const videoPath = await datasetFile(realDir, entry.video, entry);
+  const bytes = await readFile(sensorPath).catch((err: NodeJS.ErrnoException) => {
+    throw badInput(sensorPath, `cannot read the file (${err.code ?? err.message})`);
   });
   const table = parseDelimited(bytes.toString('utf8'), sensorPath, {});
   const video = await probeVideo(videoPath, { signal });
+  // the header alone reads fine in a truncated or bit-flipped file: decode it all, and count
+  await verifyVideo(videoPath, video, entry.frames, { signal });
   // datasets made before skeletons existed have none (readDemoManifest makes sure the names come with a file)
-  const skeleton = entry.skeleton && manifest.skeleton ? await skeletonParts(join(dir, entry.skeleton), manifest.skeleton.jointNames, manifest.video.fps, video.frameCount) : null;
+  const skeletonPath = entry.skeleton && manifest.skeleton ? await datasetFile(realDir, entry.skeleton, entry) : null;
+  const skeleton = skeletonPath ? await skeletonParts(skeletonPath, manifest.skeleton!.jointNames, manifest.video.fps, video.frameCount) : null;
   return {
     name: entry.name,
     subject: entry.subject,
@@ -119,6 +143,7 @@ export async function importDemo(project: Project, dirArg: string, opts: DemoImp
   const started = performance.now();
   const dir = resolve(dirArg);
   const manifest = await readDemoManifest(dir);
+  const realDir = await realpath(dir);
   const existing = await recordingNames(project.db);
   const descriptions = new Map(manifest.classes.map((c) => [c.name, c.description]));
   const entries: DemoEntry[] = [
@@ -130,7 +155,7 @@ export async function importDemo(project: Project, dirArg: string, opts: DemoImp
   const cancelled = `demo import of ${dir} cancelled while reading its files: nothing was written`;
   const inputs = await mapPool(todo, 4, async (entry) => {
     throwIfCancelled(opts.signal, cancelled);
-    const input = await demoRecording(dir, manifest, entry, opts.signal);
+    const input = await demoRecording(realDir, manifest, entry, opts.signal);
     opts.onProgress?.(++done, todo.length, entry.name);
     return input;
   }).catch((err: unknown) => {
@@ -139,10 +164,10 @@ export async function importDemo(project: Project, dirArg: string, opts: DemoImp
     throw err;
   });
   throwIfCancelled(opts.signal, cancelled);
-  await addRecordings(project.db, inputs);
+  const { added, alreadyThere } = await addNewRecordings(project.db, inputs);
   return {
-    imported: inputs.length,
-    skipped: entries.filter((r) => existing.has(r.name)).map((r) => r.name),
+    imported: added.length,
+    skipped: [...entries.filter((r) => existing.has(r.name)).map((r) => r.name), ...alreadyThere],
     seconds: (performance.now() - started) / 1000,
   };
 }

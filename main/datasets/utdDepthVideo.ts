@@ -3,11 +3,10 @@
  * video a browser can play: near is bright, far is dark, and a pixel without a reading is black,
  * darker than any reading, so holes stay distinct after compression.
  */
-import { readFile } from 'node:fs/promises';
 import { badInput } from '../shared/errors.ts';
 import { encodeVideo } from '../media/ffmpeg.ts';
 import { probeVideo, type VideoInfo } from '../media/probe.ts';
-import { parseMat, requireVariable, type MatData } from '../sensors/mat.ts';
+import { parseMat, readMatBytes, requireVariable, type MatData } from '../sensors/mat.ts';
 
 export const DEPTH_VIDEO = {
   /** the fixed range mapped to gray; UTD-MHAD's readings lie within it (about 2030–3980 mm) */
@@ -46,7 +45,7 @@ export interface DepthVideoInfo {
 
 /** Writes `matPath`'s d_depth to `out` (an .mp4); the file appears only once complete. */
 export async function transcodeDepth(matPath: string, out: string, opts: { signal?: AbortSignal } = {}): Promise<DepthVideoInfo> {
-  const bytes = await readFile(matPath);
+  const bytes = await readMatBytes(matPath);
   const depth = requireVariable(parseMat(bytes, matPath, { only: ['d_depth'] }), 'd_depth', matPath, { rank: 3 });
   const [height, width, frames] = depth.dims;
   if (frames < 1) throw badInput(matPath, 'd_depth has no frames', { field: 'd_depth' });

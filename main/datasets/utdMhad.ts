@@ -12,10 +12,12 @@ import { sha256, sha256File } from '../files/checksum.ts';
 import { mapPool } from '../files/pool.ts';
 import { probeVideo } from '../media/probe.ts';
 import { UTD_MHAD_INERTIAL } from '../sensors/utdInertial.ts';
-import { parseMat, readMatDims, requireVariable, toRowMajor2D } from '../sensors/mat.ts';
+import { parseMat, readMatBytes, readMatDims, requireVariable, toRowMajor2D } from '../sensors/mat.ts';
+import { readSkeleton } from '../sensors/skeleton.ts';
 import { mediaDir } from '../store/media.ts';
 import type { Project } from '../store/project.ts';
-import { addRecordings, recordingNames, type RecordingInput } from '../store/recordings.ts';
+import { recordingNames, type RecordingInput } from '../store/recordings.ts';
+import { addNewRecordings } from './addNewRecordings.ts';
 import { addStreams, recordingsWithoutStream } from '../store/streams.ts';
 import { DEPTH_VIDEO, existingDepthVideo, transcodeDepth } from './utdDepthVideo.ts';
 
@@ -124,7 +126,7 @@ async function sequenceRecording(seq: UtdSequence, actions: Map<number, string>,
   const actionName = actions.get(seq.action);
   if (!actionName) throw new StudioError('BAD_INPUT', `${seq.name}: action a${seq.action} is not in actions.tsv`, { field: 'action' });
 
-  const bytes = await readFile(inertialPath);
+  const bytes = await readMatBytes(inertialPath);
   const iner = requireVariable(parseMat(bytes, inertialPath, { only: ['d_iner'] }), 'd_iner', inertialPath, { rank: 2, dims: [null, 6] });
   const table = toRowMajor2D(iner);
   for (let i = 0; i < table.data.length; i++) {
@@ -169,15 +171,15 @@ async function sequenceRecording(seq: UtdSequence, actions: Map<number, string>,
   }
   if (seq.files.skeleton) {
     const path = seq.files.skeleton;
-    const dims = await readMatDims(path, 'd_skel');
-    if (dims.dims.length !== 3 || dims.dims[1] !== 3) throw badInput(path, `d_skel has shape ${dims.dims.join('×')}, expected J×3×F`, { field: 'd_skel' });
+    // read whole (tens of KB), so that a skeleton with NaN joints is refused like NaN inertial data
+    const skeleton = await readSkeleton(path);
     recording.sources.push({ role: 'skeleton', path, ...(await sha256File(path)) });
     recording.streams.push({
       kind: 'skeleton',
       name: 'skeleton',
       rate: UTD_MHAD.depthRate,
-      length: dims.dims[2],
-      meta: { joints: dims.dims[0], jointNames: joints, variable: 'd_skel', hipCentred: false },
+      length: skeleton.frames,
+      meta: { joints: skeleton.joints, jointNames: joints, variable: 'd_skel', hipCentred: false },
       sourceRole: 'skeleton',
     });
   }
@@ -240,9 +242,10 @@ export async function importUtdMhad(project: Project, dirArg: string, opts: UtdI
   });
   const ready = inputs.filter((r): r is RecordingInput => r !== null);
   throwIfCancelled(opts.signal, cancelledReading);
-  await addRecordings(project.db, ready);
+  const { added, alreadyThere } = await addNewRecordings(project.db, ready);
+  for (const name of alreadyThere) skipped.push({ name, reason: 'already in the project' });
   const videos = opts.withVideo ? await addDepthVideos(project, sequences, opts) : undefined;
-  return { imported: ready.length, skipped, missing: missingFiles(sequences), seconds: (performance.now() - started) / 1000, videos };
+  return { imported: added.length, skipped, missing: missingFiles(sequences), seconds: (performance.now() - started) / 1000, videos };
 }
 
 /** Where a sequence's depth video goes: <project>.media/depth/<name>.mp4 */

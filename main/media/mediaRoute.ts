@@ -1,15 +1,17 @@
 /**
  * A video stream's file for an HTML5 <video>: found by stream id in the open project (a request
- * never names a path), answered with HTTP Range support so the player can seek. Plain Node: the
+ * never names a path), served only while it is the file the project knows (resolveMediaFile), answered with HTTP Range support so the player can seek. Plain Node: the
  * web mode's /media route and Electron's studio-media: protocol are thin adapters over
  * mediaResponse and mediaFetch.
  */
 import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
-import { extname } from 'node:path';
+import { realpath, stat } from 'node:fs/promises';
+import { extname, isAbsolute, relative } from 'node:path';
+import { sha256File } from '../files/checksum.ts';
 import { Readable } from 'node:stream';
 import { StudioError, toStudioError, type ErrorCode } from '../shared/errors.ts';
-import type { Queryable } from '../store/db.ts';
+import type { Database } from '../store/db.ts';
+import { mediaDir } from '../store/media.ts';
 import { getStream } from '../store/recordings.ts';
 import { mediaHost } from '../shared/mediaUrl.ts';
 
@@ -26,8 +28,35 @@ export interface MediaFile {
   contentType: string;
 }
 
-/** The file of video stream `streamId`: its registered meta.path, and only a video stream's. */
-export async function resolveMediaFile(db: Queryable, streamId: number): Promise<MediaFile> {
+/** What was checked of a file outside the media folder, so that a player's many range requests hash it once. */
+interface Verified {
+  dev: number;
+  ino: number;
+  size: number;
+  mtimeMs: number;
+}
+
+/** Real path → the state of the file when its checksum last matched the project's. */
+const verified = new Map<string, Verified>();
+
+const sameState = (a: Verified, b: Verified): boolean => a.dev === b.dev && a.ino === b.ino && a.size === b.size && a.mtimeMs === b.mtimeMs;
+
+function isInside(folder: string, path: string): boolean {
+  const rel = relative(folder, path);
+  return rel !== '' && !rel.startsWith('..') && !isAbsolute(rel);
+}
+
+const refused = (path: string, streamId: number, why: string): StudioError =>
+  new StudioError('FORBIDDEN', `${path}: not served as the video of stream ${streamId}: ${why}`, { file: path, field: 'streamId' });
+
+/**
+ * The file of video stream `streamId`: its registered meta.path, and only a video stream's, served only
+ * when it is still what the project knows. A file in the project's media folder (the studio made it) is
+ * served as it is; any other file only while its real path is the path stored at import (no symlink
+ * swapped in) and its size and sha256 are the stored ones. The checksum is computed again whenever the
+ * file's size, mtime or inode differ from when it last matched.
+ */
+export async function resolveMediaFile(db: Database, streamId: number): Promise<MediaFile> {
   const stream = await getStream(db, streamId);
   if (stream.kind !== 'video') {
     throw new StudioError('INVALID_ARGUMENT', `stream ${streamId} is a ${stream.kind} stream; only video streams are served as media`, { field: 'streamId' });
@@ -38,9 +67,27 @@ export async function resolveMediaFile(db: Queryable, streamId: number): Promise
   if (!contentType) {
     throw new StudioError('INVALID_ARGUMENT', `${path}: not a container a browser plays (${Object.keys(videoTypes).join(', ')})`, { file: path, field: 'streamId' });
   }
-  const info = await stat(path).catch(() => null);
-  if (!info?.isFile()) throw new StudioError('NOT_FOUND', `${path}: the file of video stream ${streamId} is missing`, { file: path });
-  return { path, bytes: info.size, contentType };
+  const real = await realpath(path).catch(() => null);
+  const info = real === null ? null : await stat(real).catch(() => null);
+  if (real === null || !info?.isFile()) throw new StudioError('NOT_FOUND', `${path}: the file of video stream ${streamId} is missing`, { file: path });
+  const media = await realpath(mediaDir(db.path)).catch(() => null);
+  if (media !== null && isInside(media, real)) return { path: real, bytes: info.size, contentType };
+
+  const source = await db.get<{ path: string; sha256: string; bytes: number }>(
+    'SELECT sources.path, sources.sha256, sources.bytes FROM streams JOIN sources ON sources.id = streams.source_id WHERE streams.id = ?',
+    [streamId],
+  );
+  if (!source) throw refused(path, streamId, "it is outside the project's media folder and was not imported with a checksum");
+  if (real !== source.path) throw refused(path, streamId, `it now leads to ${real}, not to the file imported (${source.path})`);
+  const state: Verified = { dev: info.dev, ino: info.ino, size: info.size, mtimeMs: info.mtimeMs };
+  const known = verified.get(real);
+  if (!known || !sameState(known, state)) {
+    verified.delete(real);
+    const now = info.size === source.bytes ? await sha256File(real) : null;
+    if (now?.sha256 !== source.sha256) throw refused(path, streamId, 'its content changed since it was imported (size or sha256 differ); import it again');
+    verified.set(real, state);
+  }
+  return { path: real, bytes: info.size, contentType };
 }
 
 /** Inclusive byte positions. */

@@ -44,6 +44,7 @@ interface ProbeStream {
   duration?: string;
   nb_frames?: string;
   nb_read_packets?: string;
+  nb_read_frames?: string;
   disposition?: { attached_pic?: number };
   tags?: Record<string, string>;
   side_data_list?: { side_data_type?: string; rotation?: number }[];
@@ -76,13 +77,29 @@ function rotationOf(stream: ProbeStream): number {
   return (((Math.round(clockwise / 90) * 90) % 360) + 360) % 360;
 }
 
+/** ffprobe's failure (the tail of its stderr, several lines) as a one-line BAD_INPUT: its last line says most. */
+function oneLineToolError(path: string): (err: unknown) => never {
+  return (err) => {
+    if (!(err instanceof StudioError && err.code === 'BAD_INPUT')) throw err;
+    const [summary, ...tail] = err.message.slice(path.length + 2).split('\n');
+    const last = tail.at(-1)?.trim();
+    throw badInput(path, shortLine(last ? `${summary!.replace(/:.*$/, '')}: ${last}` : summary!));
+  };
+}
+
+/** A line short enough for a one-line message. */
+function shortLine(text: string): string {
+  const line = text.trim();
+  return line.length > 200 ? `${line.slice(0, 200)}…` : line;
+}
+
 async function ffprobeJson(ffprobe: string, args: string[], path: string, opts: ProbeOptions): Promise<ProbeOutput> {
   const { stdout } = await runTool(ffprobe, ['-v', 'error', '-print_format', 'json', ...args, '-i', fileInput(path)], {
     timeoutMs: opts.timeoutMs ?? PROBE_TIMEOUT_MS,
     signal: opts.signal,
     file: path,
     maxStdoutBytes: 16 * 2 ** 20,
-  });
+  }).catch(oneLineToolError(path));
   try {
     return JSON.parse(stdout.toString('utf8')) as ProbeOutput;
   } catch {
@@ -142,4 +159,33 @@ export async function probeVideo(path: string, opts: ProbeOptions = {}): Promise
     pixFmt: stream.pix_fmt ?? 'unknown',
     streamIndex: stream.index,
   };
+}
+
+/** Decoding takes longer than probing: a whole clip, on a busy machine. */
+const VERIFY_TIMEOUT_MS = 120_000;
+
+/**
+ * Decodes every frame of the video stream that `info` describes and checks that it decodes without an
+ * error and to `expectedFrames` frames: what a truncated, shortened or bit-flipped file fails, though its
+ * container header still reads. BAD_INPUT naming the file otherwise.
+ */
+export async function verifyVideo(path: string, info: VideoInfo, expectedFrames: number, opts: ProbeOptions = {}): Promise<void> {
+  const { ffprobe } = await resolveFfmpeg();
+  const args = ['-v', 'error', '-print_format', 'json', '-count_frames', '-select_streams', String(info.streamIndex), '-show_entries', 'stream=nb_read_frames', '-i', fileInput(path)];
+  const { stdout, stderr } = await runTool(ffprobe, args, {
+    timeoutMs: opts.timeoutMs ?? VERIFY_TIMEOUT_MS,
+    signal: opts.signal,
+    file: path,
+    maxStdoutBytes: 2 ** 20,
+  }).catch(oneLineToolError(path));
+  if (stderr.trim() !== '') throw badInput(path, `does not decode cleanly (corrupt?): ${shortLine(stderr.trim().split('\n')[0]!)}`);
+  let decoded: number | undefined;
+  try {
+    decoded = positive((JSON.parse(stdout.toString('utf8')) as ProbeOutput).streams?.[0]?.nb_read_frames);
+  } catch {
+    decoded = undefined;
+  }
+  if (decoded !== expectedFrames) {
+    throw badInput(path, `decodes to ${decoded ?? 0} frames, expected ${expectedFrames} (truncated or shortened?)`);
+  }
 }

@@ -9,8 +9,11 @@
  * - Complex, sparse, char, cell, struct and object arrays are skipped, or rejected as unsupported when
  *   asked for by name through `only`.
  * - Version 7.3 (HDF5) and level-4 files are rejected with a message saying so.
+ * - Every read is bounded (MatLimits): an array's header is checked before its data is inflated or
+ *   decoded, and an inflation stops at the size its element claims, so a small file that would inflate
+ *   to gigabytes is refused in milliseconds.
  */
-import { open, readFile, type FileHandle } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { constants as zlibConstants, inflateSync } from 'node:zlib';
 import { badInput, StudioError } from '../shared/errors.ts';
 
@@ -45,9 +48,36 @@ export interface MatArray {
   data: MatData;
 }
 
+/**
+ * Bounds on what one read may take. The defaults are generous for UTD-MHAD, whose largest file (a depth
+ * array of 240×320×125 stored as uint16) is 370 KB, inflates to 19 MB and holds 9.6 million values.
+ */
+export interface MatLimits {
+  /** bytes of a MAT-file read whole */
+  maxFileBytes: number;
+  /** bytes one compressed element may inflate to */
+  maxInflatedBytes: number;
+  /** dimensions of one array */
+  maxRank: number;
+  /** length of any one dimension: a sensor matrix's rows, a depth array's frames */
+  maxDimension: number;
+  /** values in one array */
+  maxElements: number;
+}
+
+export const DEFAULT_MAT_LIMITS: Readonly<MatLimits> = {
+  maxFileBytes: 256 * 2 ** 20,
+  maxInflatedBytes: 256 * 2 ** 20,
+  maxRank: 8,
+  maxDimension: 1_000_000,
+  maxElements: 64 * 2 ** 20,
+};
+
 export interface MatReadOptions {
   /** read only these variables; compressed elements of the others are not inflated past their header */
   only?: string[];
+  /** overrides of DEFAULT_MAT_LIMITS */
+  limits?: Partial<MatLimits>;
 }
 
 export interface MatDims {
@@ -136,7 +166,12 @@ const HOST_LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 // Compressed bytes tried, in turn, when only an array's header is wanted: the header is ~100 bytes
 // inflated, and a small prefix keeps highly compressible data (depth frames) from inflating to megabytes.
-const HEADER_PREFIX_STEPS = [256, 4096, 65536];
+// A header within the limits (rank, name length) inflates to under 600 bytes, which no valid deflate
+// stream needs more than 4096 bytes for, so a header still incomplete after the last step is corrupt.
+const HEADER_PREFIX_STEPS = [256, 4096];
+
+// MATLAB's names are at most 63 characters; anything far longer is not a variable name.
+const MAX_NAME_BYTES = 255;
 
 /** Says where a byte offset is, for error messages: in the file, or inside an inflated element. */
 type Locate = (at: number) => string;
@@ -147,6 +182,7 @@ interface Source {
   view: DataView;
   le: boolean;
   locate: Locate;
+  limits: MatLimits;
 }
 
 interface Tag {
@@ -169,8 +205,19 @@ interface ArrayHeader {
 
 const pad8 = (n: number): number => Math.ceil(n / 8) * 8;
 
-function makeSource(file: string, bytes: Uint8Array, le: boolean, locate: Locate): Source {
-  return { file, bytes, le, locate, view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
+const product = (dims: number[]): number => dims.reduce((a, b) => a * b, 1);
+
+const formatDims = (dims: readonly (number | string)[]): string => dims.join('×');
+
+function makeSource(file: string, bytes: Uint8Array, le: boolean, locate: Locate, limits: MatLimits): Source {
+  return { file, bytes, le, locate, limits, view: new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength) };
+}
+
+const withDefaults = (limits: Partial<MatLimits> = {}): MatLimits => ({ ...DEFAULT_MAT_LIMITS, ...limits });
+
+/** The refusal of something over a limit, naming the limit so that a caller knows what to raise. */
+function overLimit(file: string, what: string, limit: keyof MatLimits, value: number, detail: { field?: string } = {}): StudioError {
+  return badInput(file, `${what}, over the limit of ${value} (${limit})`, detail);
 }
 
 const inFile: Locate = (at) => `byte ${at}`;
@@ -246,26 +293,33 @@ function readArrayHeader(src: Source, start: number, end: number, partial: boole
     }
     return true;
   };
-  const tagAt = (at: number): Tag | null => {
+  // `check` sees the tag before its data is needed, so a bad size is refused without reading further.
+  const tagAt = (at: number, check?: (tag: Tag) => void): Tag | null => {
     if (!available(at, TAG_BYTES)) return null;
     const tag = readTag(src, at);
+    check?.(tag);
     return available(tag.dataAt, tag.nbytes) ? tag : null;
   };
 
-  const flagsTag = tagAt(start);
+  const flagsTag = tagAt(start, (tag) => {
+    if (tag.type !== MI_UINT32 || tag.nbytes !== 8) {
+      throw badInput(src.file, `corrupt: array at ${src.locate(start)} does not start with its 8-byte flags`);
+    }
+  });
   if (!flagsTag) return null;
-  if (flagsTag.type !== MI_UINT32 || flagsTag.nbytes !== 8) {
-    throw badInput(src.file, `corrupt: array at ${src.locate(start)} does not start with its 8-byte flags`);
-  }
   const flagsWord = src.view.getUint32(flagsTag.dataAt, src.le);
   const classCode = flagsWord & 0xff;
   const flags = (flagsWord >>> 8) & 0xff;
 
-  const dimsTag = tagAt(flagsTag.next);
+  const dimsTag = tagAt(flagsTag.next, (tag) => {
+    if (tag.type !== MI_INT32 || tag.nbytes % 4 !== 0 || tag.nbytes < 8) {
+      throw badInput(src.file, `corrupt: array at ${src.locate(start)} has no valid dimensions element`);
+    }
+    if (tag.nbytes / 4 > src.limits.maxRank) {
+      throw overLimit(src.file, `array at ${src.locate(start)} has ${tag.nbytes / 4} dimensions`, 'maxRank', src.limits.maxRank);
+    }
+  });
   if (!dimsTag) return null;
-  if (dimsTag.type !== MI_INT32 || dimsTag.nbytes % 4 !== 0 || dimsTag.nbytes < 8) {
-    throw badInput(src.file, `corrupt: array at ${src.locate(start)} has no valid dimensions element`);
-  }
   const dims: number[] = [];
   for (let at = dimsTag.dataAt; at < dimsTag.dataAt + dimsTag.nbytes; at += 4) {
     const dim = src.view.getInt32(at, src.le);
@@ -273,18 +327,33 @@ function readArrayHeader(src: Source, start: number, end: number, partial: boole
     dims.push(dim);
   }
 
-  const nameTag = tagAt(dimsTag.next);
+  const nameTag = tagAt(dimsTag.next, (tag) => {
+    if (tag.type !== MI_INT8 && tag.type !== MI_UINT8) {
+      throw badInput(src.file, `corrupt: array at ${src.locate(start)} has no name element`);
+    }
+    if (tag.nbytes > MAX_NAME_BYTES) {
+      throw badInput(src.file, `corrupt: array at ${src.locate(start)} has a ${tag.nbytes}-byte name (at most ${MAX_NAME_BYTES})`);
+    }
+  });
   if (!nameTag) return null;
-  if (nameTag.type !== MI_INT8 && nameTag.type !== MI_UINT8) {
-    throw badInput(src.file, `corrupt: array at ${src.locate(start)} has no name element`);
-  }
   const name = Buffer.from(src.bytes.buffer, src.bytes.byteOffset + nameTag.dataAt, nameTag.nbytes).toString('latin1');
+  checkDims(src, name, dims);
   return { name, classCode, flags, dims, dataTagAt: Math.min(nameTag.next, end), end };
 }
 
-const product = (dims: number[]): number => dims.reduce((a, b) => a * b, 1);
-
-const formatDims = (dims: readonly (number | string)[]): string => dims.join('×');
+/** Refuses an array whose dimensions are over the limits, before any of its data is inflated or decoded. */
+function checkDims(src: Source, name: string, dims: number[]): void {
+  const field = { field: name };
+  const { maxDimension, maxElements } = src.limits;
+  const longest = Math.max(...dims);
+  if (longest > maxDimension) {
+    throw overLimit(src.file, `variable ${name} is ${formatDims(dims)}: a dimension of ${longest}`, 'maxDimension', maxDimension, field);
+  }
+  const count = product(dims);
+  if (count > maxElements) {
+    throw overLimit(src.file, `variable ${name} is ${formatDims(dims)}: ${count} values`, 'maxElements', maxElements, field);
+  }
+}
 
 /** A typed view of `count` elements at `at`, or an aligned (and byte-swapped when needed) copy. */
 function storageArray(
@@ -369,22 +438,36 @@ function toMatArray(src: Source, header: ArrayHeader, mayAlias: boolean): MatArr
   };
 }
 
-function inflateElement(file: string, compressed: Uint8Array, elementAt: number, prefixOnly: boolean): Uint8Array {
+/**
+ * Inflates a compressed element (or, with `prefixOnly`, as much of it as a prefix holds), to at most
+ * `maxBytes` when given (a prefix needs no cap: n bytes inflate to at most ~1032 n).
+ */
+function inflateElement(file: string, compressed: Uint8Array, elementAt: number, prefixOnly: boolean, maxBytes?: number): Uint8Array {
   try {
-    return prefixOnly
-      ? inflateSync(compressed, { finishFlush: zlibConstants.Z_SYNC_FLUSH })
-      : inflateSync(compressed);
+    return inflateSync(compressed, {
+      ...(maxBytes === undefined ? {} : { maxOutputLength: maxBytes }),
+      ...(prefixOnly ? { finishFlush: zlibConstants.Z_SYNC_FLUSH } : {}),
+    });
   } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw badInput(file, `corrupt: the compressed element at byte ${elementAt} inflates to more than the ${maxBytes} bytes its array claims`);
+    }
     const reason = err instanceof Error ? err.message : String(err);
     throw badInput(file, `corrupt compressed data in the element at byte ${elementAt}: ${reason}`);
   }
+}
+
+/** An array's header and the bytes its whole element takes (tag included). */
+interface PeekedArray {
+  header: ArrayHeader;
+  elementBytes: number;
 }
 
 /**
  * The array header inside inflated bytes (whole or a prefix): null when a prefix is too short,
  * 'not-array' when the compressed element holds something other than an miMATRIX.
  */
-function headerInInflated(src: Source, whole: boolean): ArrayHeader | null | 'not-array' {
+function headerInInflated(src: Source, whole: boolean): PeekedArray | null | 'not-array' {
   if (src.bytes.length < TAG_BYTES) {
     if (whole) throw badInput(src.file, `corrupt: compressed data is only ${src.bytes.length} bytes (${src.locate(0)})`);
     return null;
@@ -397,29 +480,46 @@ function headerInInflated(src: Source, whole: boolean): ArrayHeader | null | 'no
       `corrupt: compressed array claims ${tag.nbytes} bytes but inflates to ${src.bytes.length - tag.dataAt} (${src.locate(0)})`,
     );
   }
-  return readArrayHeader(src, tag.dataAt, tag.dataAt + tag.nbytes, !whole);
+  const header = readArrayHeader(src, tag.dataAt, tag.dataAt + tag.nbytes, !whole);
+  return header && { header, elementBytes: tag.next };
 }
 
-/** Sizes of the growing compressed prefixes tried until an array header is complete; the last is all of it. */
+/** Sizes of the growing prefixes tried until an array header is complete: all `nbytes` once a step reaches it. */
 function* peekSteps(nbytes: number): Generator<number> {
   for (const step of HEADER_PREFIX_STEPS) {
-    if (step >= nbytes) break;
+    if (step >= nbytes) {
+      yield nbytes;
+      return;
+    }
     yield step;
   }
-  yield nbytes;
 }
 
-/** The array header from a prefix (or all) of a compressed element's `nbytes` bytes. */
-function peekCompressedHeader(
+function incompleteHeader(file: string, where: string): StudioError {
+  const last = HEADER_PREFIX_STEPS[HEADER_PREFIX_STEPS.length - 1];
+  return badInput(file, `corrupt: the array header of the element at ${where} is not complete within its first ${last} bytes`);
+}
+
+/**
+ * The array header of a compressed element of `nbytes` bytes, inflating no more than growing prefixes of
+ * `start` (its first min(nbytes, 4096) bytes). 'not-array' when the element holds no array.
+ */
+function peekCompressed(
   file: string,
   le: boolean,
-  compressedPrefix: Uint8Array,
-  nbytes: number,
+  limits: MatLimits,
   elementAt: number,
-): ArrayHeader | null | 'not-array' {
-  const whole = compressedPrefix.length >= nbytes;
-  const inflated = inflateElement(file, compressedPrefix, elementAt, !whole);
-  return headerInInflated(makeSource(file, inflated, le, inInflated(elementAt)), whole);
+  start: Uint8Array,
+  nbytes: number,
+): PeekedArray | 'not-array' {
+  for (const n of peekSteps(nbytes)) {
+    const whole = n >= nbytes;
+    // at most 4096 compressed bytes: at most ~4 MB inflated
+    const inflated = inflateElement(file, start.subarray(0, n), elementAt, !whole);
+    const peeked = headerInInflated(makeSource(file, inflated, le, inInflated(elementAt), limits), whole);
+    if (peeked) return peeked;
+  }
+  throw incompleteHeader(file, `byte ${elementAt}`);
 }
 
 /** Top-level elements: yields each tag after checking that the file holds all its bytes. */
@@ -446,10 +546,24 @@ function* topLevelTags(src: Source): Generator<Tag & { at: number }> {
   }
 }
 
+/** The element's inflated bytes, refused before inflating when they would be over the limit. */
+function inflateArray(src: Source, compressed: Uint8Array, elementAt: number, elementBytes: number): Source {
+  const { maxInflatedBytes } = src.limits;
+  if (elementBytes > maxInflatedBytes) {
+    throw overLimit(src.file, `the compressed element at byte ${elementAt} inflates to ${elementBytes} bytes`, 'maxInflatedBytes', maxInflatedBytes);
+  }
+  const inflated = inflateElement(src.file, compressed, elementAt, false, elementBytes);
+  return makeSource(src.file, inflated, src.le, inInflated(elementAt), src.limits);
+}
+
 /** Parses a whole MAT-file held in memory. `file` names it in error messages. */
 export function parseMat(buf: Uint8Array, file: string, opts: MatReadOptions = {}): Map<string, MatArray> {
+  const limits = withDefaults(opts.limits);
+  if (buf.length > limits.maxFileBytes) {
+    throw overLimit(file, `the file has ${buf.length} bytes`, 'maxFileBytes', limits.maxFileBytes);
+  }
   const le = readHeader(buf, file);
-  const src = makeSource(file, buf, le, inFile);
+  const src = makeSource(file, buf, le, inFile, limits);
   const wanted = opts.only ? new Set(opts.only) : null;
   const out = new Map<string, MatArray>();
 
@@ -467,63 +581,65 @@ export function parseMat(buf: Uint8Array, file: string, opts: MatReadOptions = {
       if (keep(header)) out.set(header.name, toMatArray(src, header, false));
     } else if (tag.type === MI_COMPRESSED) {
       const compressed = buf.subarray(tag.dataAt, tag.dataAt + tag.nbytes);
-      if (wanted && !compressedNameWanted(file, le, compressed, tag.at, wanted)) continue;
-      const inflated = makeSource(file, inflateElement(file, compressed, tag.at, false), le, inInflated(tag.at));
-      const header = headerInInflated(inflated, true);
-      if (header && header !== 'not-array' && keep(header)) out.set(header.name, toMatArray(inflated, header, true));
+      const peeked = peekCompressed(file, le, limits, tag.at, compressed, compressed.length);
+      if (peeked === 'not-array' || !keep(peeked.header)) continue;
+      const inflated = inflateArray(src, compressed, tag.at, peeked.elementBytes);
+      const whole = headerInInflated(inflated, true) as PeekedArray;
+      out.set(whole.header.name, toMatArray(inflated, whole.header, true));
     }
     // Other top-level element types carry no variables: skip them.
   }
   return out;
 }
 
-/** Whether a compressed element holds a wanted variable, inflating no more than its header. */
-function compressedNameWanted(
-  file: string,
-  le: boolean,
-  compressed: Uint8Array,
-  elementAt: number,
-  wanted: Set<string>,
-): boolean {
-  for (const n of peekSteps(compressed.length)) {
-    const header = peekCompressedHeader(file, le, compressed.subarray(0, n), compressed.length, elementAt);
-    if (header === 'not-array') return false;
-    if (header) return wanted.has(header.name);
-  }
-  return false;
-}
-
 function fileError(path: string, err: unknown): StudioError {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;
   if (code === 'ENOENT') return new StudioError('NOT_FOUND', `${path}: file not found`, { file: path });
+  if (code === 'EISDIR') return badInput(path, 'is a folder, expected a MAT-file');
   const reason = err instanceof Error ? err.message : String(err);
   return badInput(path, `cannot read the file: ${reason}`);
 }
 
+/** The file, open, and its size: refused when it is not a regular file (a folder, a device that never ends). */
+async function openMat(path: string): Promise<{ handle: FileHandle; size: number }> {
+  const handle = await open(path, 'r').catch((err: unknown) => {
+    throw fileError(path, err);
+  });
+  const stats = await handle.stat().catch(() => null);
+  if (!stats?.isFile()) {
+    await handle.close();
+    throw badInput(path, stats?.isDirectory() ? 'is a folder, expected a MAT-file' : 'is not a regular file, expected a MAT-file');
+  }
+  return { handle, size: stats.size };
+}
+
+/** A MAT-file's bytes, refused when the file is over maxFileBytes (checked before reading it). */
+export async function readMatBytes(path: string, limits: Partial<MatLimits> = {}): Promise<Buffer> {
+  const { maxFileBytes } = withDefaults(limits);
+  const { handle, size } = await openMat(path);
+  try {
+    if (size > maxFileBytes) throw overLimit(path, `the file has ${size} bytes`, 'maxFileBytes', maxFileBytes);
+    return await handle.readFile().catch((err: unknown) => {
+      throw fileError(path, err);
+    });
+  } finally {
+    await handle.close();
+  }
+}
+
 /** Reads and parses a MAT-file. */
 export async function readMatFile(path: string, opts: MatReadOptions = {}): Promise<Map<string, MatArray>> {
-  let buf: Buffer;
-  try {
-    buf = await readFile(path);
-  } catch (err) {
-    throw fileError(path, err);
-  }
-  return parseMat(buf, path, opts);
+  return parseMat(await readMatBytes(path, opts.limits), path, opts);
 }
 
 /**
  * The name, class and dims of the first variable (or the one named), reading only the file's header and
  * a prefix of each element up to it: a compressed element is inflated just far enough for its header.
  */
-export async function readMatDims(path: string, name?: string): Promise<MatDims> {
-  let handle: FileHandle;
+export async function readMatDims(path: string, name?: string, limitOverrides: Partial<MatLimits> = {}): Promise<MatDims> {
+  const limits = withDefaults(limitOverrides);
+  const { handle, size } = await openMat(path);
   try {
-    handle = await open(path, 'r');
-  } catch (err) {
-    throw fileError(path, err);
-  }
-  try {
-    const { size } = await handle.stat();
     const readFresh = async (position: number, length: number): Promise<Uint8Array> => {
       const chunk = Buffer.alloc(Math.max(0, Math.min(length, size - position)));
       const { bytesRead } = await handle.read(chunk, 0, chunk.length, position);
@@ -536,7 +652,7 @@ export async function readMatDims(path: string, name?: string): Promise<MatDims>
     const le = readHeader(start.subarray(0, HEADER_BYTES), path);
     for (let at = HEADER_BYTES; at + TAG_BYTES <= size; ) {
       const tagBytes = await readAt(at, TAG_BYTES);
-      const tag = readTag(makeSource(path, tagBytes, le, inFile), 0);
+      const tag = readTag(makeSource(path, tagBytes, le, inFile, limits), 0);
       const dataAt = at + tag.dataAt; // tag offsets are relative to tagBytes
       if (dataAt + tag.nbytes > size) {
         throw badInput(
@@ -544,7 +660,7 @@ export async function readMatDims(path: string, name?: string): Promise<MatDims>
           `truncated: element at byte ${at} claims ${tag.nbytes} bytes, file has ${size - dataAt} after its tag (${size} in all)`,
         );
       }
-      const header = await elementHeader(path, le, at, tag, readAt);
+      const header = await elementHeader(path, le, limits, at, tag, readAt);
       if (header && (name === undefined || header.name === name)) {
         return { name: header.name, className: describeClass(header), dims: header.dims };
       }
@@ -562,28 +678,27 @@ export async function readMatDims(path: string, name?: string): Promise<MatDims>
 async function elementHeader(
   path: string,
   le: boolean,
+  limits: MatLimits,
   at: number,
   tag: Tag,
   readAt: (position: number, length: number) => Promise<Uint8Array>,
 ): Promise<ArrayHeader | null> {
   const dataAt = at + tag.dataAt;
+  const lastStep = HEADER_PREFIX_STEPS[HEADER_PREFIX_STEPS.length - 1]!;
   if (tag.type === MI_COMPRESSED) {
-    for (const n of peekSteps(tag.nbytes)) {
-      const header = peekCompressedHeader(path, le, await readAt(dataAt, n), tag.nbytes, at);
-      if (header === 'not-array') return null;
-      if (header) return header;
-    }
-    return null;
+    const start = await readAt(dataAt, Math.min(tag.nbytes, lastStep));
+    const peeked = peekCompressed(path, le, limits, at, start, tag.nbytes);
+    return peeked === 'not-array' ? null : peeked.header;
   }
   if (tag.type !== MI_MATRIX) return null;
   // Offsets inside `src` are relative to the element's data, so say where they are in the file.
   const locate: Locate = (offset) => `byte ${dataAt + offset}`;
   for (const n of peekSteps(tag.nbytes)) {
-    const src = makeSource(path, await readAt(dataAt, n), le, locate);
+    const src = makeSource(path, await readAt(dataAt, n), le, locate, limits);
     const header = readArrayHeader(src, 0, tag.nbytes, n < tag.nbytes);
     if (header) return header;
   }
-  return null;
+  throw incompleteHeader(path, `byte ${at}`);
 }
 
 /**

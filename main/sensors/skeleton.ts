@@ -1,7 +1,6 @@
 /** Kinect skeletons from UTD-MHAD skeleton files (d_skel: J joints × 3 coordinates × F frames). */
-import { readFile } from 'node:fs/promises';
-import { badInput, StudioError } from '../shared/errors.ts';
-import { parseMat, requireVariable } from './mat.ts';
+import { badInput } from '../shared/errors.ts';
+import { parseMat, readMatBytes, requireVariable } from './mat.ts';
 
 export interface SkeletonSequence {
   joints: number;
@@ -12,10 +11,7 @@ export interface SkeletonSequence {
 
 /** Reads d_skel, reordered from MATLAB's column-major J×3×F to frame-major F×J×3. */
 export async function readSkeleton(path: string): Promise<SkeletonSequence> {
-  const bytes = await readFile(path).catch((err: NodeJS.ErrnoException) => {
-    if (err.code === 'ENOENT') throw new StudioError('NOT_FOUND', `${path}: file not found`, { file: path });
-    throw badInput(path, `cannot read the file: ${err.message}`);
-  });
+  const bytes = await readMatBytes(path);
   const skel = requireVariable(parseMat(bytes, path, { only: ['d_skel'] }), 'd_skel', path, { dims: [null, 3, null] });
   const [joints, , frames] = skel.dims;
   const data = new Float32Array(frames * joints * 3);

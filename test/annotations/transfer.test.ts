@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { exportAnnotations, importAnnotations } from '../../main/annotations/transfer.ts';
@@ -92,6 +92,26 @@ describe('annotation export and import', () => {
     await assert.rejects(exportAnnotations(project.db, { format: 'csv', path: join(dir, 'x.csv'), recordingIds: [99] }), rejectsWith('NOT_FOUND', /99/));
   });
 
+  it('refuses to replace an existing file unless forced, writing none of an ELAN folder', async () => {
+    const { project } = await source();
+    const csv = join(dir, 'kept.csv');
+    writeFileSync(csv, 'mine');
+    await assert.rejects(exportAnnotations(project.db, { format: 'csv', path: csv }), rejectsWith('CONFLICT', /kept\.csv: a file already exists there; export with force/, { file: csv }));
+    assert.equal(readFileSync(csv, 'utf8'), 'mine');
+    await exportAnnotations(project.db, { format: 'csv', path: csv, force: true });
+    assert.match(readFileSync(csv, 'utf8'), /^recording,/);
+
+    const out = join(dir, 'eaf-kept');
+    await exportAnnotations(project.db, { format: 'eaf', path: out });
+    rmSync(join(out, 'rec_a.eaf'));
+    writeFileSync(join(out, 'rec_b.eaf'), 'mine');
+    await assert.rejects(exportAnnotations(project.db, { format: 'eaf', path: out }), rejectsWith('CONFLICT', /rec_b\.eaf: a file already exists/));
+    assert.deepEqual(readdirSync(out), ['rec_b.eaf'], 'rec_a.eaf was not written either');
+    assert.equal(readFileSync(join(out, 'rec_b.eaf'), 'utf8'), 'mine');
+    await exportAnnotations(project.db, { format: 'eaf', path: out, force: true });
+    assert.deepEqual(readdirSync(out).sort(), ['rec_a.eaf', 'rec_b.eaf']);
+  });
+
   it('reports conflicts and duplicates instead of overwriting; a dry run stores nothing', async () => {
     const { project, recA } = await fresh();
     const { db } = project;
@@ -139,7 +159,7 @@ describe('annotation export and import', () => {
     await exportAnnotations(db, { format: 'eaf', path: folder });
     writeFileSync(join(folder, 'a-good.csv'), good);
     writeFileSync(join(folder, 'broken.eaf'), '<ANNOTATION_DOCUMENT>\n<HEADER>\n');
-    await assert.rejects(importAnnotations(db, { path: folder }), rejectsWith('BAD_INPUT', /broken\.eaf:2: malformed XML/, { file: join(folder, 'broken.eaf') }));
+    await assert.rejects(importAnnotations(db, { path: folder }), rejectsWith('BAD_INPUT', /broken\.eaf: malformed XML: never closed/, { file: join(folder, 'broken.eaf') }));
     await assert.rejects(importAnnotations(db, { path: join(dir, 'nowhere.csv') }), rejectsWith('NOT_FOUND', /no such file/));
     writeFileSync(join(dir, 'stray.eaf'), readFileSync(join(folder, 'rec_b.eaf'), 'utf8').replace(/vskd:recording">rec_b/, 'vskd:recording">gone'));
     await assert.rejects(importAnnotations(db, { path: join(dir, 'stray.eaf') }), rejectsWith('NOT_FOUND', /no recording named "gone" or "stray"/));

@@ -50,7 +50,7 @@ describe('vskd frames', () => {
   it('exits 2 on a bad call and 1 naming the file on a bad video', () => {
     const misused = vskd('frames', clip, '--mode', 'test', '--out', join(dir, 'x.npy'));
     assert.equal(misused.code, 2);
-    assert.match(misused.err, /--mode is train or eval/);
+    assert.match(misused.err, /--mode is one of train, eval/);
     const missing = vskd('frames', join(dir, 'nope.mp4'), '--out', join(dir, 'x.npy'));
     assert.equal(missing.code, 1);
     assert.match(missing.err, /nope\.mp4: no such file/);

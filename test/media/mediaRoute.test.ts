@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { after, before, describe, it } from 'node:test';
 import { mediaFetch, mediaResponse, parseRange, resolveMediaFile, type MediaFile, type MediaResponse } from '../../main/media/mediaRoute.ts';
+import { sha256 } from '../../main/files/checksum.ts';
+import { StudioError } from '../../main/shared/errors.ts';
 import { electronMediaUrl } from '../../main/shared/mediaUrl.ts';
 import { closeProject, createProject, type Project } from '../../main/store/project.ts';
 import { addRecordings } from '../../main/store/recordings.ts';
@@ -36,10 +38,13 @@ describe('media route', () => {
   let resolve: (streamId: number) => Promise<MediaFile>;
   const resolved: number[] = [];
 
+  // the project's own media folder: what the studio made is served as it is
+  const media = join(dir, 'media.media');
   before(async () => {
-    writeFileSync(join(dir, 'clip.mp4'), bytes);
-    writeFileSync(join(dir, 'clip.webm'), bytes.subarray(0, 10));
-    writeFileSync(join(dir, 'clip.avi'), bytes);
+    mkdirSync(media);
+    writeFileSync(join(media, 'clip.mp4'), bytes);
+    writeFileSync(join(media, 'clip.webm'), bytes.subarray(0, 10));
+    writeFileSync(join(media, 'clip.avi'), bytes);
     project = await createProject(join(dir, 'media.vskd'));
     const recordingId = (
       await addRecordings(project.db, [
@@ -47,13 +52,13 @@ describe('media route', () => {
           name: 'rec',
           sources: [],
           streams: [
-            { kind: 'video', name: 'mp4', rate: 30, length: 10, meta: { path: join(dir, 'clip.mp4') } },
-            { kind: 'video', name: 'webm', rate: 30, length: 1, meta: { path: join(dir, 'clip.webm') } },
+            { kind: 'video', name: 'mp4', rate: 30, length: 10, meta: { path: join(media, 'clip.mp4') } },
+            { kind: 'video', name: 'webm', rate: 30, length: 1, meta: { path: join(media, 'clip.webm') } },
             { kind: 'sensor', name: 'sensor', rate: 50, length: 2, channels: [], samples: { rows: 2, cols: 1, data: new Float64Array(2) } },
             // a depth stream's file is a MAT-file, whatever its meta says
-            { kind: 'depth', name: 'depth', rate: 30, length: 1, meta: { path: join(dir, 'clip.mp4') } },
-            { kind: 'video', name: 'missing', rate: 30, length: 1, meta: { path: join(dir, 'gone.mp4') } },
-            { kind: 'video', name: 'avi', rate: 30, length: 1, meta: { path: join(dir, 'clip.avi') } },
+            { kind: 'depth', name: 'depth', rate: 30, length: 1, meta: { path: join(media, 'clip.mp4') } },
+            { kind: 'video', name: 'missing', rate: 30, length: 1, meta: { path: join(media, 'gone.mp4') } },
+            { kind: 'video', name: 'avi', rate: 30, length: 1, meta: { path: join(media, 'clip.avi') } },
           ],
         },
       ])
@@ -149,7 +154,7 @@ describe('media route', () => {
 
   it('takes nothing but a stream id: paths, encodings and odd numbers never reach the project', async () => {
     resolved.length = 0;
-    for (const id of ['../clip.mp4', '..%2fclip.mp4', '%2e%2e', `${ids.mp4}/../${ids.mp4}`, join(dir, 'clip.mp4'), '0', `0${ids.mp4}`, '1.5', '-1', '1e3', '', ' 1']) {
+    for (const id of ['../clip.mp4', '..%2fclip.mp4', '%2e%2e', `${ids.mp4}/../${ids.mp4}`, join(media, 'clip.mp4'), '0', `0${ids.mp4}`, '1.5', '-1', '1e3', '', ' 1']) {
       const reply = await get(id);
       assert.equal(reply.status, 404, `${JSON.stringify(id)} is refused`);
       assert.match(errorOf(reply).message, /is not a stream id/);
@@ -180,7 +185,8 @@ describe('media route in web mode', () => {
     const rendererDir = join(webDir, 'renderer');
     mkdirSync(rendererDir);
     writeFileSync(join(rendererDir, 'index.html'), '<!doctype html><title>VSKD Studio</title>');
-    writeFileSync(join(webDir, 'clip.mp4'), bytes);
+    mkdirSync(join(webDir, 'web.media'));
+    writeFileSync(join(webDir, 'web.media', 'clip.mp4'), bytes);
     const projectPath = join(webDir, 'web.vskd');
     const project = await createProject(projectPath);
     await addRecordings(project.db, [
@@ -188,7 +194,7 @@ describe('media route in web mode', () => {
         name: 'rec',
         sources: [],
         streams: [
-          { kind: 'video', name: 'video', rate: 30, length: 10, meta: { path: join(webDir, 'clip.mp4') } },
+          { kind: 'video', name: 'video', rate: 30, length: 10, meta: { path: join(webDir, 'web.media', 'clip.mp4') } },
           { kind: 'sensor', name: 'sensor', rate: 50, length: 2, channels: [], samples: { rows: 2, cols: 1, data: new Float64Array(2) } },
         ],
       },
@@ -235,5 +241,82 @@ describe('media route in web mode', () => {
     assert.equal((await fetchRaw(`/media/${sensorId}${query}`)).status, 400);
     assert.equal((await fetchRaw(`/media/4242${query}`)).status, 404);
     assert.equal((await fetchRaw(`/media/..%2f..%2fweb.vskd${query}`)).status, 404);
+  });
+});
+
+describe('media outside the project: only the file imported, unchanged', () => {
+  const here = tempDir('vskd-media-src-');
+  const data = join(here, 'data');
+  const original = join(data, 'clip.mp4');
+  let project: Project;
+  let sourced = 0;
+  let unsourced = 0;
+
+  before(async () => {
+    mkdirSync(data);
+    writeFileSync(original, bytes);
+    writeFileSync(join(here, 'secret.mp4'), Buffer.from('not for the player'));
+    // a symlink placed in the media folder still has to lead into it
+    mkdirSync(join(here, 'p.media'));
+    symlinkSync(join(here, 'secret.mp4'), join(here, 'p.media', 'link.mp4'));
+    project = await createProject(join(here, 'p.vskd'));
+    await addRecordings(project.db, [
+      {
+        name: 'rec',
+        sources: [{ role: 'video', path: original, sha256: sha256(bytes), bytes: bytes.length }],
+        streams: [
+          { kind: 'video', name: 'video', rate: 30, length: 10, meta: { path: original }, sourceRole: 'video' },
+          { kind: 'video', name: 'link', rate: 30, length: 1, meta: { path: join(here, 'p.media', 'link.mp4') } },
+        ],
+      },
+    ]);
+    const streams = await project.db.all<{ id: number; name: string }>('SELECT id, name FROM streams');
+    sourced = streams.find((s) => s.name === 'video')!.id;
+    unsourced = streams.find((s) => s.name === 'link')!.id;
+  });
+  after(() => closeProject(project));
+
+  const forbidden = (problem: RegExp) => (err: unknown) => {
+    assert.ok(err instanceof StudioError, String(err));
+    assert.equal(err.code, 'FORBIDDEN', err.message);
+    assert.ok(!err.message.includes('\n') && !err.message.includes('not for the player'), err.message);
+    assert.match(err.message, problem);
+    return true;
+  };
+
+  it('serves the imported file while its path, size and checksum are the stored ones', async () => {
+    assert.deepEqual(await resolveMediaFile(project.db, sourced), { path: original, bytes: SIZE, contentType: 'video/mp4' });
+  });
+
+  it('refuses a symlink in the media folder that leads out of it, with a 403 from the route', async () => {
+    await assert.rejects(resolveMediaFile(project.db, unsourced), forbidden(/outside the project's media folder and was not imported with a checksum/));
+    const reply = await mediaResponse((id) => resolveMediaFile(project.db, id), { method: 'GET', streamId: String(unsourced) });
+    assert.equal(reply.status, 403);
+    assert.equal(errorOf(reply).code, 'FORBIDDEN');
+  });
+
+  it('refuses the file once replaced by a symlink to another file, and serves it again once restored', async () => {
+    renameSync(original, `${original}.kept`);
+    symlinkSync(join(here, 'secret.mp4'), original);
+    await assert.rejects(resolveMediaFile(project.db, sourced), forbidden(/now leads to .*secret\.mp4, not to the file imported/));
+    // even a symlink to a copy of the very bytes: it is not the file imported
+    rmSync(original);
+    symlinkSync(`${original}.kept`, original);
+    await assert.rejects(resolveMediaFile(project.db, sourced), forbidden(/now leads to .*clip\.mp4\.kept/));
+    rmSync(original);
+    renameSync(`${original}.kept`, original);
+    assert.equal((await resolveMediaFile(project.db, sourced)).path, original);
+  });
+
+  it('refuses the file once its content changed, in size or in a byte', async () => {
+    const flipped = Buffer.from(bytes);
+    flipped[500] ^= 0xff;
+    writeFileSync(original, flipped);
+    utimesSync(original, new Date(), new Date(Date.now() + 5000)); // a new mtime, as any write leaves
+    await assert.rejects(resolveMediaFile(project.db, sourced), forbidden(/its content changed since it was imported/));
+    writeFileSync(original, bytes.subarray(0, 10));
+    await assert.rejects(resolveMediaFile(project.db, sourced), forbidden(/its content changed since it was imported/));
+    writeFileSync(original, bytes);
+    assert.equal((await resolveMediaFile(project.db, sourced)).bytes, SIZE);
   });
 });

@@ -7,7 +7,7 @@
  * have none.
  */
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { isAbsolute, join, normalize, sep } from 'node:path';
 import { badInput, StudioError } from '../../shared/errors.ts';
 
 export const DEMO_MANIFEST = 'demo.json';
@@ -99,6 +99,12 @@ export interface DemoManifest {
 const isNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
 const isText = (v: unknown): v is string => typeof v === 'string' && v !== '';
 
+/** Whether `rel` names a file inside the dataset folder: relative, and never climbing out of it with `..`. */
+export function staysInside(rel: string): boolean {
+  const path = normalize(rel);
+  return !isAbsolute(path) && path !== '..' && !path.startsWith(`..${sep}`) && !path.includes('\0');
+}
+
 /** Reads and checks demo.json in `dir`: NOT_FOUND without one, BAD_INPUT naming the field at fault. */
 export async function readDemoManifest(dir: string): Promise<DemoManifest> {
   const file = join(dir, DEMO_MANIFEST);
@@ -125,12 +131,24 @@ export async function readDemoManifest(dir: string): Promise<DemoManifest> {
     if (r.skeleton === undefined) return;
     if (!isText(r.skeleton)) throw badInput(file, `${at}.skeleton must be a non-empty string`, { field: `${at}.skeleton` });
     if (!json.skeleton) throw badInput(file, `${at}.skeleton is given but skeleton (its joint names) is not`, { field: 'skeleton' });
+    checkInside(r.skeleton, `${at}.skeleton`);
+  };
+  // what the import checks each video against
+  const checkFrames = (r: { frames?: unknown }, at: string) => {
+    if (!Number.isInteger(r.frames) || (r.frames as number) < 1) throw badInput(file, `${at}.frames must be a positive whole number`, { field: `${at}.frames` });
+  };
+  // files are read only from inside the dataset's folder (the importer also checks where symlinks lead)
+  const checkInside = (rel: string, field: string) => {
+    if (!staysInside(rel)) throw badInput(file, `${field} (${JSON.stringify(rel)}) is not a path inside the dataset folder`, { field });
   };
   if (!Array.isArray(json.recordings)) throw badInput(file, 'recordings must be a list', { field: 'recordings' });
   json.recordings.forEach((r: Partial<DemoRecordingEntry>, i) => {
     for (const key of ['name', 'label', 'subject', 'video', 'sensor'] as const) {
       if (!isText(r[key])) throw badInput(file, `recordings[${i}].${key} must be a non-empty string`, { field: `recordings[${i}].${key}` });
     }
+    checkFrames(r, `recordings[${i}]`);
+    checkInside(r.video!, `recordings[${i}].video`);
+    checkInside(r.sensor!, `recordings[${i}].sensor`);
     if (!isNumber(r.clip)) throw badInput(file, `recordings[${i}].clip must be a number`, { field: `recordings[${i}].clip` });
     checkSkeleton(r, `recordings[${i}]`);
   });
@@ -140,6 +158,9 @@ export async function readDemoManifest(dir: string): Promise<DemoManifest> {
     for (const key of ['name', 'subject', 'video', 'sensor'] as const) {
       if (!isText(r[key])) throw badInput(file, `sessions[${i}].${key} must be a non-empty string`, { field: `sessions[${i}].${key}` });
     }
+    checkFrames(r, `sessions[${i}]`);
+    checkInside(r.video!, `sessions[${i}].video`);
+    checkInside(r.sensor!, `sessions[${i}].sensor`);
     if (!Array.isArray(r.segments)) throw badInput(file, `sessions[${i}].segments must be a list`, { field: `sessions[${i}].segments` });
     checkSkeleton(r, `sessions[${i}]`);
   });
