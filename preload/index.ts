@@ -1,12 +1,13 @@
 /**
  * window.studio: the renderer's only door to the main side. It forwards contract calls and
- * events as plain data; the renderer's client rebuilds typed errors from the envelopes.
+ * events as plain data; the renderer's client rebuilds typed errors from the envelopes. It also
+ * opens the native file dialog and names the path of a file dropped on the window.
  */
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import type { StudioBridge } from '../main/shared/bridge.ts';
-import { isEventName, isMethodName } from '../main/shared/channels.ts';
+import { isEventName, isMethodName, pickChannel, type NativeFiles } from '../main/shared/channels.ts';
 
-const bridge: StudioBridge = {
+const bridge: StudioBridge & NativeFiles = {
   invoke(method, args) {
     if (!isMethodName(method)) {
       return Promise.resolve({ ok: false, error: { code: 'INVALID_ARGUMENT', message: `unknown method ${method}`, field: 'method' } });
@@ -19,6 +20,8 @@ const bridge: StudioBridge = {
     ipcRenderer.on(event, forward);
     return () => ipcRenderer.removeListener(event, forward);
   },
+  pick: (request) => ipcRenderer.invoke(pickChannel, request),
+  pathOf: (file) => webUtils.getPathForFile(file),
 };
 
 contextBridge.exposeInMainWorld('studio', bridge);

@@ -9,7 +9,7 @@
 import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { badInput, StudioError } from '../shared/errors.ts';
+import { badInput, clipText, StudioError } from '../shared/errors.ts';
 import { bothClocks, checkTimes, insertAnnotation, listAnnotations, recordingClock, type RecordingClock, type TimeBase } from '../store/annotations.ts';
 import type { Database, Queryable } from '../store/db.ts';
 import { checkLabelName, ensureLabels, listLabels } from '../store/labels.ts';
@@ -191,7 +191,7 @@ function eafRecording(file: string, recording: string | null, media: string[], k
   const candidates = [...(recording ? [recording] : []), basename(file, extname(file)), ...mediaNames];
   const found = candidates.find((name) => known.has(name));
   if (found) return found;
-  throw new StudioError('NOT_FOUND', `${file}: no recording named ${candidates.map((c) => JSON.stringify(c)).join(' or ')} in the project`, { file, field: 'recording' });
+  throw new StudioError('NOT_FOUND', `${file}: no recording named ${candidates.map((c) => JSON.stringify(clipText(c))).join(' or ')} in the project`, { file, field: 'recording' });
 }
 
 /** An annotation file of more than this is no annotation file (a long session's .eaf is a few MB). */
@@ -260,7 +260,7 @@ export async function importAnnotations(db: Database, options: ImportOptions): P
       const { source } = segment;
       const recordingId = recordingIds.get(segment.recording);
       if (recordingId === undefined) {
-        throw new StudioError('NOT_FOUND', `${source.file}:${source.line}: no recording named ${segment.recording} in the project`, {
+        throw new StudioError('NOT_FOUND', `${source.file}:${source.line}: no recording named ${clipText(segment.recording)} in the project`, {
           file: source.file,
           line: source.line,
           field: 'recording',

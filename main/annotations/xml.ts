@@ -9,7 +9,7 @@
  * BAD_INPUT naming the file and line.
  */
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { badInput } from '../shared/errors.ts';
+import { badInput, clipText } from '../shared/errors.ts';
 
 export interface XmlElement {
   name: string;
@@ -97,7 +97,7 @@ function validatorProblem(message: string): string {
 export function parseXml(source: string, file: string, limitOverrides: Partial<XmlLimits> = {}): XmlElement {
   const limits = { ...DEFAULT_XML_LIMITS, ...limitOverrides };
   const fail = (problem: string, line?: number): never => {
-    throw badInput(file, `malformed XML: ${problem.split('\n')[0]}`, line === undefined ? {} : { line });
+    throw badInput(file, `malformed XML: ${clipText(problem, 120)}`, line === undefined ? {} : { line });
   };
   if (source.length > limits.maxChars) fail(`${source.length} characters, over the limit of ${limits.maxChars} (maxChars)`);
   // XML normalises line ends to \n before parsing; a BOM is not content

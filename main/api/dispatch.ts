@@ -1,4 +1,7 @@
-import { StudioError, toStudioError } from '../shared/errors.ts';
+import { clipText, StudioError, toStudioError } from '../shared/errors.ts';
+
+/** the longest error message a call answers with */
+const MAX_MESSAGE = 1000;
 import { isMethodName, methods, type StudioHandlers } from '../shared/contract.ts';
 import type { Envelope } from '../shared/envelope.ts';
 
@@ -22,7 +25,9 @@ export function createDispatcher(handlers: StudioHandlers, { onCall }: Dispatche
       const handler = handlers[method] as (a: unknown) => Promise<unknown>;
       return { ok: true, value: await handler(parsed.data) };
     } catch (err) {
-      return { ok: false, error: toStudioError(err).toJSON() };
+      const error = toStudioError(err).toJSON();
+      // one readable line, whatever a file or a library put in the message
+      return { ok: false, error: { ...error, message: clipText(error.message, MAX_MESSAGE) } };
     }
   };
 }

@@ -41,6 +41,7 @@ export const methodDomain = {
   'labels.update': 'annotations',
   'labels.delete': 'annotations',
   'datasets.list': 'training',
+  'datasets.preview': 'training',
   'datasets.create': 'training',
   'runs.list': 'training',
   'runs.get': 'training',
@@ -50,6 +51,12 @@ export const methodDomain = {
   'runs.report': 'training',
   'runs.export': 'exports',
   'datasets.export': 'exports',
+  'files.list': 'files',
+  'recordings.update': 'project',
+  'recordings.delete': 'project',
+  'import.session': 'imports',
+  'import.folder.preview': 'imports',
+  'import.folder': 'imports',
 } as const satisfies Record<MethodName, string>;
 
 export type DomainName = (typeof methodDomain)[MethodName];

@@ -8,12 +8,22 @@
  * then adds the depth videos one at a time: a cancel while reading stores nothing, a cancel during
  * the videos keeps the recordings and the finished videos (ffmpeg is killed on the one in progress,
  * and its partial file removed), and importing again with video adds the rest.
+ *
+ * A session stores its recording in one transaction, then makes its proxy video: a cancel while reading
+ * stores nothing, during the proxy keeps the recording. A folder stores its recordings in batches as
+ * they are read, then makes the proxies: a cancel keeps the batches stored and the finished proxies.
+ * Importing either again skips what is there and makes the proxies that are missing.
  */
 import { stat } from 'node:fs/promises';
 import { basename, resolve } from 'node:path';
 import { importDemo } from '../datasets/demoImport.ts';
 import { importUtdMhad } from '../datasets/utdMhad.ts';
 import { importSensorFile } from '../sensors/importSensor.ts';
+import { importFolder, previewFolder } from '../sessions/folderImport.ts';
+import { checkFolderRequest } from '../sessions/folderPlan.ts';
+import { importSession } from '../sessions/importSession.ts';
+import { defaultStreamName } from '../sessions/readRecording.ts';
+import type { Project } from '../store/project.ts';
 import { StudioError } from '../shared/errors.ts';
 import type { ServiceContext } from './context.ts';
 import type { DomainHandlers } from './domains.ts';
@@ -29,6 +39,16 @@ export async function existing(path: string, field: string, kind: 'folder' | 'fi
 
 /** an import's lease in the project file: one import of a source at a time, across processes too */
 const importLease = (context: ServiceContext, source: string) => ({ db: context.project().db, resource: `the import of ${source}`, holder: context.holder });
+
+/** The open project, or null when none is: a folder's preview needs one only to tell what it holds already. */
+function openProjectOrNull(context: ServiceContext): Project | null {
+  try {
+    return context.project();
+  } catch (err) {
+    if (err instanceof StudioError && err.code === 'NOT_FOUND') return null;
+    throw err;
+  }
+}
 
 export function importHandlers(context: ServiceContext): DomainHandlers<'imports'> {
   const { jobs } = context;
@@ -70,6 +90,37 @@ export function importHandlers(context: ServiceContext): DomainHandlers<'imports
         const recordings = [{ id: recording.id, name: recording.name }];
         return { imported: 1, skipped: [], missing: [], recordings, warnings, seconds: (performance.now() - started) / 1000 };
       });
+      return { job };
+    },
+    'import.session': async ({ video, sensors, name, subject, trial, label }) => {
+      const target = context.project();
+      const files = {
+        name,
+        subject: subject ?? null,
+        trial: trial ?? null,
+        label: label ?? null,
+        video: video === undefined ? null : await existing(video, 'video', 'file'),
+        sensors: await Promise.all(
+          sensors.map(async (s, i) => {
+            const file = await existing(s.file, `sensors[${i}].file`, 'file');
+            return { file, stream: s.stream ?? defaultStreamName(file), options: s.options };
+          }),
+        ),
+      };
+      const spec = { kind: 'import.session' as const, title: `Session ${name}`, key: `session ${name}`, lease: importLease(context, `session ${name}`) };
+      const job = await jobs.start(spec, ({ signal, progress }) => importSession(target, files, { signal, onProgress: progress }));
+      return { job };
+    },
+    'import.folder.preview': async ({ dir, ...request }) =>
+      previewFolder(openProjectOrNull(context), { ...request, dir: await existing(dir, 'dir', 'folder') }),
+    'import.folder': async ({ dir, videoJobs, ...request }) => {
+      const target = context.project();
+      const folder = await existing(dir, 'dir', 'folder');
+      checkFolderRequest(request);
+      const spec = { kind: 'import.folder' as const, title: `Folder ${folder}`, key: folder, lease: importLease(context, folder) };
+      const job = await jobs.start(spec, ({ signal, progress }) =>
+        importFolder(target, { ...request, dir: folder }, { signal, onProgress: progress, videoJobs }),
+      );
       return { job };
     },
   };

@@ -3,6 +3,7 @@ import { autoSyncRecording, recordingView, skeletonFrames } from '../media/recor
 import { loadSeries, pickColumns, seriesChannels, toBase64, traceColumns } from '../media/sensorWindow.ts';
 import { resampleUniform } from '../sensors/resample.ts';
 import { fitAnchors } from '../shared/anchors.ts';
+import { maxSampleRows } from '../shared/contract.ts';
 import { StudioError } from '../shared/errors.ts';
 import { gafWindow } from '../shared/gafWindow.ts';
 import { getAlignment, setAlignment, type Alignment, type AlignmentInput } from '../store/alignment.ts';
@@ -26,18 +27,35 @@ function alignmentInput(args: SetArgs): AlignmentInput {
   return { offset: args.offset, drift: args.drift, method: 'manual' };
 }
 
+/** An answer of streams.samples is plain JSON numbers: refused beyond maxSampleRows before it is made. */
+function checkSampleRows(rows: number, field: 'streamId' | 'resampleHz', what: string): void {
+  if (rows <= maxSampleRows) return;
+  const instead = field === 'resampleHz' ? 'ask for a lower rate' : 'resample it (resampleHz)';
+  throw new StudioError(
+    'INVALID_ARGUMENT',
+    `streams.samples: ${field}: ${what} would answer ${rows} rows, over the limit of ${maxSampleRows}: ${instead}, or read it with streams.trace`,
+    {
+      field,
+    },
+  );
+}
+
 export function recordingHandlers(context: ServiceContext): DomainHandlers<'recordings'> {
   const db = () => context.project().db;
   return {
     'streams.samples': async ({ streamId, resampleHz }) => {
       const stream = await getStream(db(), streamId);
-      if (stream.kind !== 'sensor') throw new StudioError('INVALID_ARGUMENT', `stream ${streamId} is a ${stream.kind} stream, not a sensor stream`, { field: 'streamId' });
+      if (stream.kind !== 'sensor')
+        throw new StudioError('INVALID_ARGUMENT', `stream ${streamId} is a ${stream.kind} stream, not a sensor stream`, { field: 'streamId' });
       const samples = await readSamples(db(), streamId);
       let { rows, data } = samples;
       let rate = stream.rate;
       let timestamps = samples.timestamps ?? null;
-      if (resampleHz !== undefined) {
+      if (resampleHz === undefined) checkSampleRows(rows, 'streamId', `stream ${streamId}`);
+      else {
         const times = timestamps ?? Float64Array.from({ length: rows }, (_, i) => i / stream.rate);
+        const seconds = times[rows - 1] - times[0];
+        checkSampleRows(Math.floor(seconds * resampleHz) + 1, 'resampleHz', `${resampleHz} Hz over ${+seconds.toFixed(3)} s`);
         ({ rows, data, rate } = resampleUniform(times, data, samples.cols, resampleHz));
         timestamps = null;
       }
@@ -61,7 +79,13 @@ export function recordingHandlers(context: ServiceContext): DomainHandlers<'reco
       const input = alignmentInput(args);
       if (!args.dryRun) return setAlignment(db(), args.recordingId, input);
       await getAlignment(db(), args.recordingId); // an unknown recording fails a dry run too
-      const proposed: Alignment = { recordingId: args.recordingId, model: { offset: input.offset, drift: input.drift }, method: input.method, detail: input.detail ?? {}, updatedAt: null };
+      const proposed: Alignment = {
+        recordingId: args.recordingId,
+        model: { offset: input.offset, drift: input.drift },
+        method: input.method,
+        detail: input.detail ?? {},
+        updatedAt: null,
+      };
       return proposed;
     },
     'alignment.auto': async ({ recordingId, sensorStreamId, maxOffset }) => {

@@ -33,6 +33,7 @@ const loaders: { [D in DomainName]: () => Promise<(context: ServiceContext) => D
   recordings: () => import('./recordings.ts').then((m) => m.recordingHandlers),
   imports: () => import('./imports.ts').then((m) => m.importHandlers),
   jobs: () => import('./jobs.ts').then((m) => m.jobHandlers),
+  files: () => import('./files.ts').then((m) => m.fileHandlers),
   tools: () => import('./tools.ts').then((m) => m.toolHandlers),
   annotations: () => import('./annotations.ts').then((m) => m.annotationHandlers),
   training: () => import('./training.ts').then((m) => m.trainingHandlers),

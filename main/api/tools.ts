@@ -25,13 +25,17 @@ export function toolHandlers({ jobs }: ServiceContext): DomainHandlers<'tools'> 
       const columns = cols.map((c) => {
         const index = typeof c === 'number' ? c : sensor.channels.findIndex((ch) => ch.name === c);
         if (index < 0 || index >= sensor.cols) {
-          throw new StudioError('INVALID_ARGUMENT', `cols: no column ${c} in ${path} (it has ${sensor.channels.map((ch) => ch.name).join(', ')})`, { field: 'cols' });
+          throw new StudioError('INVALID_ARGUMENT', `cols: no column ${c} in ${path} (it has ${sensor.channels.map((ch) => ch.name).join(', ')})`, {
+            field: 'cols',
+          });
         }
         return index;
       });
       const rows = length ?? sensor.rows - start;
       if (rows < 1 || start + rows > sensor.rows) {
-        throw new StudioError('INVALID_ARGUMENT', `start/length: window ${start}+${rows} is outside the ${sensor.rows} samples of ${path}`, { field: 'length' });
+        throw new StudioError('INVALID_ARGUMENT', `start/length: window ${start}+${rows} is outside the ${sensor.rows} samples of ${path}`, {
+          field: 'length',
+        });
       }
       const window = sensor.data.subarray(start * sensor.cols, (start + rows) * sensor.cols);
       const image = gafFromRows(window, rows, sensor.cols, columns, { size, method, variant });
@@ -60,10 +64,15 @@ export function toolHandlers({ jobs }: ServiceContext): DomainHandlers<'tools'> 
     },
     'demo.generate': async ({ out, classes, ...options }) => {
       const unknown = classes?.find((c) => !isDemoClass(c));
-      if (unknown !== undefined) throw new StudioError('INVALID_ARGUMENT', `classes: no demo class ${unknown} (there are ${DEMO_CLASSES.join(', ')})`, { field: 'classes' });
+      if (unknown !== undefined)
+        throw new StudioError('INVALID_ARGUMENT', `classes: no demo class ${unknown} (there are ${DEMO_CLASSES.join(', ')})`, { field: 'classes' });
       const job = await jobs.start({ kind: 'demo.generate', title: `Demo dataset in ${out}`, key: out }, async ({ progress }) => {
         const started = performance.now();
-        const manifest = await generateDemo(out, { ...options, classes: classes?.filter(isDemoClass), onProgress: (done, total) => progress(done, total, 'writing clips') });
+        const manifest = await generateDemo(out, {
+          ...options,
+          classes: classes?.filter(isDemoClass),
+          onProgress: (done, total) => progress(done, total, 'writing clips'),
+        });
         return {
           dir: out,
           clips: manifest.recordings.length,
@@ -76,8 +85,20 @@ export function toolHandlers({ jobs }: ServiceContext): DomainHandlers<'tools'> 
       return { job };
     },
     'app.doctor': async () => {
-      const [ffmpeg, backends] = await Promise.all([resolveFfmpeg().then((found) => ({ found, problem: null }), (err: unknown) => ({ found: null, problem: err instanceof Error ? err.message : String(err) })), probeBackends()]);
-      const binaries = ffmpeg.found && { ffmpeg: ffmpeg.found.ffmpeg, ffprobe: ffmpeg.found.ffprobe, source: ffmpeg.found.source, version: ffmpeg.found.version, ffprobeVersion: ffmpeg.found.ffprobeVersion };
+      const [ffmpeg, backends] = await Promise.all([
+        resolveFfmpeg().then(
+          (found) => ({ found, problem: null }),
+          (err: unknown) => ({ found: null, problem: err instanceof Error ? err.message : String(err) }),
+        ),
+        probeBackends(),
+      ]);
+      const binaries = ffmpeg.found && {
+        ffmpeg: ffmpeg.found.ffmpeg,
+        ffprobe: ffmpeg.found.ffprobe,
+        source: ffmpeg.found.source,
+        version: ffmpeg.found.version,
+        ffprobeVersion: ffmpeg.found.ffprobeVersion,
+      };
       return { ffmpeg: binaries, ffmpegProblem: ffmpeg.problem, backends };
     },
   };

@@ -3,17 +3,16 @@
  * of the one job manager (slot 'training': one run at a time, since a run takes the whole backend), holding
  * the lease `run:<id>` in the project file so that no other process trains it at the same time.
  */
-import { splitByProtocol } from '../datasets/protocols.ts';
+import { planDataset } from '../datasets/datasetPlan.ts';
 import type { EventPayload, MethodResult } from '../shared/contract.ts';
 import { StudioError } from '../shared/errors.ts';
 import { WEIGHT_OPTIONS } from '../shared/lossMethods.ts';
 import { createDataset, findDataset, listDatasets, type DatasetSummary } from '../store/datasets.ts';
 import type { Database, Queryable } from '../store/db.ts';
 import { acquireLease, describeLease, leaseHolder, releaseLease, type Lease } from '../store/leases.ts';
-import { listRecordings } from '../store/recordings.ts';
 import { getArtifact, getRun, listRuns, runEpochs, type RunSummary } from '../store/runs.ts';
 import type { TrainJob, TrainPreparation, TrainProgress } from '../train/job.ts';
-import { markdownTable, meanStd } from '../train/report.ts';
+import { compareRuns, markdownTable } from '../train/report.ts';
 import { runTrainingWorker } from '../train/runInWorker.ts';
 import { defaultJob, finishedRunResults, markRunCrashed, prepareRun, resumeJob, rowLabel, weakTeacherWarning, type JobRequest } from '../train/runs.ts';
 import type { ServiceContext } from './context.ts';
@@ -26,7 +25,11 @@ const finite = (value: number | null | undefined): number | null => (value !== u
 const notLosses = new Set(['trainAccuracy', 'valAccuracy', 'learningRate', 'samplesPerSecond']);
 
 function losses(metrics: Record<string, number>): Record<string, number | null> {
-  return Object.fromEntries(Object.entries(metrics).filter(([name]) => !notLosses.has(name)).map(([name, value]) => [name, finite(value)]));
+  return Object.fromEntries(
+    Object.entries(metrics)
+      .filter(([name]) => !notLosses.has(name))
+      .map(([name, value]) => [name, finite(value)]),
+  );
 }
 
 function progressEvent(p: TrainProgress): EventPayload<'train.progress'> {
@@ -54,6 +57,18 @@ async function evaluationOf(db: Queryable, runId: number): Promise<Evaluation | 
   return artifact ? (JSON.parse(artifact.data.toString()) as Evaluation) : null;
 }
 
+/**
+ * What the run's kept weights were selected by: the first epoch of the best validation accuracy (the trainer
+ * replaces its best weights only on a better score), or the last epoch where no epoch had a validation score.
+ */
+function selectionOf(epochs: { epoch: number; metrics: Record<string, number> }[]): string | null {
+  if (epochs.length === 0) return null;
+  const scored = epochs.filter((e) => Number.isFinite(e.metrics.valAccuracy));
+  if (scored.length === 0) return `last epoch (${epochs.at(-1)!.epoch}): no validation split`;
+  const best = scored.reduce((a, b) => (b.metrics.valAccuracy > a.metrics.valAccuracy ? b : a));
+  return `best validation accuracy (epoch ${best.epoch})`;
+}
+
 type StartArgs = Parameters<DomainHandlers<'training'>['runs.start']>[0];
 
 /** The job request of runs.start's arguments, the CLI's defaults filling what they leave out. */
@@ -76,7 +91,11 @@ function jobRequest(args: StartArgs, datasetId: number): JobRequest {
     },
   };
   if (args.kind === 'teacher') {
-    const teacher = { inputs: args.inputs ?? d.teacher.inputs, segments: args.segments ?? d.teacher.segments, frameSize: args.frameSize ?? d.teacher.frameSize };
+    const teacher = {
+      inputs: args.inputs ?? d.teacher.inputs,
+      segments: args.segments ?? d.teacher.segments,
+      frameSize: args.frameSize ?? d.teacher.frameSize,
+    };
     return { ...base, kind: 'teacher', method: 'baseline', teacherRunId: null, teacher };
   }
   const loss = Object.fromEntries(WEIGHT_OPTIONS.flatMap((name) => (args[name] === undefined ? [] : [[name, args[name]]])));
@@ -102,13 +121,20 @@ async function runOf(db: Queryable, runId: number, field: 'runId' | 'teacherRunI
 /** A teacher a student may distil from: a teacher run of the same dataset that has best weights. */
 async function checkTeacher(db: Queryable, teacherRunId: number, dataset: DatasetSummary): Promise<void> {
   const teacher = await runOf(db, teacherRunId, 'teacherRunId');
-  if (teacher.kind !== 'teacher') throw new StudioError('INVALID_ARGUMENT', `teacherRunId: run ${teacherRunId} is a ${teacher.kind} run, not a teacher`, { field: 'teacherRunId' });
+  if (teacher.kind !== 'teacher')
+    throw new StudioError('INVALID_ARGUMENT', `teacherRunId: run ${teacherRunId} is a ${teacher.kind} run, not a teacher`, { field: 'teacherRunId' });
   // the teacher scores the student's training recordings: one trained on another split may have seen the student's test recordings
   if (teacher.datasetId !== dataset.id) {
-    throw new StudioError('INVALID_ARGUMENT', `teacherRunId: teacher run ${teacherRunId} was trained on another dataset than ${dataset.name}: distil on the teacher's own dataset`, { field: 'teacherRunId' });
+    throw new StudioError(
+      'INVALID_ARGUMENT',
+      `teacherRunId: teacher run ${teacherRunId} was trained on another dataset than ${dataset.name}: distil on the teacher's own dataset`,
+      { field: 'teacherRunId' },
+    );
   }
   if (!(await getArtifact(db, teacherRunId, 'best'))) {
-    throw new StudioError('NOT_FOUND', `teacherRunId: teacher run ${teacherRunId} has no trained weights yet (status ${teacher.status})`, { field: 'teacherRunId' });
+    throw new StudioError('NOT_FOUND', `teacherRunId: teacher run ${teacherRunId} has no trained weights yet (status ${teacher.status})`, {
+      field: 'teacherRunId',
+    });
   }
 }
 
@@ -162,10 +188,16 @@ export function trainingHandlers(context: ServiceContext): DomainHandlers<'train
   async function startTraining(title: string, prepare: () => Promise<TrainJob>, lease?: number): Promise<{ runId: number; job: string }> {
     const { db } = context.project();
     // the manager's slot refuses a second run too; this says which run holds it
-    for (const { runId } of active.values()) throw new StudioError('CONFLICT', `run ${runId} is training: cancel it or wait for it to end before starting another`, { field: 'run' });
+    for (const { runId } of active.values())
+      throw new StudioError('CONFLICT', `run ${runId} is training: cancel it or wait for it to end before starting another`, { field: 'run' });
     let stored!: (runId: number) => void;
     const prepared = new Promise<number>((resolve) => (stored = resolve));
-    const spec = { kind: 'train' as const, title, slot: 'training', ...(lease !== undefined ? { lease: { db, resource: runLease(lease), holder: context.holder } } : {}) };
+    const spec = {
+      kind: 'train' as const,
+      title,
+      slot: 'training',
+      ...(lease !== undefined ? { lease: { db, resource: runLease(lease), holder: context.holder } } : {}),
+    };
     let refused: unknown = null;
     const job = await jobs.start(spec, async ({ signal, progress }) => {
       const trainJob = await prepare().catch((err: unknown) => {
@@ -221,6 +253,7 @@ export function trainingHandlers(context: ServiceContext): DomainHandlers<'train
       epochs: config('epochs'),
       epochsRun: epochs.length,
       bestValAccuracy: valAccuracies.length ? Math.max(...valAccuracies) : null,
+      selection: selectionOf(epochs),
       test: test ? { accuracy: finite(test.accuracy), macroF1: finite(test.macroF1) } : null,
       error: run.error,
       startedAt: run.startedAt,
@@ -230,14 +263,17 @@ export function trainingHandlers(context: ServiceContext): DomainHandlers<'train
 
   return {
     'datasets.list': async () => listDatasets(context.project().db),
-    'datasets.create': async ({ name, protocol, valFraction, seed }) => {
+    'datasets.preview': async (recipe) => (await planDataset(context.project().db, recipe)).preview,
+    'datasets.create': async ({ name, ...recipe }) => {
       const { db } = context.project();
-      const recordings = await listRecordings(db);
-      const members = splitByProtocol(recordings, protocol, { valFraction, seed });
-      if (!members.some((m) => m.split === 'train')) {
-        throw new StudioError('BAD_INPUT', `protocol ${protocol} puts none of the project's ${recordings.length} recording(s) in training`, { field: 'protocol' });
+      const plan = await planDataset(db, recipe);
+      if (plan.preview.splits.train.total === 0) {
+        throw new StudioError('BAD_INPUT', `${plan.preview.description} puts none of the project's samples in training`, {
+          field: recipe.protocol ? 'protocol' : 'split',
+        });
       }
-      return findDataset(db, await createDataset(db, { name, protocol, config: { valFraction, seed }, members }));
+      const stored = { name, protocol: plan.protocol, config: plan.config, members: plan.members, windows: plan.windows };
+      return { ...(await findDataset(db, await createDataset(db, stored))), preview: plan.preview };
     },
     'runs.list': async () => {
       const { db } = context.project();
@@ -288,19 +324,10 @@ export function trainingHandlers(context: ServiceContext): DomainHandlers<'train
       const { db } = context.project();
       const datasets = refs ? await Promise.all(refs.map((ref) => findDataset(db, ref))) : await listDatasets(db);
       const results = await finishedRunResults(db, datasets);
-      const methods = [...new Set(results.map((r) => r.method))];
-      const protocols = [...new Set(results.map((r) => r.protocol))];
-      const summary = (values: number[]) => {
-        const { mean, std } = meanStd(values);
-        return { mean: finite(mean), std: finite(std) };
-      };
-      const rows = methods.flatMap((method) =>
-        protocols.flatMap((protocol) => {
-          const runs = results.filter((r) => r.method === method && r.protocol === protocol);
-          if (runs.length === 0) return [];
-          return [{ method, protocol, accuracy: summary(runs.map((r) => r.accuracy)), macroF1: summary(runs.map((r) => r.macroF1)), seeds: runs.length }];
-        }),
-      );
+      const comparison = compareRuns(results);
+      const summary = ({ mean, std }: { mean: number; std: number }) => ({ mean: finite(mean), std: finite(std) });
+      const { methods, protocols } = comparison;
+      const rows = comparison.rows.map((r) => ({ ...r, accuracy: summary(r.accuracy), macroF1: summary(r.macroF1) }));
       return { markdown: results.length ? markdownTable(results) : '', methods, protocols, rows };
     },
   };

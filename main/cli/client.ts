@@ -48,10 +48,15 @@ export function createStudioClient({ holder, onCall }: ClientOptions): StudioCli
   // every end is kept: a job can end before its caller starts waiting for it
   const ends = new Map<string, JobEnded>();
   const waiting = new Map<string, (end: JobEnded) => void>();
-  listeners.set('job.ended', new Set([(end: JobEnded) => {
-    ends.set(end.job, end);
-    waiting.get(end.job)?.(end);
-  }]) as Set<(payload: never) => void>);
+  listeners.set(
+    'job.ended',
+    new Set([
+      (end: JobEnded) => {
+        ends.set(end.job, end);
+        waiting.get(end.job)?.(end);
+      },
+    ]) as Set<(payload: never) => void>,
+  );
 
   const client: StudioClient = {
     async call(method, args) {

@@ -73,7 +73,10 @@ export function oneOf<T extends string>(values: OptionValues, name: string, allo
 export function listOf<T extends string>(values: OptionValues, name: string, allowed: readonly T[]): T[] | undefined {
   const value = optionalString(values, name);
   if (value === undefined) return undefined;
-  const items = value.split(',').map((s) => s.trim()).filter(Boolean);
+  const items = value
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
   if (items.length === 0 || items.some((i) => !(allowed as readonly string[]).includes(i))) throw new UsageError(`--${name} lists ${allowed.join(', ')}`);
   return allowed.filter((a) => items.includes(a));
 }

@@ -9,7 +9,10 @@ export type ImportReport = NonNullable<Extract<EventPayload<'job.ended'>, { kind
 
 export async function importInto(studio: StudioClient, io: CliIO, projectPath: string, start: () => Promise<{ job: string }>): Promise<ImportReport> {
   const path = resolve(projectPath);
-  const existed = await stat(path).then(() => true, () => false);
+  const existed = await stat(path).then(
+    () => true,
+    () => false,
+  );
   let report: ImportReport | undefined;
   try {
     await studio.call('project.open', { path, create: true });

@@ -14,9 +14,19 @@ const entry = (path: string[], summary: string, load: () => Promise<Command>): C
 export const commands: CommandEntry[] = [
   entry(['import', 'utd-mhad'], 'import the UTD-MHAD dataset (one recording per sequence)', () => import('./commands/importUtdMhad.ts').then((m) => m.importUtdMhadCommand)),
   entry(['import', 'sensor'], 'import a CSV / TSV / text sensor file as a recording', () => import('./commands/importSensor.ts').then((m) => m.importSensorCommand)),
+  entry(['import', 'session'], 'import your own session as one recording: a video and the sensor files of one or more wearables', () =>
+    import('./commands/importSession.ts').then((m) => m.importSessionCommand),
+  ),
+  entry(['import', 'folder'], 'import a folder of your own recordings, pairing files by a filename pattern (--dry-run: the preview)', () =>
+    import('./commands/importFolder.ts').then((m) => m.importFolderCommand),
+  ),
   entry(['import', 'demo'], 'import a demo dataset made by `vskd demo-data` (one recording per clip)', () => import('./commands/importDemo.ts').then((m) => m.importDemoCommand)),
   entry(['demo-data'], 'generate the synthetic demo dataset (stick-figure videos + wrist accelerometer)', () => import('./commands/demoData.ts').then((m) => m.demoDataCommand)),
   entry(['info'], 'print what a project holds', () => import('./commands/info.ts').then((m) => m.infoCommand)),
+  entry(['recording', 'set'], "change a recording's name, label, subject or trial", () => import('./commands/recording.ts').then((m) => m.recordingSetCommand)),
+  entry(['recording', 'delete'], 'delete a recording with its streams, alignment, annotations and media', () =>
+    import('./commands/recording.ts').then((m) => m.recordingDeleteCommand),
+  ),
   entry(['gaf'], 'turn a 3-axis accelerometer recording into a 3×N×N Gramian Angular Field (.npy)', () => import('./commands/gaf.ts').then((m) => m.gafCommand)),
   entry(['frames'], 'sample K frames of a video (TSN/TRN segments) into a uint8 [K, H, W, C] .npy', () => import('./commands/frames.ts').then((m) => m.framesCommand)),
   entry(['sync'], "align a recording's sensor clock to its video (anchors, automatic, or by hand)", () => import('./commands/sync.ts').then((m) => m.syncCommand)),
@@ -73,6 +83,23 @@ const defaultIO: CliIO = {
   interactive: process.stderr.isTTY === true,
 };
 
+/** A reader that stops early (`vskd info P | head -3`) closes the pipe: the command then ends quietly, not with an EPIPE stack. */
+function endQuietlyOnClosedPipes(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+      process.exit(process.exitCode ?? 0);
+    });
+  }
+}
+
+/** An error's message as one line of at most maxMessageLength characters (a file's 30 MB line must not come back whole). */
+export const maxMessageLength = 300;
+export function oneLine(message: string): string {
+  const line = message.replace(/\s*[\r\n]+\s*/g, ' ');
+  return line.length <= maxMessageLength ? line : `${line.slice(0, maxMessageLength - 1)}…`;
+}
+
 export interface MainOptions {
   /** told of every call a command makes through the dispatcher (tests) */
   onCall?: (method: string) => void;
@@ -82,6 +109,7 @@ const isParseError = (err: unknown) => err instanceof TypeError && 'code' in err
 
 /** Runs one command line; returns the exit code (0 ok, 1 failed, 2 misused). */
 export async function main(argv: string[], io: CliIO = defaultIO, { onCall }: MainOptions = {}): Promise<number> {
+  if (io === defaultIO) endQuietlyOnClosedPipes();
   if (argv.length === 0 || argv[0] === '--help' || argv[0] === '-h' || argv[0] === 'help') {
     const topic = argv[0] === 'help' ? findCommand(argv.slice(1)) : undefined;
     io.out(topic ? commandHelp(topic, await topic.load()) : overview());
@@ -113,13 +141,13 @@ export async function main(argv: string[], io: CliIO = defaultIO, { onCall }: Ma
     return 0;
   } catch (err) {
     if (err instanceof UsageError || isParseError(err)) {
-      io.err(`${name}: ${(err as Error).message}`);
+      io.err(oneLine(`${name}: ${(err as Error).message}`));
       io.err(`Usage: ${command.usage}`);
       return 2;
     }
     // one line: what went wrong and where (VSKD_DEBUG=1 adds the stack of an unexpected error)
     const stack = process.env.VSKD_DEBUG && err instanceof Error && !(err instanceof StudioError) ? `\n${err.stack}` : '';
-    io.err(`${name}: ${err instanceof Error ? err.message : String(err)}${stack}`);
+    io.err(`${oneLine(`${name}: ${err instanceof Error ? err.message : String(err)}`)}${stack}`);
     return 1;
   } finally {
     await studio.close();

@@ -4,7 +4,8 @@
  * and to read the output.
  */
 import { StudioError } from '../shared/errors.ts';
-import type { Channel, RecordingSummary } from '../store/recordings.ts';
+import type { Channel } from '../store/recordings.ts';
+import type { DatasetSample, SampleCut } from '../train/inputs.ts';
 import type { StudentSettings } from '../train/job.ts';
 import type { ResolvedResNetConfig } from '../train/models/resnet.ts';
 import { ONNX_INPUT, ONNX_IR_VERSION, ONNX_OPSET, ONNX_OUTPUT, type OnnxPrecision } from './studentOnnx.ts';
@@ -23,7 +24,7 @@ export interface BundleSource {
   method: string;
   dataset: string;
   bestEpoch: number;
-  valAccuracy: number;
+  valAccuracy: number | null;
 }
 
 /** The sensor side of the training data: what a device must match. */
@@ -32,23 +33,29 @@ export interface SensorFacts {
   channels: Channel[];
   /** distinct sampling rates of the recordings' sensor streams, Hz */
   ratesHz: number[];
-  /** samples per recording (each recording was one window) */
+  /** sensor rows per training sample (a whole recording, a segment or a window) */
   samples: { min: number; median: number; max: number };
+  /** how the samples were cut: whole recordings, segments or windows, and the clip range */
+  cut: SampleCut;
 }
 
 /** GAF input pipelines take the first sensor stream's first three columns (inputs.ts). */
-export function sensorFacts(recordings: readonly RecordingSummary[]): SensorFacts {
-  const streams = recordings.map((r) => {
+export function sensorFacts(samples: readonly DatasetSample[]): SensorFacts {
+  const streams = samples.map((r) => {
     const stream = r.streams.find((s) => s.kind === 'sensor');
     if (!stream) throw new StudioError('NOT_FOUND', `recording ${r.name} has no sensor stream`, { field: 'sensor' });
     return stream;
   });
-  if (streams.length === 0) throw new StudioError('NOT_FOUND', 'the dataset has no recordings', { field: 'dataset' });
-  const lengths = streams.map((s) => s.length).sort((a, b) => a - b);
+  if (streams.length === 0) throw new StudioError('NOT_FOUND', 'the dataset has no samples', { field: 'dataset' });
+  // a window's rows: its duration at the stream's rate (inputs.ts sensorRows, up to the clock's drift)
+  const lengths = samples
+    .map((r, i) => (r.window ? Math.max(1, Math.round((r.window.end - r.window.start) * streams[i].rate)) : streams[i].length))
+    .sort((a, b) => a - b);
   return {
     channels: streams[0].channels.slice(0, 3),
     ratesHz: [...new Set(streams.map((s) => s.rate))].sort((a, b) => a - b),
     samples: { min: lengths[0], median: lengths[Math.floor(lengths.length / 2)], max: lengths[lengths.length - 1] },
+    cut: samples[0].cut,
   };
 }
 
@@ -69,11 +76,21 @@ export function bundleManifest(input: BundleManifestInput) {
   const axes = names.join(', ');
   const pyts = settings.gafVariant === 'pyts';
   const formula = settings.gafMethod === 'summation' ? 'GASF[i][j] = c_i·c_j − s_i·s_j' : 'GADF[i][j] = s_i·c_j − c_i·s_j';
+  const { cut } = sensor;
   const rate =
-    sensor.ratesHz.length === 1 ? `${sensor.ratesHz[0]} Hz` : `${sensor.ratesHz.join(' / ')} Hz (the training recordings differ; no resampling was done)`;
+    sensor.ratesHz.length === 1
+      ? `${sensor.ratesHz[0]} Hz`
+      : `${sensor.ratesHz.join(' / ')} Hz (the training recordings differ; each was kept at its own rate)`;
+  const span = `${sensor.samples.min}–${sensor.samples.max} samples, median ${sensor.samples.median}`;
+  const window = cut.window
+    ? `Window: ${cut.window.seconds} s every ${cut.window.stride} s (sliding). In training the windows were cut inside annotated segments (${span}).`
+    : cut.samples === 'segments'
+      ? `Window: one whole action. In training each annotated segment was one window (${span}); segment the device's stream into windows of similar length.`
+      : `Window: one whole action. In training each recording was one window (${span}); segment the device's stream into windows of similar length.`;
   const steps = [
-    `Record the accelerometer at ${rate}; take columns ${axes} (in this order) of the sensor stream, in the units the training data used (${sensor.channels.map((c) => c.unit || 'unitless').join(', ')}). No filtering, gravity removal, resampling or standardisation.`,
-    `Window: one whole action. In training each recording was one window (${sensor.samples.min}–${sensor.samples.max} samples, median ${sensor.samples.median}); segment the device's stream into windows of similar length.`,
+    `Record the accelerometer at ${rate} (irregular timestamps: interpolate linearly onto that rate, as training did); take columns ${axes} (in this order) of the sensor stream, in the units the training data used (${sensor.channels.map((c) => c.unit || 'unitless').join(', ')}). No filtering, gravity removal or standardisation.`,
+    window,
+    ...(cut.clip === null ? [] : [`Clip every value to [-${cut.clip}, ${cut.clip}] (training did, before the scaling below).`]),
     pyts
       ? `Per axis: PAA to ${s} values (pyts: window bounds floor(linspace(0, n, ${s} + 1)), the mean of each; a window of n ≤ ${s} samples is kept as is).`
       : 'Per axis: all n samples (no PAA).',
@@ -108,10 +125,13 @@ export function bundleManifest(input: BundleManifestInput) {
         columns: [0, 1, 2],
         channels: sensor.channels,
         samplingRateHz: sensor.ratesHz,
-        resampling: 'none',
+        resampling:
+          'linear interpolation from the sample timestamps onto the nominal rate (row k at the window start + k / rate); a whole regular stream as it is',
+        clip: cut.clip === null ? null : [-cut.clip, cut.clip],
       },
       window: {
-        kind: 'full recording',
+        kind: cut.window ? 'sliding window' : cut.samples === 'segments' ? 'annotated segment' : 'full recording',
+        ...(cut.window ? { lengthSeconds: cut.window.seconds, strideSeconds: cut.window.stride } : {}),
         samples: sensor.samples,
         ...(sensor.ratesHz.length === 1 ? { seconds: Object.fromEntries(Object.entries(sensor.samples).map(([k, n]) => [k, n / sensor.ratesHz[0]])) } : {}),
       },

@@ -1,20 +1,24 @@
 /**
  * `vskd export-dataset`: a dataset's splits as NumPy files for other tools, with manifest.json.
  *
- * Per split (a folder each): labels.npy int64 [N]; gaf.npy float32 [N, 3, S, S] (NCHW, the ONNX
- * student's input); raw.npy float32 [N, T, C] (every sensor channel, zero-padded after each
- * recording's end to the split's longest, T) with raw_lengths.npy int64 [N]; frames.npy uint8
- * [N, K, H, W, 3] (K frames at the segment centres, RGB). One padded array rather than a file per
- * recording: one np.load gives the whole split, and the lengths recover each recording exactly.
+ * Per split (a folder each), one entry per sample (a whole recording, or a segment or window of one in a
+ * segment dataset): labels.npy int64 [N]; gaf.npy float32 [N, 3, S, S] (NCHW, the ONNX student's input);
+ * raw.npy float32 [N, T, C] (every sensor channel of the sample's window, cut on the sensor clock and
+ * resampled to the stream's rate as training reads it, zero-padded after its end to the split's longest,
+ * T) with raw_lengths.npy int64 [N]; frames.npy uint8 [N, K, H, W, 3] (K frames at the segment centres
+ * of the sample's video time, RGB). One padded array rather than a file per sample: one np.load gives
+ * the whole split, and the lengths recover each sample exactly.
  *
  * Deterministic: the same project and options give byte-identical files (no timestamps; fixed
- * order: recordings by id). Resumable: each file is written to a temporary name and renamed, and
+ * order: the dataset's samples). Resumable: each file is written to a temporary name and renamed, and
  * the manifest is rewritten after each one; a rerun keeps a file whose manifest entry has the
- * same key (what it was made from: recordings, streams, settings) and whose checksum still matches.
+ * same key (what it was made from: samples, streams, settings) and whose checksum still matches.
  */
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import type { ClockModel } from '../shared/clockModel.ts';
 import { StudioError } from '../shared/errors.ts';
+import { sensorClock } from '../datasets/sensorClock.ts';
 import { sha256 } from '../files/checksum.ts';
 import { encodeNpy, type NpyTypedArray } from '../formats/npy.ts';
 import { gafFromRows, type GafMethod, type GafVariant } from '../shared/gaf.ts';
@@ -24,8 +28,7 @@ import { findDataset, type Split } from '../store/datasets.ts';
 import type { Queryable } from '../store/db.ts';
 import { closeProject, openProject } from '../store/project.ts';
 import type { RecordingSummary, StreamSummary } from '../store/recordings.ts';
-import { readSamples } from '../store/samples.ts';
-import { loadSplits } from '../train/inputs.ts';
+import { frameRange, loadSplits, sensorRows, type DatasetSample } from '../train/inputs.ts';
 
 export type DatasetPart = 'gaf' | 'raw' | 'frames';
 
@@ -54,7 +57,7 @@ export interface FileEntry {
 export interface DatasetManifest {
   format: 'vskd-dataset-export';
   version: 1;
-  dataset: { name: string; protocol: string };
+  dataset: { name: string; protocol: string; description: string };
   classes: string[];
   settings: Record<string, unknown>;
   splits: Partial<Record<Split, { recordings: Record<string, unknown>[]; files: Record<string, FileEntry> }>>;
@@ -86,14 +89,14 @@ export async function exportDataset(options: DatasetExportOptions): Promise<Data
   try {
     const dataset = await findDataset(project.db, options.dataset);
     const data = await loadSplits(project.db, dataset.id);
-    const recordings = options.splits.flatMap((split) => data.splits[split].recordings);
-    const what = options.what ?? (['gaf', 'raw', ...(recordings.every((r) => videoPath(r) !== null) ? ['frames' as const] : [])] as DatasetPart[]);
+    const samples = options.splits.flatMap((split) => data.splits[split].recordings);
+    const what = options.what ?? (['gaf', 'raw', ...(samples.every((r) => videoPath(r) !== null) ? ['frames' as const] : [])] as DatasetPart[]);
     if (what.includes('frames')) {
-      const without = recordings.find((r) => videoPath(r) === null);
+      const without = samples.find((r) => videoPath(r) === null);
       if (without) throw new StudioError('NOT_FOUND', `recording ${without.name} has no video: frames cannot be exported`, { field: 'what' });
     }
-    const channels = sensorStream(recordings[0] ?? data.splits.train.recordings[0]).channels;
-    for (const r of recordings) {
+    const channels = sensorStream(samples[0] ?? data.splits.train.recordings[0]).channels;
+    for (const r of samples) {
       if (sensorStream(r).channels.length !== channels.length) {
         throw new StudioError('BAD_INPUT', `recording ${r.name} has ${sensorStream(r).channels.length} sensor channels, the others ${channels.length}`, {
           field: 'sensor',
@@ -111,16 +114,16 @@ export async function exportDataset(options: DatasetExportOptions): Promise<Data
         paa: variant === 'pyts' ? { windows: size, overlapping: false } : null,
         layout: 'NCHW',
         channels: channels.slice(0, 3).map((c) => c.name),
-        source: 'each whole recording, the first three sensor channels: the images the student trains on, channel-first',
+        source: "each sample's sensor window (raw's rows), the first three sensor channels: the images the student trains on, channel-first",
       };
     }
     if (what.includes('raw')) {
       settings.raw = {
         dtype: 'float32',
-        layout: '[N, T, C]: each recording from its first sample, zeros after its last up to T, the longest in the split',
-        lengths: 'raw_lengths.npy: samples of each recording',
+        layout: "[N, T, C]: each sample's rows from its first, zeros after its last up to T, the longest in the split",
+        lengths: 'raw_lengths.npy: rows of each sample',
         channels,
-        note: 'samples as stored in the project (float64 ones rounded to float32); timestamps of irregular streams are not exported',
+        note: 'float32; a whole recording of a regular stream as stored, else resampled from its timestamps to its rate (row k at its first time + k / rate)',
       };
     }
     if (what.includes('frames')) {
@@ -129,14 +132,22 @@ export async function exportDataset(options: DatasetExportOptions): Promise<Data
         size: options.frames.size,
         channels: 'RGB',
         layout: '[N, K, H, W, C] uint8',
-        sampling: "segment centres: frame k = floor(F/K/2 + k·F/K) of the video's F frames (TSN evaluation sampling)",
+        sampling: "segment centres: frame k = floor(F/K/2 + k·F/K) of the F video frames under the sample's video time (TSN evaluation sampling)",
         scaling: 'bilinear resize to size × size, aspect ratio not kept',
       };
     }
+    const cut = (samples[0] ?? data.splits.train.recordings[0]).cut;
+    settings.samples = {
+      kind: cut.samples,
+      window: cut.window,
+      clip: cut.clip === null ? null : [-cut.clip, cut.clip],
+      timing:
+        'a window is in video seconds; its sensor rows are cut on the sensor clock through the recording clock model (sensor = video × (1 + drift) + offset)',
+    };
     const manifest: DatasetManifest = {
       format: 'vskd-dataset-export',
       version: FORMAT_VERSION,
-      dataset: { name: dataset.name, protocol: dataset.protocol },
+      dataset: { name: dataset.name, protocol: dataset.protocol, description: dataset.description },
       classes: data.classes,
       settings,
       splits: {},
@@ -151,7 +162,7 @@ export async function exportDataset(options: DatasetExportOptions): Promise<Data
           trial: r.trial,
           label: r.label,
           class: labels[i],
-          sensorSamples: sensorStream(r).length,
+          window: r.window && { start: r.window.start, end: r.window.end, segment: r.window.annotationId },
           rateHz: sensorStream(r).rate,
         })),
         files: {},
@@ -166,7 +177,7 @@ export async function exportDataset(options: DatasetExportOptions): Promise<Data
 
 interface SplitInput {
   split: Split;
-  recordings: RecordingSummary[];
+  recordings: DatasetSample[];
   labels: Int32Array;
   /** the dataset's classes: the labels' indices point into them */
   classes: string[];
@@ -176,12 +187,29 @@ interface SplitInput {
 
 async function exportSplit(db: Queryable, input: SplitInput, what: readonly DatasetPart[], options: DatasetExportOptions, writer: ExportWriter): Promise<void> {
   const { split, recordings, labels, classes } = input;
-  // what a file is made from: its recordings and their streams (a re-import makes new streams), the class order
-  const identity = recordings.map((r) => ({ id: r.id, name: r.name, label: r.label, streams: r.streams.map((s) => [s.id, s.length]) }));
+  // what a file is made from: its samples, their streams (a re-import makes new streams), cut and clock
+  // model (a new alignment moves the sensor windows), the class order
+  const clocks = new Map<number, ClockModel>();
+  for (const r of recordings) if (!clocks.has(r.id)) clocks.set(r.id, await sensorClock(db, r.id, sensorStream(r).id));
+  const identity = recordings.map((r) => ({
+    id: r.id,
+    name: r.name,
+    label: r.label,
+    window: r.window,
+    cut: r.cut,
+    clock: clocks.get(r.id),
+    streams: r.streams.map((s) => [s.id, s.length]),
+  }));
   const key = (file: string, settings: unknown) =>
     sha256(new TextEncoder().encode(JSON.stringify({ version: FORMAT_VERSION, split, file, classes, identity, settings })));
-  let samples: Awaited<ReturnType<typeof readSamples>>[] | null = null;
-  const samplesOf = async () => (samples ??= await Promise.all(recordings.map((r) => readSamples(db, sensorStream(r).id))));
+  let samples: { rows: number; cols: number; data: Float64Array }[] | null = null;
+  const samplesOf = async () => {
+    if (samples) return samples;
+    const rowsOf = sensorRows(db);
+    samples = [];
+    for (const r of recordings) samples.push(await rowsOf(r));
+    return samples;
+  };
   const n = recordings.length;
 
   await writer.file(split, 'labels', key('labels', null), async () => ({ data: BigInt64Array.from(labels, (l) => BigInt(l)), shape: [n] }));
@@ -227,7 +255,8 @@ async function exportSplit(db: Queryable, input: SplitInput, what: readonly Data
       for (const [k, r] of recordings.entries()) {
         const video = r.streams.find((s) => s.kind === 'video')!;
         if (video.length < 1) throw new StudioError('BAD_INPUT', `recording ${r.name}: its video stream has no frames`, { field: 'video' });
-        const indices = segmentIndices(video.length, segments, 'eval');
+        const { first, count } = frameRange(video.length, video.rate, r.window);
+        const indices = segmentIndices(count, segments, 'eval').map((i) => first + i);
         frames.set(await decodeFrames(videoPath(r)!, indices, { width: size, height: size, channels: 3 }), k * per);
         options.log(`${split}/frames.npy: ${k + 1}/${n} videos`);
       }

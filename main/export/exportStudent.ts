@@ -95,7 +95,7 @@ async function readRun(projectPath: string, runId: number): Promise<RunInputs> {
         method: run.method,
         dataset: String(run.config.dataset),
         bestEpoch: Number(best.meta.epoch),
-        valAccuracy: Number(best.meta.valAccuracy),
+        valAccuracy: typeof best.meta.valAccuracy === 'number' ? best.meta.valAccuracy : null,
       },
       weights: decodeWeights(best.data),
       classes,

@@ -6,7 +6,7 @@
  * of a kind that takes the whole machine (its slot), and, through a lease in the project file, a
  * job on a resource that another process holds.
  */
-import { StudioError, throwIfCancelled } from '../shared/errors.ts';
+import { clipText, StudioError, throwIfCancelled } from '../shared/errors.ts';
 import type { Database } from '../store/db.ts';
 import { acquireLease, releaseLease } from '../store/leases.ts';
 
@@ -161,7 +161,7 @@ export function createJobManager<K extends string = string, R = unknown>(emit: J
       end = { job, kind: state.kind, title: state.title, status: 'done', result, seconds: 0 };
     } catch (err) {
       const status = entry.controller.signal.aborted ? 'cancelled' : 'failed';
-      end = { job, kind: state.kind, title: state.title, status, error: err instanceof Error ? err.message : String(err), seconds: 0 };
+      end = { job, kind: state.kind, title: state.title, status, error: clipText(err instanceof Error ? err.message : String(err), 1000), seconds: 0 };
     }
     over = true;
     clearTimeout(trailing);

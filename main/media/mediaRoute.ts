@@ -9,6 +9,7 @@ import { realpath, stat } from 'node:fs/promises';
 import { extname, isAbsolute, relative } from 'node:path';
 import { sha256File } from '../files/checksum.ts';
 import { Readable } from 'node:stream';
+import { playbackPath } from './proxy.ts';
 import { StudioError, toStudioError, type ErrorCode } from '../shared/errors.ts';
 import type { Database } from '../store/db.ts';
 import { mediaDir } from '../store/media.ts';
@@ -61,8 +62,11 @@ export async function resolveMediaFile(db: Database, streamId: number): Promise<
   if (stream.kind !== 'video') {
     throw new StudioError('INVALID_ARGUMENT', `stream ${streamId} is a ${stream.kind} stream; only video streams are served as media`, { field: 'streamId' });
   }
-  const path = stream.meta.path;
-  if (typeof path !== 'string' || path === '') throw new StudioError('NOT_FOUND', `video stream ${streamId} has no file (meta.path)`, { field: 'streamId' });
+  // a video no browser plays is served as its proxy (main/media/proxy.ts)
+  const path = playbackPath(stream.meta);
+  if (path === null || path === '') {
+    throw new StudioError('NOT_FOUND', `video stream ${streamId} has no file a browser plays yet (its proxy is not made: import it again)`, { field: 'streamId' });
+  }
   const contentType = videoContentType(path);
   if (!contentType) {
     throw new StudioError('INVALID_ARGUMENT', `${path}: not a container a browser plays (${Object.keys(videoTypes).join(', ')})`, { file: path, field: 'streamId' });

@@ -189,3 +189,9 @@ export async function verifyVideo(path: string, info: VideoInfo, expectedFrames:
     throw badInput(path, `decodes to ${decoded ?? 0} frames, expected ${expectedFrames} (truncated or shortened?)`);
   }
 }
+
+/** The picture's size as it is shown and decoded (ffmpeg turns it upright): width and height swapped by a quarter turn. */
+export function displaySize(info: Pick<VideoInfo, 'width' | 'height' | 'rotation'>): { width: number; height: number } {
+  const quarter = info.rotation === 90 || info.rotation === 270;
+  return quarter ? { width: info.height, height: info.width } : { width: info.width, height: info.height };
+}

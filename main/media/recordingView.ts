@@ -13,8 +13,10 @@ import { autoSync, type AutoSyncResult } from '../sync/autoSync.ts';
 import { videoMotion } from '../sync/motion.ts';
 import { centreSkeleton } from '../train/models/pose.ts';
 import { videoContentType } from './mediaRoute.ts';
+import { playbackPath } from './proxy.ts';
 import { rowTime } from '../shared/rowClock.ts';
-import { loadSeries, type SensorSeries } from './sensorWindow.ts';
+import { loadSeries, toBase64, type SensorSeries } from './sensorWindow.ts';
+import { isConstantRate, videoFrameTimes } from './frameTimes.ts';
 
 export interface ViewVideo {
   streamId: number;
@@ -25,6 +27,8 @@ export interface ViewVideo {
   duration: number;
   width: number;
   height: number;
+  /** each frame's start (s from the first frame) as base64 float64, for a variable-rate video; null when frame k starts at k / fps */
+  frameTimes: string | null;
 }
 
 export interface ViewSensor {
@@ -35,6 +39,8 @@ export interface ViewSensor {
   /** the first and last sample's sensor time (s) */
   start: number;
   end: number;
+  /** the sensor's own time of its first sample (the file's first timestamp), which the trace's axis counts from */
+  timeOrigin: number;
   channels: { name: string; unit: string }[];
 }
 
@@ -64,15 +70,25 @@ function playableVideo(recording: RecordingSummary): StreamSummary | null {
   return recording.streams.find((s) => s.kind === 'video' && typeof s.meta.path === 'string') ?? null;
 }
 
-function viewVideo(s: StreamSummary): ViewVideo {
+/** The frames' times where they are not k / fps; a file that cannot be read plays no better, and the player says why. */
+async function variableFrameTimes(path: string, fps: number): Promise<Float64Array | null> {
+  const times = await videoFrameTimes(path).catch(() => null);
+  return times && !isConstantRate(times, fps) ? times : null;
+}
+
+async function viewVideo(s: StreamSummary): Promise<ViewVideo> {
+  const played = playbackPath(s.meta);
+  const contentType = played === null ? null : videoContentType(played);
+  const times = played !== null && contentType ? await variableFrameTimes(played, s.rate) : null;
   return {
     streamId: s.id,
-    contentType: videoContentType(s.meta.path as string),
+    contentType,
     fps: s.rate,
-    frames: s.length,
+    frames: times?.length ?? s.length,
     duration: numberMeta(s, 'duration') ?? s.length / s.rate,
     width: numberMeta(s, 'width') ?? 0,
     height: numberMeta(s, 'height') ?? 0,
+    frameTimes: times && toBase64(times),
   };
 }
 
@@ -84,6 +100,7 @@ function viewSensor(s: StreamSummary, series: SensorSeries): ViewSensor {
     rows: series.rows,
     start: series.rows ? rowTime(series, 0) : 0,
     end: series.rows ? rowTime(series, series.rows - 1) : 0,
+    timeOrigin: numberMeta(s, 'startTime') ?? 0,
     channels: s.channels,
   };
 }
@@ -102,9 +119,17 @@ export async function recordingView(db: Queryable, recordingId: number): Promise
   return {
     recording,
     alignment: await getAlignment(db, recordingId),
-    video: video && viewVideo(video),
+    video: video && (await viewVideo(video)),
     sensors,
-    skeleton: skeleton ? { streamId: skeleton.id, joints: numberMeta(skeleton, 'joints') ?? 0, frames: skeleton.length, rate: skeleton.rate, projection: projectionOf(recording) } : null,
+    skeleton: skeleton
+      ? {
+          streamId: skeleton.id,
+          joints: numberMeta(skeleton, 'joints') ?? 0,
+          frames: skeleton.length,
+          rate: skeleton.rate,
+          projection: projectionOf(recording),
+        }
+      : null,
   };
 }
 
@@ -125,9 +150,15 @@ function pickSensor(recording: RecordingSummary, sensorStreamId: number | undefi
 export async function autoSyncRecording(db: Queryable, recordingId: number, opts: { sensorStreamId?: number; maxOffset?: number }): Promise<AutoSyncResult> {
   const recording = await getRecording(db, recordingId);
   const video = playableVideo(recording);
-  if (!video) throw new StudioError('NOT_FOUND', `${recording.name} has no video stream with a file to decode (meta.path)`, { field: 'recordingId' });
+  if (!video)
+    throw new StudioError('NOT_FOUND', `${recording.name} has no video: auto-sync matches a video's motion to the sensor; align it by anchors or by hand`, {
+      field: 'recordingId',
+    });
   const sensor = pickSensor(recording, opts.sensorStreamId);
-  if (sensor.channels.length < 3) throw new StudioError('INVALID_ARGUMENT', `sensor stream ${sensor.id} has ${sensor.channels.length} channels; auto-sync needs x, y, z`, { field: 'sensorStreamId' });
+  if (sensor.channels.length < 3)
+    throw new StudioError('INVALID_ARGUMENT', `sensor stream ${sensor.id} has ${sensor.channels.length} channels; auto-sync needs x, y, z`, {
+      field: 'sensorStreamId',
+    });
   const series = await loadSeries(db, sensor.id);
   const accel = new Float64Array(series.rows * 3);
   for (let r = 0; r < series.rows; r++) for (let c = 0; c < 3; c++) accel[r * 3 + c] = series.data[r * series.cols + c];
@@ -147,19 +178,42 @@ export async function autoSyncRecording(db: Queryable, recordingId: number, opts
 
 /** UTD-MHAD's documented joint order (Skeleton_joint_order.txt), for a skeleton imported without that file. */
 const UTD_JOINTS = [
-  'head', 'shoulder_center', 'spine', 'hip_center',
-  'left_shoulder', 'left_elbow', 'left_wrist', 'left_hand',
-  'right_shoulder', 'right_elbow', 'right_wrist', 'right_hand',
-  'left_hip', 'left_knee', 'left_ankle', 'left_foot',
-  'right_hip', 'right_knee', 'right_ankle', 'right_foot',
+  'head',
+  'shoulder_center',
+  'spine',
+  'hip_center',
+  'left_shoulder',
+  'left_elbow',
+  'left_wrist',
+  'left_hand',
+  'right_shoulder',
+  'right_elbow',
+  'right_wrist',
+  'right_hand',
+  'left_hip',
+  'left_knee',
+  'left_ankle',
+  'left_foot',
+  'right_hip',
+  'right_knee',
+  'right_ankle',
+  'right_foot',
 ];
 
 /** The body's bones by joint name; a skeleton lacking a joint (the demo has no hands) skips its bones. */
 const BONES: readonly [string, string][] = [
-  ['head', 'shoulder_center'], ['shoulder_center', 'spine'], ['spine', 'hip_center'],
+  ['head', 'shoulder_center'],
+  ['shoulder_center', 'spine'],
+  ['spine', 'hip_center'],
   ...(['left', 'right'] as const).flatMap((side): [string, string][] => [
-    ['shoulder_center', `${side}_shoulder`], [`${side}_shoulder`, `${side}_elbow`], [`${side}_elbow`, `${side}_wrist`], [`${side}_wrist`, `${side}_hand`],
-    ['hip_center', `${side}_hip`], [`${side}_hip`, `${side}_knee`], [`${side}_knee`, `${side}_ankle`], [`${side}_ankle`, `${side}_foot`],
+    ['shoulder_center', `${side}_shoulder`],
+    [`${side}_shoulder`, `${side}_elbow`],
+    [`${side}_elbow`, `${side}_wrist`],
+    [`${side}_wrist`, `${side}_hand`],
+    ['hip_center', `${side}_hip`],
+    [`${side}_hip`, `${side}_knee`],
+    [`${side}_knee`, `${side}_ankle`],
+    [`${side}_ankle`, `${side}_foot`],
   ]),
 ];
 
@@ -185,13 +239,17 @@ export async function skeletonFrames(db: Queryable, recordingId: number, centred
   if (!path) throw new StudioError('NOT_FOUND', `skeleton stream ${stream.id} has no source file`, { field: 'recordingId' });
   const skeleton = await readSkeleton(path);
   const stored = stream.meta.jointNames;
-  const jointNames = Array.isArray(stored) && stored.length === skeleton.joints ? stored.map(String)
-    : skeleton.joints === UTD_JOINTS.length ? UTD_JOINTS
-    : Array.from({ length: skeleton.joints }, (_, j) => `joint ${j + 1}`);
+  const jointNames =
+    Array.isArray(stored) && stored.length === skeleton.joints
+      ? stored.map(String)
+      : skeleton.joints === UTD_JOINTS.length
+        ? UTD_JOINTS
+        : Array.from({ length: skeleton.joints }, (_, j) => `joint ${j + 1}`);
   const index = new Map(jointNames.map((name, j) => [name, j]));
   const bones = BONES.flatMap(([a, b]): [number, number][] => (index.has(a) && index.has(b) ? [[index.get(a)!, index.get(b)!]] : []));
   const hip = index.get('hip_center');
-  if (centred && hip === undefined) throw new StudioError('INVALID_ARGUMENT', `skeleton stream ${stream.id} has no hip_center joint to centre on`, { field: 'centre' });
+  if (centred && hip === undefined)
+    throw new StudioError('INVALID_ARGUMENT', `skeleton stream ${stream.id} has no hip_center joint to centre on`, { field: 'centre' });
   return {
     streamId: stream.id,
     joints: skeleton.joints,

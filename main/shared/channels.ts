@@ -44,6 +44,7 @@ export const methodNames = [
   'labels.delete',
   // training: datasets, runs and their jobs (events train.*)
   'datasets.list',
+  'datasets.preview',
   'datasets.create',
   'runs.list',
   'runs.get',
@@ -54,6 +55,14 @@ export const methodNames = [
   // exports: a finished student run as a device bundle, a dataset as NumPy files
   'runs.export',
   'datasets.export',
+  // the file browser of the web mode; editing and deleting a recording
+  'files.list',
+  'recordings.update',
+  'recordings.delete',
+  // your own recordings: a session (video + sensor files), a folder by filename pattern
+  'import.session',
+  'import.folder.preview',
+  'import.folder',
 ] as const;
 
 export const eventNames = [
@@ -65,6 +74,27 @@ export const eventNames = [
   'train.log',
   'train.preparing',
 ] as const;
+
+/** Electron's native file dialog: a channel of its own, apart from the contract (the web mode has none; it browses with files.list). */
+export const pickChannel = 'dialog.pick';
+
+export interface PickRequest {
+  /** an existing file, an existing folder, or a file to write */
+  kind: 'file' | 'folder' | 'save';
+  /** with kind 'file': pick several */
+  multiple?: boolean;
+  /** extensions without the dot, by name: [{ name: 'Videos', extensions: ['mp4', 'mov'] }] */
+  filters?: { name: string; extensions: string[] }[];
+  title?: string;
+  defaultPath?: string;
+}
+
+/** What the preload adds to the bridge in Electron: the native dialog, and the path of a file dropped on the window. */
+export interface NativeFiles {
+  /** the chosen paths; empty when the dialog was cancelled */
+  pick(request: PickRequest): Promise<string[]>;
+  pathOf(file: File): string;
+}
 
 export type MethodName = (typeof methodNames)[number];
 export type EventName = (typeof eventNames)[number];

@@ -13,7 +13,20 @@ import { backendChoices, backendNames, gafMethods, gafVariants, optimiserNames, 
 export { eventNames, isMethodName, methodNames, type EventName, type MethodName } from './channels.ts';
 
 const id = z.number().int().positive();
-const path = z.string().min(1, 'a path is required');
+// ── bounds on what a call may ask for: beyond any real use, short of exhausting the studio (docs/SECURITY.md) ──
+/** Linux's PATH_MAX */
+export const maxPathLength = 4096;
+/** streams.samples: the most rows one answer carries (JSON numbers; streams.trace serves a whole stream compactly) */
+export const maxSampleRows = 500_000;
+/** streams.samples: the highest rate a stream is resampled to */
+export const maxResampleHz = 10_000;
+/** the most recordings, anchors or sync windows one call lists */
+const maxListed = 10_000;
+const path = z.string().min(1, 'a path is required').max(maxPathLength);
+/** a name, label, subject or reference as a call gives it: one line */
+const nameText = z.string().max(200);
+/** an annotation's note, a label's description */
+const noteText = z.string().max(10_000);
 
 const channel = z.object({ name: z.string(), unit: z.string() });
 
@@ -71,18 +84,25 @@ const importReport = z.object({
 
 const sensorImportOptions = z
   .object({
-    name: z.string().min(1).optional(),
-    label: z.string().min(1).optional(),
-    subject: z.string().min(1).optional(),
+    name: nameText.min(1).optional(),
+    label: nameText.min(1).optional(),
+    subject: nameText.min(1).optional(),
     trial: z.number().int().nonnegative().optional(),
-    rate: z.number().positive().optional(),
+    rate: z.number().positive().max(1_000_000).optional(),
     /** the largest value a unit's sensor reads ({ g: 8 }); values beyond are reported (defaults: 16 g, 2000 deg/s, …) */
-    fullScale: z.record(z.string().min(1), z.number().positive()).optional(),
-    timeCol: z.union([z.string(), z.number().int().nonnegative()]).optional(),
+    fullScale: z
+      .record(nameText.min(1), z.number().positive())
+      .refine((units) => Object.keys(units).length <= 64, 'lists at most 64 units')
+      .optional(),
+    timeCol: z.union([nameText, z.number().int().nonnegative()]).optional(),
     timeUnit: z.enum(['s', 'ms']).optional(),
-    cols: z.array(z.union([z.string(), z.number().int().nonnegative()])).min(1).optional(),
-    units: z.array(z.string()).optional(),
-    delimiter: z.string().min(1).optional(),
+    cols: z
+      .array(z.union([nameText, z.number().int().nonnegative()]))
+      .min(1)
+      .max(1024)
+      .optional(),
+    units: z.array(nameText).max(1024).optional(),
+    delimiter: z.string().min(1).max(20).optional(),
     header: z.boolean().optional(),
   })
   .strict();
@@ -122,9 +142,31 @@ const recordingView = z.object({
   recording: recordingSummary,
   alignment,
   video: z
-    .object({ streamId: id, contentType: z.string().nullable(), fps: z.number(), frames: z.number().int(), duration: z.number(), width: z.number().int(), height: z.number().int() })
+    .object({
+      streamId: id,
+      contentType: z.string().nullable(),
+      fps: z.number(),
+      frames: z.number().int(),
+      duration: z.number(),
+      width: z.number().int(),
+      height: z.number().int(),
+      /** float64 × frames: each frame's start from the first frame's, for a variable-rate video; null when frame k starts at k / fps */
+      frameTimes: base64.nullable(),
+    })
     .nullable(),
-  sensors: z.array(z.object({ streamId: id, name: z.string(), rate: z.number(), rows: z.number().int(), start: z.number(), end: z.number(), channels: z.array(channel) })),
+  sensors: z.array(
+    z.object({
+      streamId: id,
+      name: z.string(),
+      rate: z.number(),
+      rows: z.number().int(),
+      start: z.number(),
+      end: z.number(),
+      /** the sensor's own time of its first sample (its file's first timestamp): the trace's axis reads from it */
+      timeOrigin: z.number(),
+      channels: z.array(channel),
+    }),
+  ),
   skeleton: z.object({ streamId: id, joints: z.number().int(), frames: z.number().int(), rate: z.number(), projection: skeletonProjection }).nullable(),
 });
 /** sensor stream columns; the first three (an accelerometer) when not given */
@@ -165,7 +207,7 @@ const autoSyncResult = z.object({
 const dryRun = z.boolean().optional();
 const alignmentSetArgs = z.discriminatedUnion('method', [
   z.object({ recordingId: id, method: z.literal('manual'), offset: z.number(), drift: z.number().default(0), dryRun }).strict(),
-  z.object({ recordingId: id, method: z.literal('anchors'), anchors: z.array(anchor).min(1), dryRun }).strict(),
+  z.object({ recordingId: id, method: z.literal('anchors'), anchors: z.array(anchor).min(1).max(maxListed), dryRun }).strict(),
   z
     .object({
       recordingId: id,
@@ -174,7 +216,7 @@ const alignmentSetArgs = z.discriminatedUnion('method', [
       drift: z.number(),
       confidence: z.number(),
       ncc: z.number(),
-      windows: z.array(syncWindow),
+      windows: z.array(syncWindow).max(maxListed),
       dryRun,
     })
     .strict(),
@@ -239,8 +281,18 @@ function method<A extends z.ZodType, R extends z.ZodType>(args: A, result: R) {
 }
 
 // ── jobs (main/jobs/manager.ts): long work started by a call that answers with the job's id, reported by job.progress, ended by one job.ended ──
-const jobId = z.string().min(1);
-export const jobKinds = ['import.demo', 'import.utdMhad', 'import.sensor', 'train', 'export.student', 'export.dataset', 'demo.generate'] as const;
+const jobId = z.string().min(1).max(200);
+export const jobKinds = [
+  'import.demo',
+  'import.utdMhad',
+  'import.sensor',
+  'train',
+  'export.student',
+  'export.dataset',
+  'demo.generate',
+  'import.session',
+  'import.folder',
+] as const;
 export type JobKind = (typeof jobKinds)[number];
 const jobKind = z.enum(jobKinds);
 const jobStatus = z.enum(['done', 'failed', 'cancelled']);
@@ -276,7 +328,7 @@ const demoGenerateArgs = z
     seed: z.number().int().nonnegative().optional(),
     perClass: z.number().int().min(1).max(1000).optional(),
     seconds: z.number().positive().max(600).optional(),
-    classes: z.array(z.string().min(1)).min(1).optional(),
+    classes: z.array(nameText.min(1)).min(1).max(100).optional(),
     sessions: z.number().int().nonnegative().max(100).optional(),
     sessionSeconds: z.number().nonnegative().max(3600).optional(),
   })
@@ -292,11 +344,11 @@ const toolMethods = {
         method: gafMethod,
         variant: z.enum(gafVariants).optional(),
         /** three columns: names or 0-based indices (default the first three) */
-        cols: z.array(z.union([z.string().min(1), z.number().int().nonnegative()])).length(3).optional(),
+        cols: z.array(z.union([nameText.min(1), z.number().int().nonnegative()])).length(3).optional(),
         start: z.number().int().nonnegative().optional(),
         length: z.number().int().min(1).optional(),
-        rate: z.number().positive().optional(),
-        timeCol: z.union([z.string(), z.number().int().nonnegative()]).optional(),
+        rate: z.number().positive().max(1_000_000).optional(),
+        timeCol: z.union([nameText, z.number().int().nonnegative()]).optional(),
       })
       .strict(),
     z.object({
@@ -358,7 +410,70 @@ const toolMethods = {
 
 // ── training: datasets, runs and the jobs that train them ──
 const splitCounts = z.object({ train: z.number().int(), val: z.number().int(), test: z.number().int() });
-const dataset = z.object({ id, name: z.string(), protocol: z.string(), config: z.record(z.string(), z.unknown()), createdAt: z.string(), counts: splitCounts });
+const dataset = z.object({
+  id,
+  name: z.string(),
+  protocol: z.string(),
+  /** how it was split, as a report heads it: 'by subject: train 1-4,6 · val 2 · test 5,7-8 · windows 2 s, stride 1 s' */
+  description: z.string(),
+  config: z.record(z.string(), z.unknown()),
+  createdAt: z.string(),
+  /** samples per split: recordings, segments or windows (config.samples) */
+  counts: splitCounts,
+});
+/**
+ * What a dataset is made of and how it is split (main/datasets/recipe.ts): either a protocol (cross-subject,
+ * subject-specific) or `split` (by subject, trial or recording, with lists or ranges such as "1-4,6" per split;
+ * a split left out takes the rest, and validation may be held-out subjects). Samples are whole recordings
+ * (their label) or annotated segments, whole or cut into windows of `window.seconds` every `window.stride`.
+ */
+const datasetRecipe = {
+  protocol: z.enum(protocols).optional(),
+  split: z
+    .object({
+      by: z.enum(['subject', 'trial', 'recording']),
+      /** lists and ranges of subject numbers or names, trial numbers, or recording ids or names: "1-4,6" */
+      train: noteText.trim().min(1).optional(),
+      val: noteText.trim().min(1).optional(),
+      test: noteText.trim().min(1).optional(),
+      /** subjects whose training samples become the validation set */
+      valSubjects: noteText.trim().min(1).optional(),
+    })
+    .strict()
+    .optional(),
+  /** the share of each action's training recordings drawn at random for validation; default 0.1 with a protocol, 0 with a split */
+  valFraction: z.number().min(0).lt(1).optional(),
+  seed: z.number().int().nonnegative().default(1),
+  samples: z.enum(['recordings', 'segments']).default('recordings'),
+  /** with segments: windows of this length every stride seconds inside each segment (default: each segment whole) */
+  window: z
+    .object({ seconds: z.number().positive().max(3600), stride: z.number().positive().max(3600) })
+    .strict()
+    .optional(),
+  /** sensor values are clipped to ±clip (in the stream's units, e.g. 8 g); values beyond it are counted in a warning */
+  clip: z.number().positive().optional(),
+  /** samples (segments, or recordings) shorter than this many seconds are left out and counted */
+  minSeconds: z.number().nonnegative().optional(),
+};
+const checkRecipe = (args: { protocol?: unknown; split?: unknown; samples: string; window?: unknown }, ctx: z.RefinementCtx) => {
+  if ((args.protocol === undefined) === (args.split === undefined))
+    ctx.addIssue({ code: 'custom', path: ['split'], message: 'give either a protocol or a split' });
+  if (args.window !== undefined && args.samples !== 'segments')
+    ctx.addIssue({ code: 'custom', path: ['window'], message: 'windows are cut inside segments: set samples to segments' });
+};
+const splitClassCounts = z.object({ total: z.number().int(), recordings: z.number().int(), perClass: z.record(z.string(), z.number().int()) });
+/** what datasets.preview finds, and datasets.create stored */
+const datasetPreview = z.object({
+  description: z.string(),
+  /** every subject and trial among the project's recordings, whether in a split or not */
+  subjects: z.array(z.string()),
+  trials: z.array(z.number().int()),
+  classes: z.array(z.string()),
+  splits: z.object({ train: splitClassCounts, val: splitClassCounts, test: splitClassCounts }),
+  /** what was left out and why: 'recordings without a label', 'segments shorter than 2 s', … */
+  leftOut: z.array(z.object({ reason: z.string(), count: z.number().int() })),
+  warnings: z.array(z.string()),
+});
 /** a number that JSON can carry: null where the value is NaN or infinite (a diverged loss, an empty split) */
 const measure = z.number().nullable();
 const runStatus = z.enum(['created', 'running', 'cancelled', 'failed', 'done']);
@@ -384,7 +499,10 @@ const runSummary = z.object({
   /** the epochs asked for, and those with stored metrics */
   epochs: z.number().int().nullable(),
   epochsRun: z.number().int(),
+  /** null where the dataset has no validation split: the run has no validation score */
   bestValAccuracy: measure,
+  /** which epoch's weights the run keeps and why: 'best validation accuracy (epoch 12)', 'last epoch (30): no validation split'; null before one */
+  selection: z.string().nullable(),
   /** the test split scored with the best epoch's weights (the run's 'evaluation') */
   test: z.object({ accuracy: measure, macroF1: measure }).nullable(),
   error: z.string().nullable(),
@@ -413,7 +531,7 @@ const evaluation = z.object({
 const meanStd = z.object({ mean: measure, std: measure });
 /** optional settings fall back to the CLI's defaults (main/train/runs.ts defaultJob) */
 const runSettings = {
-  dataset: z.union([z.string().min(1), id]),
+  dataset: z.union([nameText.min(1), id]),
   seed: z.number().int().nonnegative().optional(),
   epochs: z.number().int().min(1).max(10_000).optional(),
   // the trainer drops a last batch of one (batch norm needs two), so a batch of one would train nothing
@@ -423,7 +541,7 @@ const runSettings = {
   optimiser: z.enum(optimiserNames).optional(),
   schedule: z.enum(scheduleNames).optional(),
   /** epochs without a better validation accuracy before stopping (0: never) */
-  patience: z.number().int().nonnegative().optional(),
+  patience: z.number().int().nonnegative().max(10_000).optional(),
   backend: z.enum(backendChoices).optional(),
   /** a weights directory saved by the studio to start from */
   initFrom: path.optional(),
@@ -471,17 +589,14 @@ const runsStartArgs = z
 
 const trainingMethods = {
   'datasets.list': method(z.object({}).strict(), z.array(dataset)),
+  /** the counts per class and split a dataset of this recipe would have, and what it would leave out; stores nothing */
+  'datasets.preview': method(z.object(datasetRecipe).strict().superRefine(checkRecipe), datasetPreview),
   'datasets.create': method(
     z
-      .object({
-        name: z.string().trim().min(1, 'a name is required'),
-        protocol: z.enum(protocols),
-        /** the share of each action's training recordings held out for validation */
-        valFraction: z.number().min(0).lt(1).default(0.1),
-        seed: z.number().int().nonnegative().default(1),
-      })
-      .strict(),
-    dataset,
+      .object({ name: z.string().trim().min(1, 'a name is required').max(200), ...datasetRecipe })
+      .strict()
+      .superRefine(checkRecipe),
+    dataset.extend({ preview: datasetPreview }),
   ),
   'runs.list': method(z.object({}).strict(), z.array(runSummary)),
   'runs.get': method(
@@ -493,9 +608,21 @@ const trainingMethods = {
   /** asks the run's job to stop; train.ended says when it has (status 'cancelled', checkpoint kept for runs.resume) */
   'runs.cancel': method(z.object({ runId: id }).strict(), z.object({ runId: id })),
   'runs.resume': method(z.object({ runId: id }).strict(), z.object({ runId: id, job: jobId })),
-  /** `vskd report`: accuracy and macro-F1 of the finished runs, mean ± sample std over seeds, per method and protocol */
+  /**
+   * `vskd report`: accuracy and macro-F1 of the finished runs, mean ± sample std over seeds. `protocols` are the column
+   * groups, one per dataset headed by its name and split description; `methods` the rows, one per method and settings
+   * (runs that differ in any setting but the seed get a row each, named by what differs: 'baseline (width 1, epochs 1)').
+   */
   'runs.report': method(
-    z.object({ datasets: z.array(z.union([z.string().min(1), id])).min(1).optional() }).strict(),
+    z
+      .object({
+        datasets: z
+          .array(z.union([nameText.min(1), id]))
+          .min(1)
+          .max(1000)
+          .optional(),
+      })
+      .strict(),
     z.object({
       markdown: z.string(),
       methods: z.array(z.string()),
@@ -580,7 +707,7 @@ const runsExportArgs = z
 const datasetPart = z.enum(['gaf', 'raw', 'frames']);
 const datasetsExportArgs = z
   .object({
-    dataset: z.union([z.string().min(1), id]),
+    dataset: z.union([nameText.min(1), id]),
     /** a folder: rerunning into it keeps the files whose inputs are unchanged */
     out: path,
     splits: z.array(z.enum(['train', 'val', 'test'])).min(1).max(3).optional(),
@@ -601,6 +728,151 @@ const exportMethods = {
   'datasets.export': method(datasetsExportArgs, jobStarted),
 };
 // ── end of export ──
+
+// ── files and recordings' metadata: the web mode's file browser, editing and deleting a recording ──
+/** a folder's listing stops here (truncated says so): a browser dialog, not a crawler */
+export const maxFolderEntries = 2000;
+const folderEntry = z.object({ name: z.string(), kind: z.enum(['file', 'folder']), bytes: z.number().int().nullable() });
+const optionalText = z.string().trim().min(1, 'must not be empty').max(200).nullable().optional();
+const recordingRemoval = z.object({
+  recording: recordingSummary,
+  streams: z.number().int(),
+  sensorSamples: z.number().int(),
+  annotations: z.number().int(),
+  aligned: z.boolean(),
+  /** datasets that listed it (they keep their other recordings) */
+  datasets: z.number().int(),
+  /** the files the project made for it (in its media folder), removed after the commit */
+  mediaFiles: z.array(z.string()),
+  dryRun: z.boolean(),
+});
+const fileAndRecordingMethods = {
+  /** one folder's entries, folders first (hidden ones with hidden), at most maxFolderEntries; dir: an absolute folder, home by default */
+  'files.list': method(
+    z.object({ dir: path.optional(), hidden: z.boolean().optional() }).strict(),
+    z.object({
+      dir: z.string(),
+      parent: z.string().nullable(),
+      home: z.string(),
+      entries: z.array(folderEntry),
+      total: z.number().int(),
+      truncated: z.boolean(),
+    }),
+  ),
+  /** null clears a field; a new label joins the label schema; applying `before` undoes the edit */
+  'recordings.update': method(
+    z
+      .object({
+        recordingId: id,
+        name: z.string().trim().min(1, 'a name is required').max(200).optional(),
+        label: optionalText,
+        subject: optionalText,
+        trial: z.number().int().nonnegative().nullable().optional(),
+      })
+      .strict(),
+    z.object({ before: recordingSummary, after: recordingSummary }),
+  ),
+  /** with its streams, samples, alignment, annotations and the media the project made; dryRun: what would go */
+  'recordings.delete': method(z.object({ recordingId: id, dryRun: z.boolean().optional() }).strict(), recordingRemoval),
+};
+// ── end of files and recordings' metadata ──
+
+// ── your own recordings: a session (a video and sensor files) and a folder paired by a filename pattern (main/sessions) ──
+/** how every sensor file of a session or folder is read: import.sensor's options without the recording's fields */
+const sensorReadOptions = sensorImportOptions.omit({ name: true, label: true, subject: true, trial: true });
+const sessionSensor = z
+  .object({
+    file: path,
+    /** the sensor stream's name in the recording, one per wearable ('wrist', 'ankle'); default: the file's name without its extension */
+    stream: z.string().trim().min(1).max(100).optional(),
+    options: sensorReadOptions.optional(),
+  })
+  .strict();
+const importSessionArgs = z
+  .object({
+    /** mp4, mov, mkv, avi, webm, … (H.264, HEVC, VP9, MJPEG, …): what Chromium cannot play gets a proxy video in the project's media folder */
+    video: path.optional(),
+    /** zero or more wearables, each its own sensor stream */
+    sensors: z.array(sessionSensor).max(32).default([]),
+    name: z.string().trim().min(1, 'a name is required').max(200),
+    subject: z.string().trim().min(1).max(200).optional(),
+    /** the session or trial number */
+    trial: z.number().int().nonnegative().optional(),
+    label: z.string().trim().min(1).max(200).optional(),
+  })
+  .strict()
+  .refine((args) => args.video !== undefined || args.sensors.length > 0, { path: ['sensors'], message: 'give a video, a sensor file, or both' });
+/**
+ * A folder's files paired into recordings by filename patterns, matched against each file's path under
+ * the folder ('/' between folders, letters in any case). Placeholders: {subject}, {label}, {trial}
+ * (digits), {name}, {sensor} (the wearable: the stream's name) and * (anything, not kept), each within
+ * one folder name. Files whose values agree make one recording: 'acc_{subject}_{label}_{trial}.txt',
+ * or '{name}.mp4' and '{name}_{sensor}.csv' for a video and CSVs of the same stem.
+ */
+const importFolderArgs = {
+  dir: path,
+  patterns: z.array(z.string().trim().min(1).max(500)).min(1).max(16),
+  /** label code → label name ({ '1': 'walk', '2': 'run' }); when given, a code it lacks is a failure */
+  labels: z
+    .record(nameText.min(1), nameText.trim().min(1))
+    .refine((codes) => Object.keys(codes).length <= maxListed, `maps at most ${maxListed} codes`)
+    .optional(),
+  /** the recording's name from the same placeholders ('{subject}-{label}-{trial}'); default: the first pattern's, without its extension, {sensor} and * */
+  name: z.string().trim().min(1).max(500).optional(),
+  /** how every sensor file is read */
+  options: sensorReadOptions.optional(),
+};
+const plannedRecording = z.object({
+  name: z.string(),
+  subject: z.string().nullable(),
+  trial: z.number().int().nullable(),
+  /** the label's name (mapped from its code by `labels`) */
+  label: z.string().nullable(),
+  /** paths below are relative to the folder */
+  video: z
+    .object({ file: z.string(), codec: z.string(), width: z.number().int(), height: z.number().int(), duration: z.number(), proxy: z.boolean() })
+    .nullable(),
+  sensors: z.array(
+    z.object({ file: z.string(), stream: z.string(), rows: z.number().int(), channels: z.number().int(), rate: z.number(), seconds: z.number() }),
+  ),
+  /** a recording of this name is in the project already: skipped (its files not read) */
+  exists: z.boolean(),
+});
+const folderPlan = z.object({
+  dir: z.string(),
+  counts: z.object({
+    files: z.number().int(),
+    recordings: z.number().int(),
+    /** recordings the import would add (the others exist already or failed) */
+    new: z.number().int(),
+    existing: z.number().int(),
+    sensorFiles: z.number().int(),
+    videos: z.number().int(),
+    /** videos that need a playback proxy */
+    proxies: z.number().int(),
+    unmatched: z.number().int(),
+    failures: z.number().int(),
+  }),
+  recordings: z.array(plannedRecording),
+  /** files no pattern matches, relative to the folder */
+  unmatched: z.array(z.string()),
+  /** files (or recordings) that would not be imported, and why: unreadable, no label for the code, two files for one stream */
+  failures: z.array(z.object({ file: z.string(), reason: z.string() })),
+  /** sensor files' warnings (units, full scale, rate) and files far shorter than their siblings */
+  warnings: z.array(z.string()),
+});
+const sessionImportMethods = {
+  /** one recording from a video and/or sensor files, as a job (kind import.session): the recording is stored, then its proxy video is made (progress in seconds of video) */
+  'import.session': method(importSessionArgs, jobStarted),
+  /** what import.folder would create, reading every file but storing nothing */
+  'import.folder.preview': method(z.object(importFolderArgs).strict(), folderPlan),
+  /**
+   * the folder as a job (kind import.folder): recordings stored in batches as they are read, then the proxy videos,
+   * videoJobs at a time; recordings already in the project are skipped, their missing proxies made
+   */
+  'import.folder': method(z.object({ ...importFolderArgs, videoJobs: z.number().int().min(1).max(64).optional() }).strict(), jobStarted),
+};
+// ── end of your own recordings ──
 
 // ── the events of jobs: job.ended carries what the job made, by kind ──
 const runEnded = z.object({ runId: id, status: z.enum(['done', 'cancelled']), backend: trainBackend, bestEpoch: z.number().int(), seconds: z.number() });
@@ -631,6 +903,8 @@ const jobEvents = {
     jobEnded('import.demo', importReport),
     jobEnded('import.utdMhad', importReport),
     jobEnded('import.sensor', importReport),
+    jobEnded('import.session', importReport),
+    jobEnded('import.folder', importReport),
     jobEnded('train', runEnded),
     jobEnded('export.student', runsExported),
     jobEnded('export.dataset', datasetExported),
@@ -650,18 +924,18 @@ export const methods = {
   'recordings.list': method(
     z
       .object({
-        label: z.string().optional(),
-        subject: z.string().optional(),
+        label: nameText.optional(),
+        subject: nameText.optional(),
         trial: z.number().int().optional(),
-        search: z.string().optional(),
+        search: nameText.optional(),
       })
       .strict(),
     z.array(recordingSummary),
   ),
   /** a recording by exact name, or by id when a whole number names none */
-  'recordings.find': method(z.object({ ref: z.string().min(1) }).strict(), recordingSummary),
+  'recordings.find': method(z.object({ ref: z.string().min(1).max(1000) }).strict(), recordingSummary),
   'labels.list': method(z.object({}).strict(), z.array(label)),
-  'streams.samples': method(z.object({ streamId: id, resampleHz: z.number().positive().optional() }).strict(), sensorStream),
+  'streams.samples': method(z.object({ streamId: id, resampleHz: z.number().positive().max(maxResampleHz).optional() }).strict(), sensorStream),
   ...importJobMethods,
   ...toolMethods,
   // ── the recording view ──
@@ -685,27 +959,28 @@ export const methods = {
   ),
   'annotations.create': method(
     z
-      .object({ recordingId: id, labelId: id, start: z.number(), end: z.number(), timeBase: timeBase.optional(), note: z.string().optional(), id: id.optional() })
+      .object({ recordingId: id, labelId: id, start: z.number(), end: z.number(), timeBase: timeBase.optional(), note: noteText.optional(), id: id.optional() })
       .strict(),
     annotation,
   ),
   'annotations.update': method(
     z
-      .object({ id, labelId: id.optional(), start: z.number().optional(), end: z.number().optional(), timeBase: timeBase.optional(), note: z.string().optional() })
+      .object({ id, labelId: id.optional(), start: z.number().optional(), end: z.number().optional(), timeBase: timeBase.optional(), note: noteText.optional() })
       .strict(),
     z.object({ before: annotation, after: annotation }),
   ),
   'annotations.delete': method(z.object({ id }).strict(), annotation),
   'annotations.export': method(
-    z.object({ format: annotationFormat, path, recordingIds: z.array(id).min(1).optional() }).strict(),
+    /** force: replace files that exist (refused otherwise, CONFLICT naming the first) */
+    z.object({ format: annotationFormat, path, recordingIds: z.array(id).min(1).max(maxListed).optional(), force: z.boolean().optional() }).strict(),
     z.object({ format: annotationFormat, files: z.array(z.string()), recordings: z.number().int(), annotations: z.number().int() }),
   ),
   'annotations.import': method(z.object({ path, format: annotationFormat.optional(), dryRun: z.boolean().optional() }).strict(), annotationImportReport),
   'labels.create': method(
     z
       .object({
-        name: z.string().min(1),
-        description: z.string().optional(),
+        name: nameText.min(1),
+        description: noteText.optional(),
         color: labelColor.optional(),
         id: id.optional(),
         position: z.number().int().nonnegative().optional(),
@@ -714,13 +989,15 @@ export const methods = {
     label,
   ),
   'labels.update': method(
-    z.object({ id, name: z.string().min(1).optional(), description: z.string().optional(), color: labelColor.optional() }).strict(),
+    z.object({ id, name: nameText.min(1).optional(), description: noteText.optional(), color: labelColor.optional() }).strict(),
     z.object({ before: label, after: label }),
   ),
   'labels.delete': method(z.object({ id }).strict(), label),
   // ── end of annotations and the label schema ──
   ...trainingMethods,
   ...exportMethods,
+  ...fileAndRecordingMethods,
+  ...sessionImportMethods,
 } as const satisfies Record<MethodName, { args: z.ZodType; result: z.ZodType }>;
 
 /** Event streams from main to renderer. */

@@ -65,3 +65,9 @@ export function toStudioError(err: unknown): StudioError {
 export function throwIfCancelled(signal: AbortSignal | undefined, message: string): void {
   if (signal?.aborted) throw new StudioError('CANCELLED', message);
 }
+
+/** Text from a file, as a message quotes it: on one line and at most `max` characters, whatever the file holds. */
+export function clipText(text: string, max = 80): string {
+  const line = text.replace(/\s+/g, ' ');
+  return line.length > max ? `${line.slice(0, max - 1)}…` : line;
+}

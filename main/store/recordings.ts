@@ -69,7 +69,7 @@ export interface RecordingFilter {
   label?: string;
   subject?: string;
   trial?: number;
-  /** a substring of the recording's name */
+  /** a substring of the name, the label or the subject, or the trial's number */
   search?: string;
 }
 
@@ -175,7 +175,16 @@ export async function listRecordings(db: Queryable, filter: RecordingFilter & { 
     where.push("(r.name LIKE ? ESCAPE '\\' OR l.name LIKE ? ESCAPE '\\' OR r.subject LIKE ? ESCAPE '\\' OR CAST(r.trial AS TEXT) = ?)");
     params.push(like, like, like, filter.search.trim());
   }
-  const rows = await db.all<{ id: number; name: string; subject: string | null; trial: number | null; label: string | null; created_at: string; annotations: number; aligned: number }>(
+  const rows = await db.all<{
+    id: number;
+    name: string;
+    subject: string | null;
+    trial: number | null;
+    label: string | null;
+    created_at: string;
+    annotations: number;
+    aligned: number;
+  }>(
     `SELECT r.id, r.name, r.subject, r.trial, l.name AS label, r.created_at,
             (SELECT COUNT(*) FROM annotations a WHERE a.recording_id = r.id) AS annotations,
             EXISTS (SELECT 1 FROM clock_alignments c WHERE c.recording_id = r.id AND c.method <> 'none') AS aligned
@@ -227,4 +236,77 @@ export async function findRecording(db: Queryable, ref: string): Promise<Recordi
   const [recording] = id === undefined ? [] : await listRecordings(db, { id });
   if (!recording) throw new StudioError('NOT_FOUND', `recording: no recording named (or with id) ${ref} in the project`, { field: 'recording' });
   return recording;
+}
+
+/** What an edit of a recording's metadata sets; null clears a field (name cannot be cleared). */
+export interface RecordingChange {
+  name?: string;
+  label?: string | null;
+  subject?: string | null;
+  trial?: number | null;
+}
+
+/**
+ * Sets a recording's name, label, subject or trial in one transaction and returns it before and after,
+ * so that applying `before` undoes the edit. A label not in the schema yet is added to it.
+ */
+export async function updateRecording(db: Database, id: number, change: RecordingChange): Promise<{ before: RecordingSummary; after: RecordingSummary }> {
+  return db.transaction(async (tx) => {
+    const before = await getRecording(tx, id);
+    const sets: string[] = [];
+    const params: (string | number | null)[] = [];
+    const set = (column: string, value: string | number | null) => {
+      sets.push(`${column} = ?`);
+      params.push(value);
+    };
+    if (change.name !== undefined && change.name !== before.name) {
+      const clash = await tx.get('SELECT id FROM recordings WHERE name = ? AND id <> ?', [change.name, id]);
+      if (clash) throw new StudioError('CONFLICT', `name: a recording named ${change.name} is already in the project`, { field: 'name' });
+      set('name', change.name);
+    }
+    if (change.label !== undefined) set('label_id', change.label === null ? null : (await ensureLabels(tx, [{ name: change.label }])).get(change.label)!);
+    if (change.subject !== undefined) set('subject', change.subject);
+    if (change.trial !== undefined) set('trial', change.trial);
+    if (sets.length > 0) await tx.run(`UPDATE recordings SET ${sets.join(', ')} WHERE id = ?`, [...params, id]);
+    return { before, after: await getRecording(tx, id) };
+  });
+}
+
+/** What deleting a recording takes with it. */
+export interface RecordingRemoval {
+  recording: RecordingSummary;
+  streams: number;
+  sensorSamples: number;
+  annotations: number;
+  aligned: boolean;
+  /** datasets that list it (they keep their other recordings) */
+  datasets: number;
+  /** every file its sources name (the caller removes the ones the project made) */
+  files: string[];
+}
+
+/** What deleting the recording would take, deleting nothing (for a confirmation). */
+export async function recordingRemoval(db: Queryable, id: number): Promise<RecordingRemoval> {
+  const recording = await getRecording(db, id);
+  const count = async (sql: string) => (await db.get<{ n: number }>(sql, [id]))!.n;
+  const files = await db.all<{ path: string }>('SELECT path FROM sources WHERE recording_id = ? ORDER BY id', [id]);
+  return {
+    recording,
+    streams: recording.streams.length,
+    sensorSamples: recording.streams.filter((s) => s.kind === 'sensor').reduce((sum, s) => sum + s.length, 0),
+    annotations: recording.annotations,
+    aligned: recording.aligned,
+    datasets: await count('SELECT COUNT(DISTINCT dataset_id) AS n FROM dataset_members WHERE recording_id = ?'),
+    files: files.map((f) => f.path),
+  };
+}
+
+/** Deletes a recording with its sources, streams, samples, alignment, annotations and dataset memberships, in one transaction. */
+export async function deleteRecording(db: Database, id: number): Promise<RecordingRemoval> {
+  return db.transaction(async (tx) => {
+    const removal = await recordingRemoval(tx, id);
+    // the schema cascades from recordings to every table that names one
+    await tx.run('DELETE FROM recordings WHERE id = ?', [id]);
+    return removal;
+  });
 }

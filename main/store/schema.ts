@@ -153,6 +153,45 @@ CREATE TABLE leases (
 );
 `,
   },
+  {
+    version: 3,
+    name: 'dataset windows',
+    sql: `
+-- The samples of a segment dataset: each annotated segment, or each window cut inside one, in video
+-- seconds as it was when the dataset was made (a later edit of the segment does not change the dataset).
+-- Its split is its recording's (dataset_members), so windows of one segment never fall in two splits.
+CREATE TABLE dataset_windows (
+  dataset_id INTEGER NOT NULL,
+  position INTEGER NOT NULL,
+  recording_id INTEGER NOT NULL,
+  annotation_id INTEGER REFERENCES annotations(id) ON DELETE SET NULL,
+  label TEXT NOT NULL,
+  start_s REAL NOT NULL,
+  end_s REAL NOT NULL,
+  CHECK (end_s > start_s),
+  PRIMARY KEY (dataset_id, position),
+  FOREIGN KEY (dataset_id, recording_id) REFERENCES dataset_members(dataset_id, recording_id) ON DELETE CASCADE
+);
+CREATE INDEX dataset_windows_recording ON dataset_windows(dataset_id, recording_id);
+`,
+  },
+  {
+    version: 4,
+    name: 'a clock model per sensor stream',
+    sql: `
+-- A recording may hold several wearables, each logging at its own clock: one model per sensor stream,
+-- sensor_time = video_time * (1 + drift) + offset on that stream's clock. A stream without a row
+-- follows its recording's clock_alignments row (the identity when that has none either).
+CREATE TABLE stream_alignments (
+  stream_id INTEGER PRIMARY KEY REFERENCES streams(id) ON DELETE CASCADE,
+  offset_s REAL NOT NULL DEFAULT 0,
+  drift REAL NOT NULL DEFAULT 0,
+  method TEXT NOT NULL DEFAULT 'none',
+  detail TEXT NOT NULL DEFAULT '{}',
+  updated_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+);
+`,
+  },
 ];
 
 export const latestSchemaVersion = migrations[migrations.length - 1].version;

@@ -61,3 +61,12 @@ export async function streamSourcePath(db: Queryable, streamId: number): Promise
   const row = await db.get<{ path: string }>('SELECT s.path FROM streams t JOIN sources s ON s.id = t.source_id WHERE t.id = ?', [streamId]);
   return row?.path ?? null;
 }
+
+/** Sets `patch`'s keys in stream `streamId`'s meta (a video's proxy once it is made), keeping the others. */
+export async function updateStreamMeta(db: Database, streamId: number, patch: Record<string, unknown>): Promise<void> {
+  await db.transaction(async (tx) => {
+    const row = await tx.get<{ meta: string }>('SELECT meta FROM streams WHERE id = ?', [streamId]);
+    if (!row) throw new StudioError('NOT_FOUND', `no stream with id ${streamId}`, { field: 'streamId' });
+    await tx.run('UPDATE streams SET meta = ? WHERE id = ?', [JSON.stringify({ ...JSON.parse(row.meta), ...patch }), streamId]);
+  });
+}

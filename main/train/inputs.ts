@@ -1,14 +1,19 @@
 /**
  * The tensors' raw material, read once from the project: class labels, the student's GAF images
- * (NHWC, channels = accelerometer x, y, z) and the teacher's per-recording sequences (hip-centred
- * skeleton joints, decoded video frames) from which segments are sampled each epoch.
+ * (NHWC, channels = accelerometer x, y, z) and the teacher's per-sample sequences (hip-centred
+ * skeleton joints, decoded video frames) from which segments are sampled each epoch. A sample is a
+ * whole recording or, in a segment dataset, a segment or a window of one: its sensor rows are cut
+ * through the clock model and resampled (datasets/sensorCut.ts), its frames are those of its video time.
  */
+import type { ClockModel } from '../shared/clockModel.ts';
 import { StudioError } from '../shared/errors.ts';
 import { gafFromRows } from '../shared/gaf.ts';
+import { cutSensor, type SensorSeries } from '../datasets/sensorCut.ts';
+import { sensorClock } from '../datasets/sensorClock.ts';
 import { decodeAllFrames } from '../media/frames.ts';
 import { readSkeleton } from '../sensors/skeleton.ts';
 import type { Queryable } from '../store/db.ts';
-import { datasetMembers, type Split } from '../store/datasets.ts';
+import { datasetMembers, datasetWindows, findDataset, type Split } from '../store/datasets.ts';
 import { listLabels } from '../store/labels.ts';
 import { listRecordings, type RecordingSummary } from '../store/recordings.ts';
 import { readSamples } from '../store/samples.ts';
@@ -16,28 +21,71 @@ import { streamSourcePath } from '../store/streams.ts';
 import type { StudentSettings } from './job.ts';
 import { centreSkeleton, UTD_MHAD_HIP_CENTRE } from './models/pose.ts';
 
+/** How a dataset's samples were cut (its stored config), the same object on each of its samples. */
+export interface SampleCut {
+  samples: 'recordings' | 'segments';
+  /** windows inside segments; null: each segment (or recording) whole */
+  window: { seconds: number; stride: number } | null;
+  /** sensor values clipped to ±clip; null: none */
+  clip: number | null;
+}
+
+/** One sample: its recording, with the sample's own label and the stretch of the recording it covers. */
+export interface DatasetSample extends RecordingSummary {
+  /** the segment's label, or the recording's */
+  label: string;
+  /** video seconds; null: the whole recording */
+  window: { start: number; end: number; annotationId: number | null } | null;
+  cut: SampleCut;
+}
+
 export interface SplitData {
   /** class names in label order; index = class */
   classes: string[];
-  splits: Record<Split, { recordings: RecordingSummary[]; labels: Int32Array }>;
+  /** per split its samples (named recordings: a whole-recording dataset's samples are its recordings) */
+  splits: Record<Split, { recordings: DatasetSample[]; labels: Int32Array }>;
 }
 
-/** The dataset's recordings by split, with class indices over the labels the dataset uses. */
+function sampleCut(config: Record<string, unknown>): SampleCut {
+  const window = config.window as SampleCut['window'] | undefined;
+  return {
+    samples: config.samples === 'segments' ? 'segments' : 'recordings',
+    window: window ?? null,
+    clip: typeof config.clip === 'number' ? config.clip : null,
+  };
+}
+
+/** The dataset's samples by split, with class indices over the labels the dataset uses. */
 export async function loadSplits(db: Queryable, datasetId: number): Promise<SplitData> {
+  const dataset = await findDataset(db, datasetId);
   const members = await datasetMembers(db, datasetId);
   if (members.length === 0) throw new StudioError('NOT_FOUND', `dataset ${datasetId} has no recordings`, { field: 'dataset' });
   const byId = new Map((await listRecordings(db)).map((r) => [r.id, r]));
-  const used = new Set(members.map((m) => byId.get(m.recordingId)?.label));
+  const cut = sampleCut(dataset.config);
+  const windows = await datasetWindows(db, datasetId);
+  const samples: { split: Split; sample: DatasetSample }[] = [];
+  const splitOf = new Map(members.map((m) => [m.recordingId, m.split]));
+  if (windows.length > 0) {
+    for (const w of windows) {
+      const sample = { ...byId.get(w.recordingId)!, label: w.label, window: { start: w.start, end: w.end, annotationId: w.annotationId }, cut };
+      samples.push({ split: splitOf.get(w.recordingId)!, sample });
+    }
+  } else {
+    for (const m of members) {
+      const recording = byId.get(m.recordingId)!;
+      if (recording.label === null) throw new StudioError('BAD_INPUT', `recording ${recording.name} has no label`, { field: 'label' });
+      samples.push({ split: m.split, sample: { ...recording, label: recording.label, window: null, cut } });
+    }
+  }
+  const used = new Set(samples.map((s) => s.sample.label));
   const classes = (await listLabels(db)).map((l) => l.name).filter((name) => used.has(name));
   const classOf = new Map(classes.map((name, i) => [name, i]));
   const splits = {} as SplitData['splits'];
   for (const split of ['train', 'val', 'test'] as const) {
-    const recordings = members.filter((m) => m.split === split).map((m) => byId.get(m.recordingId)!);
-    const unlabelled = recordings.find((r) => r.label === null);
-    if (unlabelled) throw new StudioError('BAD_INPUT', `recording ${unlabelled.name} has no label`, { field: 'label' });
-    splits[split] = { recordings, labels: Int32Array.from(recordings, (r) => classOf.get(r.label!)!) };
+    const recordings = samples.filter((s) => s.split === split).map((s) => s.sample);
+    splits[split] = { recordings, labels: Int32Array.from(recordings, (r) => classOf.get(r.label)!) };
   }
-  if (splits.train.recordings.length === 0) throw new StudioError('BAD_INPUT', `dataset ${datasetId} has no training recordings`, { field: 'dataset' });
+  if (splits.train.recordings.length === 0) throw new StudioError('BAD_INPUT', `dataset ${datasetId} has no training samples`, { field: 'dataset' });
   return { classes, splits };
 }
 
@@ -47,20 +95,46 @@ function streamOf(recording: RecordingSummary, kind: 'sensor' | 'skeleton' | 'vi
   return stream;
 }
 
-/** GAF images of the first three channels of each recording's sensor stream: [N, S, S, 3]. */
-export async function studentImages(db: Queryable, recordings: RecordingSummary[], settings: StudentSettings, onRecording?: () => void): Promise<Float32Array> {
+/** Reads once for a run of consecutive calls with the same key: the samples of one recording come together. */
+function keepLast<V>(): (key: string | number, read: () => Promise<V>) => Promise<V> {
+  let last: { key: string | number; value: Promise<V> } | null = null;
+  return (key, read) => {
+    if (last?.key !== key) last = { key, value: read() };
+    return last.value;
+  };
+}
+
+/** A sample's sensor rows: its window of the first sensor stream, on the sensor clock, resampled and clipped. */
+export function sensorRows(db: Queryable): (sample: DatasetSample) => Promise<{ rows: number; cols: number; data: Float64Array }> {
+  const series = keepLast<SensorSeries & { clock: ClockModel }>();
+  return async (sample) => {
+    const stream = streamOf(sample, 'sensor');
+    const s = await series(stream.id, async () => {
+      const samples = await readSamples(db, stream.id);
+      const clock = await sensorClock(db, sample.id, stream.id);
+      return { rows: samples.rows, cols: samples.cols, rate: stream.rate, data: samples.data, timestamps: samples.timestamps ?? null, clock };
+    });
+    const cut = cutSensor(s, s.clock, sample.window, sample.cut.clip);
+    return { rows: cut.rows, cols: s.cols, data: cut.data };
+  };
+}
+
+/** GAF images of the first three channels of each sample's sensor window: [N, S, S, 3]. */
+export async function studentImages(db: Queryable, samples: DatasetSample[], settings: StudentSettings, onSample?: () => void): Promise<Float32Array> {
   const s = settings.gafSize;
   const pixels = s * s;
-  const images = new Float32Array(recordings.length * pixels * 3);
+  const images = new Float32Array(samples.length * pixels * 3);
   const chw = new Float32Array(3 * pixels);
-  for (const [n, recording] of recordings.entries()) {
-    const samples = await readSamples(db, streamOf(recording, 'sensor').id);
-    if (samples.cols < 3) throw new StudioError('BAD_INPUT', `recording ${recording.name}: its sensor stream has ${samples.cols} channels; 3 are needed`, { field: 'sensor' });
-    gafFromRows(samples.data, samples.rows, samples.cols, [0, 1, 2], { size: s, method: settings.gafMethod, variant: settings.gafVariant }, chw);
+  const rowsOf = sensorRows(db);
+  for (const [n, sample] of samples.entries()) {
+    const rows = await rowsOf(sample);
+    if (rows.cols < 3)
+      throw new StudioError('BAD_INPUT', `recording ${sample.name}: its sensor stream has ${rows.cols} channels; 3 are needed`, { field: 'sensor' });
+    gafFromRows(rows.data, rows.rows, rows.cols, [0, 1, 2], { size: s, method: settings.gafMethod, variant: settings.gafVariant }, chw);
     // CHW (one image per axis) → HWC, the layout of the convolutions
     const base = n * pixels * 3;
     for (let p = 0; p < pixels; p++) for (let c = 0; c < 3; c++) images[base + p * 3 + c] = chw[c * pixels + p];
-    onRecording?.();
+    onSample?.();
   }
   return images;
 }
@@ -71,31 +145,51 @@ export interface Sequence {
   data: Float32Array | Uint8Array;
 }
 
-/** Hip-centred skeletons (joints × 3 per frame) from each recording's skeleton file. */
-export async function poseSequences(db: Queryable, recordings: RecordingSummary[], onRecording?: () => void): Promise<{ joints: number; sequences: Sequence[] }> {
+/** The frames of a stream at `rate` under a sample's video time: all for a whole recording, else at least one. */
+export function frameRange(frameCount: number, rate: number, window: DatasetSample['window']): { first: number; count: number } {
+  if (!window) return { first: 0, count: frameCount };
+  const first = Math.min(frameCount - 1, Math.max(0, Math.floor(window.start * rate)));
+  const end = Math.min(frameCount, Math.max(first + 1, Math.ceil(window.end * rate)));
+  return { first, count: end - first };
+}
+
+/** A sequence's frames under a sample's video time, sharing its memory. */
+function framesOf(sequence: Sequence, frameSize: number, rate: number, window: DatasetSample['window']): Sequence {
+  const { first, count } = frameRange(sequence.frames, rate, window);
+  return { frames: count, data: sequence.data.subarray(first * frameSize, (first + count) * frameSize) };
+}
+
+/** Hip-centred skeletons (joints × 3 per frame) from each sample's skeleton file, its window's frames. */
+export async function poseSequences(db: Queryable, samples: DatasetSample[], onSample?: () => void): Promise<{ joints: number; sequences: Sequence[] }> {
   let joints = 0;
   const sequences: Sequence[] = [];
-  for (const recording of recordings) {
-    const path = await streamSourcePath(db, streamOf(recording, 'skeleton').id);
-    if (!path) throw new StudioError('NOT_FOUND', `recording ${recording.name}: its skeleton stream has no source file`, { field: 'skeleton' });
-    const skeleton = await readSkeleton(path);
-    if (joints && skeleton.joints !== joints) throw new StudioError('BAD_INPUT', `${path}: ${skeleton.joints} joints, the others have ${joints}`, { file: path });
+  const read = keepLast<Awaited<ReturnType<typeof readSkeleton>>>();
+  for (const sample of samples) {
+    const stream = streamOf(sample, 'skeleton');
+    const path = await streamSourcePath(db, stream.id);
+    if (!path) throw new StudioError('NOT_FOUND', `recording ${sample.name}: its skeleton stream has no source file`, { field: 'skeleton' });
+    const skeleton = await read(path, () => readSkeleton(path));
+    if (joints && skeleton.joints !== joints)
+      throw new StudioError('BAD_INPUT', `${path}: ${skeleton.joints} joints, the others have ${joints}`, { file: path });
     joints = skeleton.joints;
-    sequences.push({ frames: skeleton.frames, data: centreSkeleton(skeleton.data, joints, Math.min(UTD_MHAD_HIP_CENTRE, joints - 1)) });
-    onRecording?.();
+    const whole = { frames: skeleton.frames, data: centreSkeleton(skeleton.data, joints, Math.min(UTD_MHAD_HIP_CENTRE, joints - 1)) };
+    sequences.push(framesOf(whole, joints * 3, stream.rate, sample.window));
+    onSample?.();
   }
   return { joints, sequences };
 }
 
-/** Every frame of each recording's video, gray, at size × size (sampled per epoch later). */
-export async function frameSequences(recordings: RecordingSummary[], size: number, onRecording?: () => void): Promise<Sequence[]> {
+/** Each sample's video frames, gray, at size × size, its window's frames (sampled per epoch later). */
+export async function frameSequences(samples: DatasetSample[], size: number, onSample?: () => void): Promise<Sequence[]> {
   const sequences: Sequence[] = [];
-  for (const recording of recordings) {
-    const path = streamOf(recording, 'video').meta.path;
-    if (typeof path !== 'string') throw new StudioError('NOT_FOUND', `recording ${recording.name}: its video stream has no file`, { field: 'video' });
-    const { data, count } = await decodeAllFrames(path, { width: size, height: size, channels: 1 });
-    sequences.push({ frames: count, data });
-    onRecording?.();
+  const decode = keepLast<Awaited<ReturnType<typeof decodeAllFrames>>>();
+  for (const sample of samples) {
+    const stream = streamOf(sample, 'video');
+    const path = stream.meta.path;
+    if (typeof path !== 'string') throw new StudioError('NOT_FOUND', `recording ${sample.name}: its video stream has no file`, { field: 'video' });
+    const { data, count } = await decode(path, () => decodeAllFrames(path, { width: size, height: size, channels: 1 }));
+    sequences.push(framesOf({ frames: count, data }, size * size, stream.rate, sample.window));
+    onSample?.();
   }
   return sequences;
 }

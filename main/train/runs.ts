@@ -10,7 +10,7 @@ import type { Queryable } from '../store/db.ts';
 import type { DatasetSummary } from '../store/datasets.ts';
 import type { TrainJob } from './job.ts';
 import { checkMethodWeights, DEFAULT_WEIGHTS, isMethodName, methodWeightOptions, type WeightOptions } from '../shared/lossMethods.ts';
-import type { RunResult } from './report.ts';
+import type { RunResult, SettingValue } from './report.ts';
 
 export const defaultJob: Omit<TrainJob, 'projectPath' | 'runId' | 'datasetId' | 'kind' | 'method' | 'teacherRunId'> = {
   seed: 1,
@@ -66,7 +66,9 @@ export async function runOutcome(projectPath: string, runId: number): Promise<Ru
     const run = await getRun(project.db, runId);
     const epochs = await runEpochs(project.db, runId);
     const evaluation = await getArtifact(project.db, runId, 'evaluation');
-    const best = epochs.length ? Math.max(...epochs.map((e) => e.metrics.valAccuracy)) : null;
+    // an epoch without a validation split stored no score (null)
+    const scores = epochs.map((e) => e.metrics.valAccuracy).filter(Number.isFinite);
+    const best = scores.length ? Math.max(...scores) : null;
     return { run, bestValAccuracy: best, test: evaluation ? (evaluation.meta as { accuracy: number; macroF1: number }) : null };
   } finally {
     await closeProject(project);
@@ -80,11 +82,17 @@ export async function runOutcome(projectPath: string, runId: number): Promise<Ru
 export async function weakTeacherWarning(projectPath: string, teacherRunId: number, datasetId: number): Promise<string | null> {
   const project = await openProject(projectPath);
   try {
-    const best = async (run: RunSummary) => Math.max(...(await runEpochs(project.db, run.id)).map((e) => e.metrics.valAccuracy), -1);
+    // -1: no validation score (a dataset without a validation split)
+    const best = async (run: RunSummary) => Math.max(...(await runEpochs(project.db, run.id)).map((e) => e.metrics.valAccuracy).filter(Number.isFinite), -1);
     const teacher = await getRun(project.db, teacherRunId);
     const teacherAccuracy = await best(teacher);
-    const baselines = (await listRuns(project.db)).filter((r) => r.kind === 'student' && r.method === 'baseline' && r.datasetId === datasetId && r.status === 'done');
-    if (baselines.length === 0) return `no baseline student run on this dataset to compare the teacher with (teacher validation accuracy ${(100 * teacherAccuracy).toFixed(1)}%)`;
+    if (teacherAccuracy < 0)
+      return `teacher run ${teacherRunId} has no validation score (its dataset has no validation split): whether it is stronger than the baseline student is unknown`;
+    const baselines = (await listRuns(project.db)).filter(
+      (r) => r.kind === 'student' && r.method === 'baseline' && r.datasetId === datasetId && r.status === 'done',
+    );
+    if (baselines.length === 0)
+      return `no baseline student run on this dataset to compare the teacher with (teacher validation accuracy ${(100 * teacherAccuracy).toFixed(1)}%)`;
     const baseline = Math.max(...(await Promise.all(baselines.map(best))));
     if (teacherAccuracy >= baseline) return null;
     return `the teacher (run ${teacherRunId}, validation accuracy ${(100 * teacherAccuracy).toFixed(1)}%) is weaker than the baseline student (${(100 * baseline).toFixed(1)}%): distillation is unlikely to help`;
@@ -114,10 +122,42 @@ export async function markRunCrashed(projectPath: string, runId: number, message
 export function rowLabel(run: RunSummary): string {
   if (run.kind === 'student') {
     const loss = (run.config.loss ?? {}) as Partial<WeightOptions>;
-    const changed = isMethodName(run.method) ? methodWeightOptions(run.method).filter((name) => loss[name] !== undefined && loss[name] !== DEFAULT_WEIGHTS[name]) : [];
+    const changed = isMethodName(run.method)
+      ? methodWeightOptions(run.method).filter((name) => loss[name] !== undefined && loss[name] !== DEFAULT_WEIGHTS[name])
+      : [];
     return changed.length ? `${run.method} (${changed.map((name) => `${name} ${loss[name]}`).join(', ')})` : run.method;
   }
   return `teacher (${((run.config.teacher as { inputs?: string[] } | undefined)?.inputs ?? []).join('+')})`;
+}
+
+/** The settings a run's scores depend on besides its seed, dataset and method label (which has the loss weights). */
+export function runSettings(run: RunSummary): Record<string, SettingValue> {
+  const c = run.config as Partial<TrainJob>;
+  const model: Record<string, SettingValue> =
+    run.kind === 'student'
+      ? {
+          width: c.student?.width ?? null,
+          gafSize: c.student?.gafSize ?? null,
+          gafMethod: c.student?.gafMethod ?? null,
+          gafVariant: c.student?.gafVariant ?? null,
+        }
+      : { segments: c.teacher?.segments ?? null, frameSize: c.teacher?.frameSize ?? null };
+  return {
+    ...model,
+    epochs: c.epochs ?? null,
+    batchSize: c.batchSize ?? null,
+    patience: c.patience ?? null,
+    optimiser: c.optimiser?.optimiser ?? null,
+    learningRate: c.optimiser?.learningRate ?? null,
+    weightDecay: c.optimiser?.weightDecay ?? null,
+    schedule: c.optimiser?.schedule ?? null,
+    initFrom: c.initFrom ?? null,
+  };
+}
+
+/** A dataset as a report heads its column: its name and how it is split. */
+export function datasetHeading(dataset: DatasetSummary): string {
+  return dataset.description === dataset.name ? dataset.name : `${dataset.name} (${dataset.description})`;
 }
 
 /** The test scores of the finished runs on these datasets, one per run, for the comparison table. */
@@ -129,7 +169,14 @@ export async function finishedRunResults(db: Queryable, datasets: DatasetSummary
     if (!dataset || !evaluation) continue;
     // stored as JSON, a NaN score reads back as null: keep it NaN, or a mean would count it as 0
     const { accuracy, macroF1 } = evaluation.meta as { accuracy: number | null; macroF1: number | null };
-    results.push({ method: rowLabel(run), protocol: dataset.protocol, seed: Number(run.config.seed), accuracy: accuracy ?? NaN, macroF1: macroF1 ?? NaN });
+    results.push({
+      method: rowLabel(run),
+      protocol: datasetHeading(dataset),
+      seed: Number(run.config.seed),
+      accuracy: accuracy ?? NaN,
+      macroF1: macroF1 ?? NaN,
+      settings: runSettings(run),
+    });
   }
   return results;
 }

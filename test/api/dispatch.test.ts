@@ -55,8 +55,13 @@ describe('API contract dispatch', () => {
     // 'starting', then one per sequence read
     assert.equal(log.payloads('job.progress', job).length, 5);
     const list = unwrap(await dispatch('recordings.list', { subject: '2' })) as { name: string }[];
-    assert.deepEqual(list.map((r) => r.name), ['a1_s2_t1', 'a2_s2_t1']);
-    const stream = (unwrap(await dispatch('recordings.list', {})) as { streams: { id: number; kind: string }[] }[])[0].streams.find((s) => s.kind === 'sensor')!;
+    assert.deepEqual(
+      list.map((r) => r.name),
+      ['a1_s2_t1', 'a2_s2_t1'],
+    );
+    const stream = (unwrap(await dispatch('recordings.list', {})) as { streams: { id: number; kind: string }[] }[])[0].streams.find(
+      (s) => s.kind === 'sensor',
+    )!;
     const samples = unwrap(await dispatch('streams.samples', { streamId: stream.id, resampleHz: 25 })) as { rate: number; cols: number; data: number[] };
     assert.equal(samples.rate, 25);
     assert.equal(samples.data.length % samples.cols, 0);

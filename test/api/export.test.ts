@@ -39,7 +39,17 @@ describe('runs.export API', () => {
   before(async () => {
     const { path, datasetId } = await tinyProject(dir);
     const student = { ...defaultJob.student, gafSize: 16, width: 0.125 };
-    const job = await prepareRun(path, { ...defaultJob, backend: 'wasm', epochs: 1, batchSize: 4, student, dataset: 'tiny', kind: 'student', method: 'baseline', teacherRunId: null });
+    const job = await prepareRun(path, {
+      ...defaultJob,
+      backend: 'wasm',
+      epochs: 1,
+      batchSize: 4,
+      student,
+      dataset: 'tiny',
+      kind: 'student',
+      method: 'baseline',
+      teacherRunId: null,
+    });
     studentId = job.runId;
     await trainRun(job, { onProgress: () => undefined, isCancelled: () => false, log: () => undefined });
     const project = await openProject(path);
@@ -60,18 +70,24 @@ describe('runs.export API', () => {
     assert.deepEqual(result.files, ['model.onnx', 'model.float16.onnx', 'model.int8.onnx', 'manifest.json', 'report.json', 'report.md']);
     assert.deepEqual(result.report, JSON.parse(readFileSync(join(result.outDir, 'report.json'), 'utf8')), 'the report returned is the one written');
     assert.equal(result.markdown, readFileSync(join(result.outDir, 'report.md'), 'utf8'));
-    assert.deepEqual(result.report.exports.map((e) => [e.file, e.precision]), [
-      ['model.onnx', 'float32'],
-      ['model.float16.onnx', 'float16'],
-      ['model.int8.onnx', 'int8'],
-    ]);
+    assert.deepEqual(
+      result.report.exports.map((e) => [e.file, e.precision]),
+      [
+        ['model.onnx', 'float32'],
+        ['model.float16.onnx', 'float16'],
+        ['model.int8.onnx', 'int8'],
+      ],
+    );
     assert.equal(result.report.testSamples, 8);
     assert.ok(result.report.model.parameters > 0 && result.report.model.macs > 0, 'parameters and MACs counted');
     for (const e of result.report.exports) assert.ok((e.latency !== null && e.accuracy !== null) || e.note, `${e.file} is measured or says why not`);
 
     // reading, the tfjs reference, three model files, the manifest and report
     const progress = steps(end.job);
-    assert.deepEqual(progress.map((p) => [p.kind, p.title, p.done, p.total]), [1, 2, 3, 4, 5, 6].map((done) => ['export.student', `Run ${studentId} as onnx`, done, 6]));
+    assert.deepEqual(
+      progress.map((p) => [p.kind, p.title, p.done, p.total]),
+      [1, 2, 3, 4, 5, 6].map((done) => ['export.student', `Run ${studentId} as onnx`, done, 6]),
+    );
     assert.match(progress[0].message, /8 test samples read/);
     assert.match(progress[3].message, /^model\.float16\.onnx written/);
   });
@@ -79,7 +95,10 @@ describe('runs.export API', () => {
   it('exports again beside the earlier bundle, never over it', { timeout: 120_000 }, async () => {
     const again = await exported({ runId: studentId, format: 'onnx', latencyRuns: 1 });
     assert.equal(again.outDir, join(dir, 'tiny-exports', `run-${studentId}-onnx-2`));
-    assert.deepEqual(again.report.exports.map((e) => e.file), ['model.onnx']);
+    assert.deepEqual(
+      again.report.exports.map((e) => e.file),
+      ['model.onnx'],
+    );
     assert.ok(existsSync(join(dir, 'tiny-exports', `run-${studentId}-onnx`, 'model.int8.onnx')), 'the first bundle is kept whole');
   });
 
@@ -92,7 +111,10 @@ describe('runs.export API', () => {
     assert.deepEqual(result.files, ['model.json', 'weights.bin', 'architecture.json', 'manifest.json', 'report.json', 'report.md']);
     const [tfjs] = result.report.exports;
     assert.deepEqual([tfjs.format, tfjs.maxAbsDiff, tfjs.top1Agreement, tfjs.latency?.runs], ['tfjs', 0, 1, 2]);
-    assert.deepEqual(steps(end.job).map((p) => p.done), [1, 2, 3, 4]);
+    assert.deepEqual(
+      steps(end.job).map((p) => p.done),
+      [1, 2, 3, 4],
+    );
   });
 
   it('refuses arguments the contract does not allow, naming the field', async () => {

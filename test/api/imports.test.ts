@@ -68,24 +68,42 @@ describe('import jobs API', () => {
     await freshProject();
     const { job } = await call('import.demo', { dir: demo });
     const end = await log.ended(job);
-    assert.deepEqual({ ...end, result: { ...resultOf(end, 'import.demo'), seconds: 0 }, seconds: 0 }, {
-      job,
-      kind: 'import.demo',
-      title: `Demo dataset ${demo}`,
-      status: 'done',
-      result: { imported: 4, skipped: [], missing: [], seconds: 0 },
-      seconds: 0,
-    });
+    assert.deepEqual(
+      { ...end, result: { ...resultOf(end, 'import.demo'), seconds: 0 }, seconds: 0 },
+      {
+        job,
+        kind: 'import.demo',
+        title: `Demo dataset ${demo}`,
+        status: 'done',
+        result: { imported: 4, skipped: [], missing: [], seconds: 0 },
+        seconds: 0,
+      },
+    );
     const progress = log.payloads('job.progress', job);
-    assert.ok(progress.every((p) => p.kind === 'import.demo' && p.title === `Demo dataset ${demo}`), 'every progress names the job');
-    assert.deepEqual(progress.map((p) => [p.done, p.total]), [[0, 0], [1, 4], [2, 4], [3, 4], [4, 4]]);
+    assert.ok(
+      progress.every((p) => p.kind === 'import.demo' && p.title === `Demo dataset ${demo}`),
+      'every progress names the job',
+    );
+    assert.deepEqual(
+      progress.map((p) => [p.done, p.total]),
+      [
+        [0, 0],
+        [1, 4],
+        [2, 4],
+        [3, 4],
+        [4, 4],
+      ],
+    );
     assert.match(progress[1].message, /^reading (wave|squat)_s\d_c\d$/);
     assert.deepEqual((await call('project.summary', {})).recordings, 4);
 
     // again: every clip is already there
     const again = await call('import.demo', { dir: demo });
     const second = await log.ended(again.job);
-    assert.deepEqual(resultOf(second, 'import.demo').skipped.map((s) => s.reason), Array(4).fill('already in the project'));
+    assert.deepEqual(
+      resultOf(second, 'import.demo').skipped.map((s) => s.reason),
+      Array(4).fill('already in the project'),
+    );
     assert.equal(resultOf(second, 'import.demo').imported, 0);
     assert.notEqual(again.job, job, 'every job has its own id');
   });

@@ -17,6 +17,7 @@ import { closeProject, createProject } from '../../main/store/project.ts';
 import { addRecordings, listRecordings } from '../../main/store/recordings.ts';
 import { fixtures, tempDir } from '../helpers/tmp.ts';
 import { apiCaller } from '../helpers/api.ts';
+import { variableClip, variableStart } from '../renderer/frameClips.ts';
 
 const dir = tempDir('vskd-view-api-');
 const RATE = 100;
@@ -38,7 +39,7 @@ describe('recording view API', () => {
   const dispatch = createDispatcher(service.handlers);
   const { call, failure } = apiCaller(dispatch);
   let manifest: DemoManifest;
-  const ids = { clip: 0, synthetic: 0, syntheticStream: 0, irregularStream: 0, utd: 0 };
+  const ids = { clip: 0, synthetic: 0, syntheticStream: 0, irregularStream: 0, utd: 0, phone: 0 };
 
   before(
     async () => {
@@ -56,8 +57,42 @@ describe('recording view API', () => {
           name: 'synthetic',
           sources: [],
           streams: [
-            { kind: 'sensor', name: 'regular', rate: RATE, length: rows, channels: ['x', 'y', 'z'].map((name) => ({ name, unit: 'g' })), samples: { rows, cols: 3, data: values } },
-            { kind: 'sensor', name: 'irregular', rate: 100, length: 200, channels: [{ name: 't', unit: 's' }], samples: { rows: 200, cols: 1, data: times.slice(), timestamps: times } },
+            {
+              kind: 'sensor',
+              name: 'regular',
+              rate: RATE,
+              length: rows,
+              channels: ['x', 'y', 'z'].map((name) => ({ name, unit: 'g' })),
+              samples: { rows, cols: 3, data: values },
+            },
+            {
+              kind: 'sensor',
+              name: 'irregular',
+              rate: 100,
+              length: 200,
+              channels: [{ name: 't', unit: 's' }],
+              samples: { rows: 200, cols: 1, data: times.slice(), timestamps: times },
+            },
+          ],
+        },
+      ]);
+      // a phone's variable-rate clip, with a sensor whose file's clock starts at −0.54 s
+      const phoneVideo = await variableClip(dir);
+      await addRecordings(project.db, [
+        {
+          name: 'phone',
+          sources: [],
+          streams: [
+            { kind: 'video', name: 'video', rate: 40, length: 24, meta: { path: phoneVideo, duration: 0.6, width: 64, height: 48 } },
+            {
+              kind: 'sensor',
+              name: 'acc',
+              rate: 50,
+              length: 100,
+              channels: ['x', 'y', 'z'].map((name) => ({ name, unit: 'g' })),
+              meta: { startTime: -0.54 },
+              samples: { rows: 100, cols: 3, data: new Float64Array(300) },
+            },
           ],
         },
       ]);
@@ -65,6 +100,7 @@ describe('recording view API', () => {
       for (const r of await listRecordings(project.db)) {
         if (r.name === manifest.recordings[0].name) ids.clip = r.id;
         if (r.name === 'a1_s1_t1') ids.utd = r.id;
+        if (r.name === 'phone') ids.phone = r.id;
         if (r.name === 'synthetic') {
           ids.synthetic = r.id;
           ids.syntheticStream = r.streams.find((s) => s.name === 'regular')!.id;
@@ -101,6 +137,26 @@ describe('recording view API', () => {
     assert.equal((await failure('recordings.get', { recordingId: 4242 })).code, 'NOT_FOUND');
   });
 
+  it("recordings.get: a variable-rate video's own frame times, none for a constant rate; the sensor's own time origin", async () => {
+    const phone = await call('recordings.get', { recordingId: ids.phone });
+    assert.ok(phone.video?.frameTimes, 'a variable-rate clip sends its frame times');
+    assert.deepEqual(
+      Array.from(f64(phone.video.frameTimes), (t) => t.toFixed(4)),
+      Array.from({ length: 24 }, (_, k) => variableStart(k).toFixed(4)),
+    );
+    assert.equal(phone.video.frames, 24);
+    assert.equal(phone.sensors[0].timeOrigin, -0.54, "the trace reads the file's own clock");
+    const clip = await call('recordings.get', { recordingId: ids.clip });
+    assert.equal(clip.video?.frameTimes, null, 'a constant-rate clip: frame k at k / fps');
+    assert.equal(clip.sensors[0].timeOrigin, clip.recording.streams.find((s) => s.kind === 'sensor')?.meta.startTime);
+    const synthetic = await call('recordings.get', { recordingId: ids.synthetic });
+    assert.deepEqual(
+      synthetic.sensors.map((s) => s.timeOrigin),
+      [0, 0],
+      'no start time stored: the axis counts from 0',
+    );
+  });
+
   it('streams.trace: the asked channels whole, as float32 channel after channel', async () => {
     const rows = RATE * SECONDS;
     const trace = await call('streams.trace', { streamId: ids.syntheticStream });
@@ -111,14 +167,22 @@ describe('recording view API', () => {
     for (let c = 0; c < 3; c++) for (let r = 0; r < rows; r += 37) assert.equal(values[c * rows + r], Math.fround(synthetic(r, c)), `row ${r}, channel ${c}`);
 
     const third = await call('streams.trace', { streamId: ids.syntheticStream, channels: [2] });
-    assert.deepEqual(Array.from(f32(third.values).subarray(0, 5)), [0, 1, 2, 3, 4].map((r) => Math.fround(synthetic(r, 2))), 'channel 2 alone');
+    assert.deepEqual(
+      Array.from(f32(third.values).subarray(0, 5)),
+      [0, 1, 2, 3, 4].map((r) => Math.fround(synthetic(r, 2))),
+      'channel 2 alone',
+    );
 
     const irregular = await call('streams.trace', { streamId: ids.irregularStream });
     assert.ok(irregular.times !== null, 'an irregular stream sends its times');
     const times = f64(irregular.times);
     assert.equal(times.length, 200);
     assert.equal(times[13], (13 * 13) / 2000, 'row 13 at its own time');
-    assert.deepEqual(Array.from(f32(irregular.values)), Array.from(times, (t) => Math.fround(t)), 'channel 0 holds each row’s time');
+    assert.deepEqual(
+      Array.from(f32(irregular.values)),
+      Array.from(times, (t) => Math.fround(t)),
+      'channel 0 holds each row’s time',
+    );
   });
 
   it('streams.trace refuses a video stream and a channel the stream lacks', async () => {
@@ -149,7 +213,10 @@ describe('recording view API', () => {
     }
     const single = await call('gaf.window', { streamId: ids.syntheticStream, center: 0, seconds: 1, size: 16, method: 'summation', channels: [1] });
     assert.equal(f32(single.values).length, 16 * 16, 'one channel, one image');
-    assert.ok(f32(single.values).every((v) => v >= -1 - 1e-6 && v <= 1 + 1e-6), 'a window past the start still has values in [-1, 1]');
+    assert.ok(
+      f32(single.values).every((v) => v >= -1 - 1e-6 && v <= 1 + 1e-6),
+      'a window past the start still has values in [-1, 1]',
+    );
     assert.equal((await failure('gaf.window', { streamId: ids.syntheticStream, center: 0, seconds: 0, size: 16, method: 'summation' })).field, 'seconds');
   });
 
@@ -188,7 +255,10 @@ describe('recording view API', () => {
     assert.ok(Math.abs(result.model.offset - truth) < 1 / 30, `offset ${result.model.offset}, truth ${truth}`);
     assert.ok(result.confidence > 0, 'a distinct peak');
     assert.equal(view.alignment.method, 'none', 'auto-sync only proposes');
-    assert.equal((await failure('alignment.auto', { recordingId: ids.synthetic })).field, 'recordingId', 'a recording without a video cannot be auto-synced');
+    const noVideo = await failure('alignment.auto', { recordingId: ids.synthetic });
+    assert.equal(noVideo.field, 'recordingId', 'a recording without a video cannot be auto-synced');
+    assert.match(noVideo.message, /^synthetic has no video: auto-sync matches a video's motion/);
+    assert.doesNotMatch(noVideo.message, /meta\.path/, 'no internal field named');
   });
 
   it('skeleton.get: the frames as stored, or hip-centred, with the bones between named joints', async () => {
@@ -208,7 +278,10 @@ describe('recording view API', () => {
 
     const demo = await call('skeleton.get', { recordingId: ids.clip });
     assert.ok(demo.bones.length >= 15, `the demo's hand-less skeleton keeps its other bones (${demo.bones.length})`);
-    assert.ok(demo.bones.every(([a, b]) => a < demo.joints && b < demo.joints), 'bones join existing joints');
+    assert.ok(
+      demo.bones.every(([a, b]) => a < demo.joints && b < demo.joints),
+      'bones join existing joints',
+    );
     assert.equal((await failure('skeleton.get', { recordingId: ids.synthetic })).code, 'NOT_FOUND');
   });
 });

@@ -17,6 +17,8 @@ import { tempDir } from '../helpers/tmp.ts';
 import { tinyProject } from '../train/tinyProject.ts';
 import { apiCaller } from '../helpers/api.ts';
 
+const PROTOCOL_CROSS = 'cross-subject: odd subjects train, even subjects test · val 25% of train';
+
 /** a student small enough to train in seconds on two cores */
 const tiny = { kind: 'student', dataset: 'tiny', backend: 'wasm', batchSize: 4, width: 0.125, gafSize: 16 } as const;
 
@@ -77,8 +79,12 @@ describe('training API', () => {
     // cross-subject: subject 1 trains (one recording per action held out at 0.25), subject 2 tests
     const created = await call('datasets.create', { name: 'cross', protocol: 'cross-subject', valFraction: 0.25, seed: 3 });
     assert.deepEqual(created.counts, { train: 6, val: 2, test: 8 });
-    assert.deepEqual(created.config, { valFraction: 0.25, seed: 3 });
-    assert.deepEqual((await call('datasets.list', {})).map((d) => d.name), ['tiny', 'cross']);
+    assert.deepEqual([created.config.valFraction, created.config.seed, created.config.samples], [0.25, 3, 'recordings']);
+    assert.equal(created.description, 'cross-subject: odd subjects train, even subjects test · val 25% of train');
+    assert.deepEqual(
+      (await call('datasets.list', {})).map((d) => d.name),
+      ['tiny', 'cross'],
+    );
     const again = await failure('datasets.create', { name: 'cross', protocol: 'subject-specific' });
     assert.equal(again.code, 'CONFLICT', again.message);
     assert.equal(again.field, 'name', again.message);
@@ -92,41 +98,82 @@ describe('training API', () => {
 
     const progress = payloads('train.progress', runId);
     const epochEnds = progress.filter((p) => p.epochEnd);
-    assert.deepEqual(epochEnds.map((p) => p.epoch), [1, 2], 'one epoch-end event per epoch');
+    assert.deepEqual(
+      epochEnds.map((p) => p.epoch),
+      [1, 2],
+      'one epoch-end event per epoch',
+    );
     for (const p of epochEnds) {
       assert.ok(p.valAccuracy !== null && p.valAccuracy >= 0 && p.valAccuracy <= 1, `validation accuracy of epoch ${p.epoch}: ${p.valAccuracy}`);
       assert.ok(typeof p.terms.crossEntropy === 'number' && typeof p.terms.total === 'number', `loss terms only: ${JSON.stringify(p.terms)}`);
       assert.ok(!('trainAccuracy' in p.terms), `terms hold no accuracies: ${JSON.stringify(p.terms)}`);
       assert.equal(p.backend, 'wasm');
     }
-    assert.ok(progress.some((p) => !p.epochEnd && p.step === 1 && p.samplesPerSecond !== null), 'step progress with samples/s');
-    assert.ok(payloads('train.log', runId).some((l) => l.line.startsWith('training on wasm')), 'the backend is logged');
+    assert.ok(
+      progress.some((p) => !p.epochEnd && p.step === 1 && p.samplesPerSecond !== null),
+      'step progress with samples/s',
+    );
+    assert.ok(
+      payloads('train.log', runId).some((l) => l.line.startsWith('training on wasm')),
+      'the backend is logged',
+    );
     // the GAF images of the 16 recordings are computed before the first epoch, from 0 to all of them
     const preparing = payloads('train.preparing', runId);
-    assert.deepEqual([preparing[0], preparing.at(-1)], [{ runId, what: 'GAF images', done: 0, total: 16 }, { runId, what: 'GAF images', done: 16, total: 16 }]);
+    assert.deepEqual(
+      [preparing[0], preparing.at(-1)],
+      [
+        { runId, what: 'GAF images', done: 0, total: 16 },
+        { runId, what: 'GAF images', done: 16, total: 16 },
+      ],
+    );
 
     const row = (await call('runs.list', {})).find((r) => r.id === runId);
     assert.ok(row, `run ${runId} is listed`);
     assert.equal(row.status, 'done');
     assert.equal(row.active, false, 'no job trains it any more');
-    assert.deepEqual([row.kind, row.method, row.label, row.backend, row.dataset, row.protocol], ['student', 'baseline', 'baseline', 'wasm', 'tiny', 'subject-specific']);
+    assert.deepEqual(
+      [row.kind, row.method, row.label, row.backend, row.dataset, row.protocol],
+      ['student', 'baseline', 'baseline', 'wasm', 'tiny', 'subject-specific'],
+    );
     assert.deepEqual([row.seed, row.epochs, row.epochsRun], [1, 2, 2]);
     assert.equal(row.bestValAccuracy, Math.max(...epochEnds.map((p) => p.valAccuracy!)));
+    assert.match(row.selection ?? '', /^best validation accuracy \(epoch [12]\)$/);
     assert.ok(row.test && row.test.accuracy !== null && row.test.macroF1 !== null, `a test evaluation: ${JSON.stringify(row.test)}`);
 
     const detail = await call('runs.get', { runId });
-    assert.deepEqual(detail.epochs.map((e) => e.epoch), [1, 2]);
-    assert.deepEqual(detail.epochs.map((e) => e.valAccuracy), epochEnds.map((p) => p.valAccuracy));
-    assert.ok(detail.epochs.every((e) => typeof e.losses.crossEntropy === 'number' && e.learningRate !== null), JSON.stringify(detail.epochs));
+    assert.deepEqual(
+      detail.epochs.map((e) => e.epoch),
+      [1, 2],
+    );
+    assert.deepEqual(
+      detail.epochs.map((e) => e.valAccuracy),
+      epochEnds.map((p) => p.valAccuracy),
+    );
+    assert.ok(
+      detail.epochs.every((e) => typeof e.losses.crossEntropy === 'number' && e.learningRate !== null),
+      JSON.stringify(detail.epochs),
+    );
     assert.equal(detail.config.backend, 'wasm');
     assert.ok(detail.evaluation, 'runs.get carries the evaluation');
     assert.deepEqual(detail.evaluation.classes, ['slow', 'fast']);
-    assert.equal(detail.evaluation.confusion.flat().reduce((a, b) => a + b, 0), 8, 'the 8 test recordings in the confusion matrix');
+    assert.equal(
+      detail.evaluation.confusion.flat().reduce((a, b) => a + b, 0),
+      8,
+      'the 8 test recordings in the confusion matrix',
+    );
     assert.equal(detail.evaluation.accuracy, row.test.accuracy);
 
     const report = await call('runs.report', {});
-    assert.deepEqual(report.rows, [{ method: 'baseline', protocol: 'subject-specific', accuracy: { mean: row.test.accuracy, std: 0 }, macroF1: { mean: row.test.macroF1, std: 0 }, seeds: 1 }]);
-    assert.match(report.markdown, /^\| method \| subject-specific accuracy % \|.*\n.*\n\| baseline \| \d+\.\d\d ± 0\.00 \|/);
+    assert.deepEqual(report.rows, [
+      {
+        method: 'baseline',
+        protocol: 'tiny (subject-specific)',
+        accuracy: { mean: row.test.accuracy, std: 0 },
+        macroF1: { mean: row.test.macroF1, std: 0 },
+        seeds: 1,
+      },
+    ]);
+    assert.match(report.markdown, /^\| method \| tiny \(subject-specific\) accuracy % \|.*\n.*\n\| baseline \| \d+\.\d\d ± 0\.00 \|/);
   });
 
   it('trains a teacher and distils from it, returning the weak-teacher warning', { timeout: 180_000 }, async () => {
@@ -140,10 +187,17 @@ describe('training API', () => {
     assert.match(student.warning ?? '', /no baseline student run on this dataset/, 'no baseline on this dataset to compare the teacher with');
     assert.equal((await next('train.ended', student.runId)).status, 'done');
     // the teacher's poses and outputs on the student's training recordings are prepared (and cached) first
-    const prepared = new Set(payloads('train.preparing', student.runId).filter((p) => p.done === p.total).map((p) => p.what));
+    const prepared = new Set(
+      payloads('train.preparing', student.runId)
+        .filter((p) => p.done === p.total)
+        .map((p) => p.what),
+    );
     assert.deepEqual([...prepared], ['GAF images', 'teacher poses', 'teacher outputs']);
     const epochEnd = payloads('train.progress', student.runId).find((p) => p.epochEnd);
-    assert.ok(epochEnd && ['crossEntropy', 'kd', 'rkdDistance', 'rkdAngle', 'semantic', 'total'].every((t) => t in epochEnd.terms), `DASK's terms: ${JSON.stringify(epochEnd?.terms)}`);
+    assert.ok(
+      epochEnd && ['crossEntropy', 'kd', 'rkdDistance', 'rkdAngle', 'semantic', 'total'].every((t) => t in epochEnd.terms),
+      `DASK's terms: ${JSON.stringify(epochEnd?.terms)}`,
+    );
 
     assert.deepEqual((await call('runs.get', { runId: student.runId })).config.loss, { beta: 2, temperature: 3 }, 'the loss weights stored with the run');
 
@@ -157,7 +211,35 @@ describe('training API', () => {
     );
     const report = await call('runs.report', { datasets: ['cross'] });
     // the changed weights make their own row
-    assert.deepEqual([report.methods, report.protocols], [['teacher (pose)', 'dask (beta 2, temperature 3)'], ['cross-subject']]);
+    assert.deepEqual([report.methods, report.protocols], [['teacher (pose)', 'dask (beta 2, temperature 3)'], [`cross (${PROTOCOL_CROSS})`]]);
+  });
+
+  it('previews and creates a dataset split by lists, and a run without validation has no validation score', { timeout: 120_000 }, async () => {
+    const recipe = { split: { by: 'trial', train: '1-2', test: '3-4', valSubjects: '2' } } as const;
+    const preview = await call('datasets.preview', recipe);
+    assert.deepEqual(
+      [preview.subjects, preview.trials, preview.classes],
+      [
+        ['1', '2'],
+        [1, 2, 3, 4],
+        ['slow', 'fast'],
+      ],
+    );
+    assert.deepEqual(preview.splits.val, { total: 4, recordings: 4, perClass: { slow: 2, fast: 2 } });
+    assert.equal(preview.description, 'by trial: train 1-2 · val subjects 2 · test 3-4');
+    assert.deepEqual((await call('datasets.list', {})).length, 2, 'a preview stores nothing');
+    const created = await call('datasets.create', { name: 'trials', ...recipe });
+    assert.deepEqual(created.counts, { train: 4, val: 4, test: 8 });
+    assert.deepEqual(created.preview, preview);
+
+    const bySubject = await call('datasets.create', { name: 'subjects', split: { by: 'subject', train: '1' } });
+    assert.deepEqual(bySubject.counts, { train: 8, val: 0, test: 8 });
+    assert.match(bySubject.preview.warnings.join('\n'), /no validation set/);
+    const { runId } = await call('runs.start', { ...tiny, dataset: 'subjects', epochs: 1 });
+    assert.equal((await next('train.ended', runId)).status, 'done');
+    const row = (await call('runs.list', {})).find((r) => r.id === runId)!;
+    assert.deepEqual([row.bestValAccuracy, row.selection], [null, 'last epoch (1): no validation split']);
+    assert.ok(row.test && row.test.accuracy !== null, 'the test split is scored with the last epoch');
   });
 
   it('refuses a second job, cancels a run and resumes it from its checkpoint', { timeout: 180_000 }, async () => {
@@ -208,14 +290,18 @@ describe('training API', () => {
     assert.deepEqual([row.status, row.active], ['cancelled', false], 'recorded as cancelled, not left running');
   });
 
-  it('ends a run whose backend cannot start as failed, saying why', { timeout: 60_000, skip: hasTfjsNode && 'a native TensorFlow binding is installed here' }, async () => {
-    const { runId } = await call('runs.start', { ...tiny, epochs: 1, backend: 'tensorflow' });
-    const end = await next('train.ended', runId);
-    assert.equal(end.status, 'failed');
-    assert.match(end.error ?? '', /the tensorflow backend is unavailable/);
-    const row = (await call('runs.list', {})).find((r) => r.id === runId)!;
-    assert.deepEqual([row.status, row.error], ['failed', end.error]);
-  });
+  it(
+    'ends a run whose backend cannot start as failed, saying why',
+    { timeout: 60_000, skip: hasTfjsNode && 'a native TensorFlow binding is installed here' },
+    async () => {
+      const { runId } = await call('runs.start', { ...tiny, epochs: 1, backend: 'tensorflow' });
+      const end = await next('train.ended', runId);
+      assert.equal(end.status, 'failed');
+      assert.match(end.error ?? '', /the tensorflow backend is unavailable/);
+      const row = (await call('runs.list', {})).find((r) => r.id === runId)!;
+      assert.deepEqual([row.status, row.error], ['failed', end.error]);
+    },
+  );
 
   it('refuses malformed arguments with a typed error naming the field', async () => {
     const cases: [string, unknown, string, string][] = [
@@ -237,6 +323,12 @@ describe('training API', () => {
       ['datasets.create', { name: ' ', protocol: 'cross-subject' }, 'INVALID_ARGUMENT', 'name'],
       ['datasets.create', { name: 'x', protocol: 'random' }, 'INVALID_ARGUMENT', 'protocol'],
       ['datasets.create', { name: 'x', protocol: 'cross-subject', valFraction: 1 }, 'INVALID_ARGUMENT', 'valFraction'],
+      ['datasets.create', { name: 'x' }, 'INVALID_ARGUMENT', 'split'],
+      ['datasets.preview', { protocol: 'cross-subject', split: { by: 'subject', train: '1' } }, 'INVALID_ARGUMENT', 'split'],
+      ['datasets.preview', { split: { by: 'subject', train: '1-2', test: '2' } }, 'INVALID_ARGUMENT', 'split.test'],
+      ['datasets.preview', { split: { by: 'session', train: '1' } }, 'INVALID_ARGUMENT', 'split.by'],
+      ['datasets.preview', { protocol: 'cross-subject', window: { seconds: 2, stride: 1 } }, 'INVALID_ARGUMENT', 'window'],
+      ['datasets.preview', { split: { by: 'subject', test: '2' }, clip: -1 }, 'INVALID_ARGUMENT', 'clip'],
     ];
     for (const [method, args, code, field] of cases) {
       const error = await failure(method, args);

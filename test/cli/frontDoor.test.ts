@@ -4,7 +4,7 @@
  * checks the CLI used to skip are refused here; and the CLI's code opens no project file itself.
  */
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
@@ -33,7 +33,8 @@ async function vskd(...argv: string[]) {
 async function succeeds(methods: string[], ...argv: string[]) {
   const result = await vskd(...argv);
   assert.equal(result.code, 0, `vskd ${argv.join(' ')}: ${result.err}`);
-  for (const method of methods) assert.ok(result.calls.includes(method), `vskd ${argv.slice(0, 2).join(' ')} called ${method} (it called ${result.calls.join(', ')})`);
+  for (const method of methods)
+    assert.ok(result.calls.includes(method), `vskd ${argv.slice(0, 2).join(' ')} called ${method} (it called ${result.calls.join(', ')})`);
   return result;
 }
 
@@ -54,7 +55,16 @@ describe('vskd through the one front door', { timeout: 600_000 }, () => {
 
   it('imports, describes and aligns through the API', async () => {
     await run(['project.open', 'import.utdMhad'], 'import', 'utd-mhad', mini, '--project', project);
-    await run(['project.open', 'import.sensor', 'recordings.find'], 'import', 'sensor', join(fixtures, 'sensors', 'watch.tsv'), '--project', join(dir, 's.vskd'), '--trial', '2');
+    await run(
+      ['project.open', 'import.sensor', 'recordings.find'],
+      'import',
+      'sensor',
+      join(fixtures, 'sensors', 'watch.tsv'),
+      '--project',
+      join(dir, 's.vskd'),
+      '--trial',
+      '2',
+    );
     const demo = join(dir, 'demo.vskd');
     await run(['import.demo'], 'import', 'demo', demoData, '--project', demo);
     const info = await run(['project.open', 'labels.list'], 'info', project);
@@ -69,12 +79,82 @@ describe('vskd through the one front door', { timeout: 600_000 }, () => {
     await run(['annotations.export'], 'annotations', 'export', demo, '--format', 'csv', '--out', csv);
     await run(['annotations.import'], 'annotations', 'import', demo, csv, '--dry-run');
     await run(['recordings.list'], 'annotations', 'list', demo);
+    const sensorProject = join(dir, 's.vskd');
+    const set = await run(['recordings.find', 'recordings.update'], 'recording', 'set', sensorProject, 'watch', '--label', 'wave', '--subject', '3');
+    assert.match(set.out, /after   watch \(id \d+\): label wave, subject 3, trial 2/);
+    const dry = await run(['recordings.delete'], 'recording', 'delete', sensorProject, 'watch');
+    assert.match(dry.out, /nothing stored: add --yes/);
+    await run(['recordings.delete'], 'recording', 'delete', sensorProject, 'watch', '--yes');
+    assert.equal((await vskd('info', sensorProject, '--json')).out.includes('"recordings": 0'), true);
+    const windows = await run(
+      ['datasets.preview'],
+      'dataset',
+      'create',
+      demo,
+      '--by',
+      'recording',
+      '--train',
+      '1',
+      '--window',
+      '0.5',
+      '--stride',
+      '0.25',
+      '--clip',
+      '8',
+      '--dry-run',
+    );
+    assert.match(windows.out, /^would create: by recording: train 1 · test the rest · windows 0.5 s, stride 0.25 s · clip ±8\nsubjects: s1/);
+    assert.match(windows.out, /train +[1-9]\d* windows \(1 recordings\)/);
+    // a teacher reads the poses and frames of each segment's own video time
+    await run(['datasets.create'], 'dataset', 'create', demo, '--by', 'recording', '--test', '2', '--segments', '--name', 'segments');
+    await run(['runs.start'], 'train', 'teacher', demo, '--dataset', 'segments', '--inputs', 'pose,frames', '--segments', '2', '--frame-size', '16', ...small);
+  });
+
+  it('imports your own session and folder through the API', async () => {
+    const [clip] = readdirSync(join(demoData, 'videos'));
+    const own = join(dir, 'own.vskd');
+    const sensors = ['--sensor', `wrist=${join(fixtures, 'sensors', 'phone_acc_ms.csv')}`, '--sensor', join(fixtures, 'sensors', 'watch.tsv')];
+    const about = ['--name', 'walk 1', '--subject', 'p1', '--trial', '3'];
+    const video = ['--video', join(demoData, 'videos', clip)];
+    const session = await run(['project.open', 'import.session', 'recordings.find'], 'import', 'session', '--project', own, ...video, ...sensors, ...about);
+    assert.match(session.out, /imported 1 recording/);
+    assert.match(session.out, /sensor wrist: /);
+    assert.match(session.out, /sensor watch: /);
+    const folder = join(dir, 'own-folder');
+    mkdirSync(folder);
+    for (const name of ['acc_1_1.csv', 'acc_1_2.csv', 'acc_2_1.csv']) copyFileSync(join(fixtures, 'sensors', 'phone_acc_ms.csv'), join(folder, name));
+    const byPattern = ['--pattern', 'acc_{subject}_{label}.csv', '--labels', '1=walk,2=run'];
+    const dry = await run(['import.folder.preview'], 'import', 'folder', folder, '--project', join(dir, 'never.vskd'), ...byPattern, '--dry-run');
+    assert.match(dry.out, /3 files → 3 recordings \(3 new/);
+    assert.ok(!existsSync(join(dir, 'never.vskd')), 'a dry run creates no project');
+    const imported = await run(['import.folder'], 'import', 'folder', folder, '--project', own, ...byPattern);
+    assert.match(imported.out, /imported 3 recordings/);
   });
 
   it('trains, distils, evaluates, reports and exports through the API, refusing what the API refuses', async () => {
     await run(['datasets.create'], 'dataset', 'create', project, '--protocol', 'cross-subject', '--val', '0');
     await run(['datasets.create'], 'dataset', 'create', project, '--protocol', 'subject-specific', '--val', '0');
-    await run(['datasets.list'], 'dataset', 'list', project);
+    const bySubject = await run(
+      ['datasets.create'],
+      'dataset',
+      'create',
+      project,
+      '--by',
+      'subject',
+      '--train',
+      '1',
+      '--test',
+      '2',
+      '--min-seconds',
+      '1',
+      '--name',
+      'subjects',
+    );
+    assert.match(bySubject.out, /^dataset subjects: by subject: train 1 · test 2 · min 1 s\nsubjects: s?1, s?2/);
+    const both = await vskd('dataset', 'create', project, '--protocol', 'cross-subject', '--by', 'subject');
+    assert.equal(both.code, 2, both.err);
+    const listed = await run(['datasets.list'], 'dataset', 'list', project);
+    assert.match(listed.out, /subjects +train 2, val 0, test 2 +by subject: train 1 · test 2/);
     await run(['runs.start', 'runs.get'], 'train', 'teacher', project, '--dataset', 'cross-subject', ...small);
     await run(['runs.start'], 'train', 'student', project, '--dataset', 'cross-subject', ...student);
     await run(['runs.start'], 'distill', project, '--dataset', 'cross-subject', '--teacher', '1', '--method', 'st', ...student);
@@ -114,7 +194,16 @@ describe('vskd through the one front door', { timeout: 600_000 }, () => {
 
   it('runs the whole demo through the API', async () => {
     const out = join(dir, 'whole-demo');
-    const demo = await run(['demo.generate', 'import.demo', 'datasets.create', 'runs.start', 'runs.report'], 'demo', '--out', out, '--per-class', '2', '--epochs', '1');
+    const demo = await run(
+      ['demo.generate', 'import.demo', 'datasets.create', 'runs.start', 'runs.report'],
+      'demo',
+      '--out',
+      out,
+      '--per-class',
+      '2',
+      '--epochs',
+      '1',
+    );
     assert.match(demo.out, /\| dask \|/);
   });
 
@@ -122,9 +211,10 @@ describe('vskd through the one front door', { timeout: 600_000 }, () => {
     assert.deepEqual([...ran].sort(), commands.map((c) => c.path.join(' ')).sort());
   });
 
-  it("has no CLI code that opens a project file or reads the store itself", () => {
+  it('has no CLI code that opens a project file or reads the store itself', () => {
     const cli = join(root, 'main', 'cli');
-    const sources = (d: string): string[] => readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(d, e.name)) : [join(d, e.name)]));
+    const sources = (d: string): string[] =>
+      readdirSync(d, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? sources(join(d, e.name)) : [join(d, e.name)]));
     const offenders = sources(cli).flatMap((file) =>
       importsOf(readFileSync(file, 'utf8'))
         .filter((spec) => /\/store\//.test(spec))

@@ -50,7 +50,11 @@ describe('vskd train, distill, eval, report', () => {
 
     const evaluation = JSON.parse(succeeds('eval', path, '3', '--json')) as { accuracy: number; confusion: number[][]; classes: string[] };
     assert.deepEqual(evaluation.classes.toSorted(), ['fast', 'slow']);
-    assert.equal(evaluation.confusion.flat().reduce((a, b) => a + b, 0), 8, 'the 8 test recordings');
+    assert.equal(
+      evaluation.confusion.flat().reduce((a, b) => a + b, 0),
+      8,
+      'the 8 test recordings',
+    );
     assert.ok(evaluation.accuracy >= 0 && evaluation.accuracy <= 1, `accuracy ${evaluation.accuracy}`);
 
     const report = succeeds('report', path);

@@ -127,18 +127,25 @@ describe('recording view in Chromium', { skip }, () => {
     await page.close();
   });
 
-  it("auto-syncs a clip to its true offset, and fits anchors picked on the trace", { timeout: 90_000 }, async () => {
+  it('auto-syncs a clip to its true offset, and fits anchors picked on the trace', { timeout: 90_000 }, async () => {
     const { page, view, problems } = await openStudio();
     const entry = manifest.recordings[1];
     await view.open(entry.name);
     await view.autoSync();
     assert.equal(await view.alerts.count(), 0, 'auto-sync succeeded');
     const { offset } = await view.playhead();
-    const startTime = await page.evaluate(async ([token, name]) => {
-      const response = await fetch('/api/recordings.list', { method: 'POST', headers: { Authorization: `Bearer ${token}` }, body: JSON.stringify({ search: name }) });
-      const { value } = await response.json();
-      return value[0].streams.find((s: { kind: string }) => s.kind === 'sensor').meta.startTime as number;
-    }, [server.token, entry.name]);
+    const startTime = await page.evaluate(
+      async ([token, name]) => {
+        const response = await fetch('/api/recordings.list', {
+          method: 'POST',
+          headers: { Authorization: `Bearer ${token}` },
+          body: JSON.stringify({ search: name }),
+        });
+        const { value } = await response.json();
+        return value[0].streams.find((s: { kind: string }) => s.kind === 'sensor').meta.startTime as number;
+      },
+      [server.token, entry.name],
+    );
     const truth = entry.offset - startTime;
     assert.ok(Math.abs(offset - truth) < 1 / FPS, `auto-sync offset ${offset}, truth ${truth}`);
     await view.save();
@@ -158,7 +165,10 @@ describe('recording view in Chromium', { skip }, () => {
     await view.alignment.getByText(/^rms \d/).waitFor();
     assert.equal(await view.alignment.locator('.anchors tbody tr').count(), 3);
     const fitted = await view.playhead();
-    assert.ok(Math.abs(fitted.offset - offset) < 0.05 && Math.abs(fitted.drift) < 0.05, `the fit stays near the clicks: offset ${fitted.offset}, drift ${fitted.drift}`);
+    assert.ok(
+      Math.abs(fitted.offset - offset) < 0.05 && Math.abs(fitted.drift) < 0.05,
+      `the fit stays near the clicks: offset ${fitted.offset}, drift ${fitted.drift}`,
+    );
     assertOnePlayhead(fitted, 'with the anchors fitted');
     await page.screenshot({ path: screenshotPath('recording-view-anchors.png') });
     await view.alignment.getByRole('button', { name: 'Undo' }).click();
@@ -189,10 +199,14 @@ describe('recording view in Chromium', { skip }, () => {
   it("draws the annotation segments on the traces in their label's colour", { timeout: 60_000 }, async () => {
     const { page, view, problems } = await openStudio();
     await view.open(manifest.recordings[1].name);
-    await view.annotate(1, 2);
-    await page.locator('.trace-pane[data-segments="1"]').waitFor();
+    // the demo's own segments are there first: the new one goes in the gap after them
+    await page.locator('.annotation-panel .timeline').waitFor();
+    const before = await view.segments();
+    const from = Math.max(0, ...before.map((b) => b.end)) + 0.3;
+    await view.annotate(from, from + 0.6);
+    await page.locator(`.trace-pane[data-segments="${before.length + 1}"]`).waitFor();
     const { offset, drift } = await view.playhead();
-    const [inside, outside] = [1.5, 3.5].map((t) => videoToSensor({ offset, drift }, t));
+    const [inside, outside] = [from + 0.3, from - 0.15].map((t) => videoToSensor({ offset, drift }, t));
     const strip = await view.overlayPixel(inside, 2);
     assert.equal(strip[3], 255, `an opaque strip along the top of the segment: ${strip}`);
     const tint = await view.overlayPixel(inside, 40);

@@ -3,14 +3,9 @@
  * with Vite into a small harness page whose client forwards every call to a dispatcher here.
  */
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { extname, join } from 'node:path';
+import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { fileURLToPath } from 'node:url';
-import { svelte, vitePreprocess } from '@sveltejs/vite-plugin-svelte';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { build } from 'vite';
 import { createDispatcher } from '../../main/api/dispatch.ts';
 import { unwrap } from '../../main/shared/envelope.ts';
 import { createStudioService } from '../../main/api/service.ts';
@@ -19,59 +14,32 @@ import { createLabel, listLabels } from '../../main/store/labels.ts';
 import { closeProject, openProject } from '../../main/store/project.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { annotatedProject } from '../annotations/fixture.ts';
+import { serveHarness, type Harness } from './harness.ts';
+import { chromiumArgs, chromiumPath, root, skip } from './studio.ts';
 
-const root = fileURLToPath(new URL('../../', import.meta.url));
-const chromiumPath = '/usr/bin/chromium';
-const skip = existsSync(chromiumPath) ? false : `${chromiumPath} is missing (apt-get install -y chromium)`;
 const DURATION = 20;
 
 const harness = `<script lang="ts">
-  import AnnotationTimeline from '${join(root, 'renderer/src/components/AnnotationTimeline.svelte')}';
+  import AnnotationPanel from '${join(root, 'renderer/src/components/AnnotationPanel.svelte')}';
   import { unwrap } from '${join(root, 'main/shared/envelope.ts')}';
   const w = window as any;
   const client = { call: async (method: string, args: unknown) => unwrap(await w.studioCall(method, args)), on: () => () => {} } as any;
   let time = $state(0);
   w.harness = { seeks: [] as number[], setTime: (t: number) => (time = t) };
 </script>
-<AnnotationTimeline {client} recordingId={Number(new URLSearchParams(location.search).get('recording'))} currentTime={time} duration={${DURATION}}
+<AnnotationPanel {client} recordingId={Number(new URLSearchParams(location.search).get('recording'))} currentTime={time} duration={${DURATION}}
   onseek={(t) => (w.harness.seeks.push(t), (time = t))} />
 `;
 
 /** the window of the harness page, with what its script adds */
 type HarnessWindow = typeof window & { harness: { seeks: number[]; setTime(t: number): void } };
 
-/** Builds the harness page (inside the repository, so that its imports resolve) and serves it. */
-async function serveHarness(): Promise<{ server: Server; url: string; dir: string }> {
-  mkdirSync(join(root, '.cache'), { recursive: true });
-  const dir = mkdtempSync(join(root, '.cache', 'timeline-harness-'));
-  writeFileSync(join(dir, 'Harness.svelte'), harness);
-  writeFileSync(join(dir, 'main.ts'), `import { mount } from 'svelte';\nimport Harness from './Harness.svelte';\nmount(Harness, { target: document.body });\n`);
-  writeFileSync(join(dir, 'index.html'), '<!doctype html><html><body><script type="module" src="./main.ts"></script></body></html>');
-  await build({
-    root: dir,
-    configFile: false,
-    logLevel: 'error',
-    plugins: [svelte({ configFile: false, preprocess: vitePreprocess() })],
-    build: { outDir: join(dir, 'out'), emptyOutDir: true, minify: false },
-  });
-  const types: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.css': 'text/css' };
-  const server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://x').pathname;
-    const file = join(dir, 'out', path === '/' ? 'index.html' : path);
-    if (!file.startsWith(join(dir, 'out')) || !existsSync(file)) return void res.writeHead(404).end();
-    res.writeHead(200, { 'content-type': types[extname(file)] ?? 'application/octet-stream' }).end(readFileSync(file));
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  assert.ok(address && typeof address === 'object', 'the harness server listens on a port');
-  return { server, url: `http://127.0.0.1:${address.port}/`, dir };
-}
-
 describe('AnnotationTimeline in Chromium', { skip }, () => {
   const dir = tempDir('vskd-timeline-');
   let projectPath = '';
   let recA = 0;
-  let served: Awaited<ReturnType<typeof serveHarness>>;
+  let recB = 0;
+  let served: Harness;
   let browser: Browser;
   const service = createStudioService({ version: 'e2e', emit: () => {} });
   const dispatch = createDispatcher(service.handlers);
@@ -80,26 +48,25 @@ describe('AnnotationTimeline in Chromium', { skip }, () => {
     async () => {
       const made = await annotatedProject(dir, 'timeline.vskd');
       for (const name of ['wave', 'clap']) await createLabel(made.project.db, { name });
-      [projectPath, recA] = [made.project.path, made.recA];
+      [projectPath, recA, recB] = [made.project.path, made.recA, made.recB];
       await closeProject(made.project);
       unwrap(await dispatch('project.open', { path: projectPath }));
-      served = await serveHarness();
-      browser = await chromium.launch({ executablePath: chromiumPath, args: ['--headless', '--no-sandbox', '--disable-gpu'] });
+      served = await serveHarness('timeline-harness', harness);
+      browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
     },
     { timeout: 180_000 },
   );
   after(async () => {
     await browser?.close();
-    served?.server.close();
-    if (served) rmSync(served.dir, { recursive: true, force: true });
+    served?.close();
     await service.dispose();
   });
 
   /** What the project holds now, read through a second connection. */
-  async function stored() {
+  async function stored(recordingId = recA) {
     const project = await openProject(projectPath);
     try {
-      return { annotations: await listAnnotations(project.db, { recordingId: recA }), labels: (await listLabels(project.db)).map((l) => l.name) };
+      return { annotations: await listAnnotations(project.db, { recordingId }), labels: (await listLabels(project.db)).map((l) => l.name) };
     } finally {
       await closeProject(project);
     }
@@ -203,5 +170,61 @@ describe('AnnotationTimeline in Chromium', { skip }, () => {
       'what is shown is what is stored',
     );
     assert.deepEqual(problems, []);
+  });
+
+  it("types a segment's start and end, drags its body to move it whole, and undoes the move", { timeout: 60_000 }, async () => {
+    const page = await browser.newPage({ viewport: { width: 1000, height: 400 } });
+    const problems: string[] = [];
+    page.on('pageerror', (err) => problems.push(err.message));
+    await page.exposeFunction('studioCall', (method: string, args: unknown) => dispatch(method, args));
+    await page.goto(`${served.url}?recording=${recB}`);
+    const track = page.locator('.track');
+    await track.waitFor();
+    const setTime = (t: number) => page.evaluate((time) => (window as HarnessWindow).harness.setTime(time), t);
+    await track.focus();
+    await setTime(1);
+    await page.keyboard.press('a');
+    await setTime(3);
+    await page.keyboard.press('a');
+    const [made] = await until(page, (s) => s.length === 1, 'the marked segment');
+    const saved = async () => (await stored(recB)).annotations.map((a) => [a.start, a.end]);
+
+    // the new segment is selected: its times are fields
+    const start = page.getByLabel('Start (s)');
+    const end = page.getByLabel('End (s)');
+    assert.equal(await start.inputValue(), '1.000');
+    await start.fill('1.5');
+    await start.press('Enter');
+    await until(page, (s) => s[0].start === 1.5, 'the start typed');
+    await end.fill('2.75');
+    await end.press('Enter');
+    await until(page, (s) => s[0].end === 2.75, 'the end typed');
+    assert.deepEqual(await saved(), [[1.5, 2.75]]);
+    await end.fill('1');
+    await end.press('Enter');
+    await page.getByRole('alert').filter({ hasText: 'must come after the start' }).waitFor();
+    assert.deepEqual(await saved(), [[1.5, 2.75]], 'an end before the start is refused, nothing sent');
+
+    // drag the body 5 s to the right: both ends move, the length stays
+    const box = (await track.boundingBox())!;
+    const body = (await page.locator(`[data-annotation-id="${made.id}"] .name`).boundingBox())!;
+    const y = body.y + body.height / 2;
+    await page.mouse.move(body.x + body.width / 2, y);
+    await page.mouse.down();
+    await page.mouse.move(body.x + body.width / 2 + (5 / DURATION) * box.width, y, { steps: 6 });
+    await page.mouse.up();
+    const [moved] = await until(page, (s) => s[0].start > 6, 'the body dragged');
+    assert.ok(Math.abs(moved.start - 6.5) < 0.1, `moved by about 5 s: ${JSON.stringify(moved)}`);
+    assert.ok(Math.abs(moved.end - moved.start - 1.25) < 1e-9, `the length stays 1.25 s: ${JSON.stringify(moved)}`);
+    const [[savedStart, savedEnd]] = await saved();
+    assert.ok(Math.abs(savedStart - moved.start) < 1e-9 && Math.abs(savedEnd - moved.end) < 1e-9, 'the move was saved');
+    assert.equal(await start.inputValue(), moved.start.toFixed(3), 'the fields follow the move');
+
+    await track.focus();
+    await page.keyboard.press('Control+z');
+    await until(page, (s) => s[0].start === 1.5 && s[0].end === 2.75, 'the move undone');
+    assert.deepEqual(await saved(), [[1.5, 2.75]]);
+    assert.deepEqual(problems, []);
+    await page.close();
   });
 });

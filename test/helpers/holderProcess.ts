@@ -25,4 +25,3 @@ export async function holderProcess(path: string, resource: string, holder: stri
   });
   return child;
 }
-

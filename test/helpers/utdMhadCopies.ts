@@ -13,7 +13,11 @@ export function utdMhadCopies(dir: string, trials: number): string {
   copyFileSync(join(mini, 'Skeleton', 'Skeleton_joint_order.txt'), join(dir, 'Skeleton', 'Skeleton_joint_order.txt'));
   for (const sequence of ['a1_s1', 'a1_s2', 'a2_s1', 'a2_s2'])
     for (let trial = 1; trial <= trials; trial++)
-      for (const [folder, modality] of [['Inertial', 'inertial'], ['Depth', 'depth'], ['Skeleton', 'skeleton']]) {
+      for (const [folder, modality] of [
+        ['Inertial', 'inertial'],
+        ['Depth', 'depth'],
+        ['Skeleton', 'skeleton'],
+      ]) {
         copyFileSync(join(mini, folder, `${sequence}_t1_${modality}.mat`), join(dir, folder, `${sequence}_t${trial}_${modality}.mat`));
       }
   return dir;

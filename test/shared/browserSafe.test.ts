@@ -46,7 +46,9 @@ describe('browser-safe modules (main/shared)', () => {
   });
 
   it('finds the imports it checks (the check itself can fail)', () => {
-    const found = importsOf("import { a } from '../x.ts';\nimport type { B } from 'node:fs';\nexport { c } from './c.ts';\nconst m = await import('./lazy.ts');\nimport './side.ts';");
+    const found = importsOf(
+      "import { a } from '../x.ts';\nimport type { B } from 'node:fs';\nexport { c } from './c.ts';\nconst m = await import('./lazy.ts');\nimport './side.ts';",
+    );
     assert.deepEqual(found.sort(), ['../x.ts', './c.ts', './lazy.ts', './side.ts', 'node:fs'].sort());
   });
 });

@@ -27,10 +27,19 @@ export const annotationsListCommand: Command = {
     await studio.call('project.open', { path: file });
     const ref = optionalString(values, 'recording');
     const recordings = ref === undefined ? await studio.call('recordings.list', {}) : [await studio.call('recordings.find', { ref })];
-    const listed = await Promise.all(recordings.filter((r) => r.annotations > 0 || ref !== undefined).map((r) => studio.call('annotations.list', { recordingId: r.id })));
+    const listed = await Promise.all(
+      recordings.filter((r) => r.annotations > 0 || ref !== undefined).map((r) => studio.call('annotations.list', { recordingId: r.id })),
+    );
     const names = new Map(recordings.map((r) => [r.id, r.name]));
     const annotations = listed.flatMap((l) => l.annotations);
-    if (values.json) return io.out(JSON.stringify(annotations.map((a) => ({ recording: names.get(a.recordingId), ...a })), null, 2));
+    if (values.json)
+      return io.out(
+        JSON.stringify(
+          annotations.map((a) => ({ recording: names.get(a.recordingId), ...a })),
+          null,
+          2,
+        ),
+      );
     if (annotations.length === 0) return io.out('no annotations');
     const width = Math.max(...annotations.map((a) => names.get(a.recordingId)!.length), 'recording'.length);
     io.out(`${'id'.padStart(6)}  ${'recording'.padEnd(width)}  ${'start'.padStart(9)}  ${'end'.padStart(9)}  clock   video time          label`);
@@ -45,22 +54,23 @@ export const annotationsListCommand: Command = {
 };
 
 export const annotationsExportCommand: Command = {
-  usage: 'vskd annotations export <project.vskd> --format csv|eaf --out <file|dir> [--recording NAME ...]',
+  usage: 'vskd annotations export <project.vskd> --format csv|eaf --out <file|dir> [--recording NAME ...] [--force]',
   help: [
     '  --format csv|eaf  csv: one file, a row per annotation, times on both clocks;',
     '                    eaf: one ELAN file per recording, linked to its video, times in ms of video time',
     '  --out PATH        csv: the file; eaf: a folder, or a .eaf file when one recording is exported',
     '  --recording NAME  export only this recording (a name or an id); repeat it for several',
+    '  --force           replace files that exist (without it, an existing file is refused and nothing is written)',
   ].join('\n'),
   positionals: 1,
-  options: { format: { type: 'string' }, out: { type: 'string' }, recording: { type: 'string', multiple: true } },
+  options: { format: { type: 'string' }, out: { type: 'string' }, recording: { type: 'string', multiple: true }, force: { type: 'boolean' } },
   async run([file], values, io, studio) {
     const format = formatOption(values, true)!;
     const out = requireString(values, 'out');
     await studio.call('project.open', { path: file });
     const refs = (values.recording as string[] | undefined) ?? [];
     const recordingIds = refs.length ? await Promise.all(refs.map(async (ref) => (await studio.call('recordings.find', { ref })).id)) : undefined;
-    const report = await studio.call('annotations.export', { format, path: out, recordingIds });
+    const report = await studio.call('annotations.export', { format, path: out, recordingIds, force: values.force === true });
     const where = report.files.length === 1 ? report.files[0] : `${report.files.length} files in ${out}`;
     io.out(`exported ${report.annotations} annotation(s) of ${report.recordings} recording(s) to ${where}`);
   },
@@ -94,7 +104,9 @@ export const annotationsImportCommand: Command = {
     const report = await studio.call('annotations.import', { path: input, format, dryRun: values['dry-run'] === true });
     if (values.json) return io.out(JSON.stringify(report, null, 2));
     const verb = report.dryRun ? 'would add' : 'added';
-    io.out(`${verb} ${report.added} annotation(s) from ${report.files.length} file(s); skipped ${report.skippedDuplicates} already present; ${report.conflicts.length} conflict(s)`);
+    io.out(
+      `${verb} ${report.added} annotation(s) from ${report.files.length} file(s); skipped ${report.skippedDuplicates} already present; ${report.conflicts.length} conflict(s)`,
+    );
     if (report.labelsCreated.length) io.out(`${report.dryRun ? 'would create' : 'created'} label(s): ${report.labelsCreated.join(', ')}`);
     if (report.conflicts.length) {
       io.out('conflicts (not added):');

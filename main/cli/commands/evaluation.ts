@@ -17,8 +17,11 @@ export const evalCommand: Command = {
     const percent = (x: number | null) => (x === null ? '—' : `${(100 * x).toFixed(2)}%`);
     io.out(`run ${run.id} (${run.kind} ${run.method}, backend ${run.backend}) on the ${evaluation.split} split:`);
     io.out(`accuracy ${percent(evaluation.accuracy)}, macro-F1 ${percent(evaluation.macroF1)}`);
+    if (run.selection) io.out(`weights: ${run.selection}; best validation accuracy ${percent(run.bestValAccuracy)}`);
     io.out('recall per class:');
-    evaluation.classes.forEach((name, i) => io.out(`  ${name.padEnd(32)} ${evaluation.perClassRecall[i] === null ? '—' : `${(100 * evaluation.perClassRecall[i]).toFixed(1)}%`}`));
+    evaluation.classes.forEach((name, i) =>
+      io.out(`  ${name.padEnd(32)} ${evaluation.perClassRecall[i] === null ? '—' : `${(100 * evaluation.perClassRecall[i]).toFixed(1)}%`}`),
+    );
     io.out('confusion (rows: true, columns: predicted):');
     evaluation.confusion.forEach((row) => io.out(`  ${row.map((n) => String(n).padStart(3)).join(' ')}`));
   },

@@ -45,7 +45,9 @@ export const exportDatasetCommand: Command = {
       frameSize: optionalWhole(values, 'frame-size', 1),
     };
     await studio.call('project.open', { path: file });
-    const end = await studio.job((await studio.call('datasets.export', args)).job, (p) => (io.interactive ? progressBar(io, 'exporting')(p) : p.message && io.err(p.message)));
+    const end = await studio.job((await studio.call('datasets.export', args)).job, (p) =>
+      io.interactive ? progressBar(io, 'exporting')(p) : p.message && io.err(p.message),
+    );
     if (end.kind !== 'export.dataset' || !end.result) throw new Error(`${end.title}: ${end.status}${end.error ? `: ${end.error}` : ''}`);
     const { dataset, splits, written, kept } = end.result;
     const counts = Object.entries(splits).map(([split, n]) => `${split} ${n}`);

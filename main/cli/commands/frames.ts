@@ -1,6 +1,7 @@
 import { writeFile } from 'node:fs/promises';
 import { encodeNpy } from '../../formats/npy.ts';
 import { oneOf, optionalWhole, requireString, type Command } from '../command.ts';
+import { checkOutputFile } from '../outputFile.ts';
 
 export const framesCommand: Command = {
   usage: 'vskd frames <video> --out <file.npy> [--segments K] [--size N] [--mode train|eval] [--seed S] [--gray]',
@@ -13,9 +14,17 @@ export const framesCommand: Command = {
     '  --gray          one gray channel instead of RGB',
   ].join('\n'),
   positionals: 1,
-  options: { out: { type: 'string' }, segments: { type: 'string' }, size: { type: 'string' }, mode: { type: 'string' }, seed: { type: 'string' }, gray: { type: 'boolean' } },
+  options: {
+    out: { type: 'string' },
+    segments: { type: 'string' },
+    size: { type: 'string' },
+    mode: { type: 'string' },
+    seed: { type: 'string' },
+    gray: { type: 'boolean' },
+  },
   async run([video], values, io, studio) {
     const out = requireString(values, 'out');
+    await checkOutputFile('out', out);
     const frames = await studio.call('media.frames', {
       video,
       segments: optionalWhole(values, 'segments', 1),

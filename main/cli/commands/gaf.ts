@@ -3,6 +3,7 @@ import { encodeNpy } from '../../formats/npy.ts';
 import { encodePng, gafToRgb } from '../../formats/png.ts';
 import { gafMethods, gafVariants } from '../../shared/trainSettings.ts';
 import { columnList, float32Of, oneOf, optionalNumber, optionalString, optionalWhole, requireString, UsageError, type Command } from '../command.ts';
+import { checkOutputFile } from '../outputFile.ts';
 
 export const gafCommand: Command = {
   usage: 'vskd gaf <sensor-file> --size N --method summation|difference --out <file.npy> [--png <file.png>]',
@@ -40,6 +41,9 @@ export const gafCommand: Command = {
     const out = requireString(values, 'out');
     const cols = columnList(optionalString(values, 'cols'));
     if (cols !== undefined && cols.length !== 3) throw new UsageError('--cols names three axes (x, y, z)');
+    const png = optionalString(values, 'png');
+    await checkOutputFile('out', out);
+    if (png !== undefined) await checkOutputFile('png', png);
     const gaf = await studio.call('gaf.file', {
       file,
       size,
@@ -54,7 +58,6 @@ export const gafCommand: Command = {
     const image = float32Of(gaf.values);
     await writeFile(out, encodeNpy(image, [3, size, size]));
     io.out(`wrote ${out}: float32 [3, ${size}, ${size}] ${method} GAF of ${gaf.channels.join(', ')} (samples ${gaf.start}..${gaf.start + gaf.length - 1})`);
-    const png = optionalString(values, 'png');
     if (png !== undefined) {
       await writeFile(png, encodePng(size, size, gafToRgb(image, size, gaf.range), 3));
       io.out(`wrote ${png}`);

@@ -57,7 +57,9 @@ export const importSensorCommand: Command = {
       timeCol: columnList(optionalString(values, 'time-col'))?.[0],
       timeUnit: oneOf(values, 'time-unit', ['s', 'ms'] as const),
       cols: columnList(optionalString(values, 'cols')),
-      units: optionalString(values, 'units')?.split(',').map((u) => u.trim()),
+      units: optionalString(values, 'units')
+        ?.split(',')
+        .map((u) => u.trim()),
       delimiter,
       header: values.header ? true : values['no-header'] ? false : undefined,
       name: optionalString(values, 'name'),

@@ -9,8 +9,16 @@ export const infoCommand: Command = {
     const summary = await studio.call('project.open', { path: file });
     if (values.json) return io.out(JSON.stringify(summary, null, 2));
     const labels = await studio.call('labels.list', {});
-    const streams = Object.entries(summary.streams).map(([kind, n]) => `${n} ${kind}`).join(', ') || 'none';
-    const names = labels.length ? `: ${labels.slice(0, 8).map((l) => l.name).join(', ')}${labels.length > 8 ? ', ...' : ''}` : '';
+    const streams =
+      Object.entries(summary.streams)
+        .map(([kind, n]) => `${n} ${kind}`)
+        .join(', ') || 'none';
+    const names = labels.length
+      ? `: ${labels
+          .slice(0, 8)
+          .map((l) => l.name)
+          .join(', ')}${labels.length > 8 ? ', ...' : ''}`
+      : '';
     io.out(`project      ${summary.path} (schema v${summary.schemaVersion})`);
     io.out(`recordings   ${summary.recordings} from ${summary.subjects} subject(s)`);
     io.out(`streams      ${streams}`);

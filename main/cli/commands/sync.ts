@@ -20,14 +20,20 @@ const seconds = (s: number) => `${s >= 0 ? '+' : ''}${s.toFixed(4)} s`;
 const ppm = (drift: number) => `${drift >= 0 ? '+' : ''}${(drift * 1e6).toFixed(1)} ppm`;
 
 /** The alignment to store (or, dry, to show) and the lines that describe how it was found. */
-async function estimate(studio: StudioClient, recording: Recording, values: OptionValues): Promise<{ args: MethodArgs<'alignment.set'>; lines: (stored: Alignment) => string[] }> {
+async function estimate(
+  studio: StudioClient,
+  recording: Recording,
+  values: OptionValues,
+): Promise<{ args: MethodArgs<'alignment.set'>; lines: (stored: Alignment) => string[] }> {
   const anchors = ((values.anchor as string[] | undefined) ?? []).map(parseAnchor);
   if (anchors.length) {
     const lines = (fit: Alignment) => [
       `method      anchors (${anchors.length})`,
       `offset      ${seconds(fit.model.offset)}`,
       `drift       ${ppm(fit.model.drift)}${anchors.length > 1 ? '' : ' (one anchor: the offset only, the drift taken as 0)'}`,
-      ...anchors.map((a, i) => `  anchor ${i + 1}  video ${a.video.toFixed(3)} s = sensor ${a.sensor.toFixed(3)} s   residual ${seconds(fit.detail.residuals?.[i] ?? NaN)}`),
+      ...anchors.map(
+        (a, i) => `  anchor ${i + 1}  video ${a.video.toFixed(3)} s = sensor ${a.sensor.toFixed(3)} s   residual ${seconds(fit.detail.residuals?.[i] ?? NaN)}`,
+      ),
       `rms         ${(fit.detail.rms ?? NaN).toFixed(4)} s`,
     ];
     return { args: { recordingId: recording.id, method: 'anchors', anchors }, lines };
@@ -48,11 +54,17 @@ async function estimate(studio: StudioClient, recording: Recording, values: Opti
       ),
     ];
     const { offset, drift } = result.model;
-    return { args: { recordingId: recording.id, method: 'auto', offset, drift, confidence: result.confidence, ncc: result.ncc, windows: result.windows }, lines: () => lines };
+    return {
+      args: { recordingId: recording.id, method: 'auto', offset, drift, confidence: result.confidence, ncc: result.ncc, windows: result.windows },
+      lines: () => lines,
+    };
   }
   const offset = optionalNumber(values, 'offset') as number;
   const drift = (optionalNumber(values, 'drift-ppm') ?? 0) * 1e-6;
-  return { args: { recordingId: recording.id, method: 'manual', offset, drift }, lines: () => ['method      manual', `offset      ${seconds(offset)}`, `drift       ${ppm(drift)}`] };
+  return {
+    args: { recordingId: recording.id, method: 'manual', offset, drift },
+    lines: () => ['method      manual', `offset      ${seconds(offset)}`, `drift       ${ppm(drift)}`],
+  };
 }
 
 function describe(alignment: Alignment): string[] {
@@ -76,7 +88,7 @@ export const syncCommand: Command = {
   help: [
     '  --anchor V=S      a moment seen at video time V and sensor time S (seconds); repeat it.',
     '                    Two or more fit offset and drift by least squares; one fits the offset only',
-    '  --auto            estimate from the video\'s motion and the accelerometer (the first three',
+    "  --auto            estimate from the video's motion and the accelerometer (the first three",
     '                    channels of the sensor stream); long recordings also get the drift',
     '  --max-offset S    with --auto: consider offsets up to ±S seconds only',
     '  --offset S        set the offset by hand (with --drift-ppm P, the drift too);',
@@ -85,8 +97,8 @@ export const syncCommand: Command = {
     '  --json            print the result as JSON',
     '',
     'The model: sensor_time = video_time × (1 + drift) + offset. Video time counts from the first',
-    'frame, sensor time from the sensor stream\'s first sample (not a file\'s own clock); offset is',
-    'what the sensor time reads when the video is at 0. The result is stored as the recording\'s',
+    "frame, sensor time from the sensor stream's first sample (not a file's own clock); offset is",
+    "what the sensor time reads when the video is at 0. The result is stored as the recording's",
     'alignment unless --dry-run is given. With no method, prints the stored alignment.',
     '<recording> is a name or an id.',
   ].join('\n'),

@@ -4,7 +4,18 @@ import { DEFAULT_WEIGHTS, METHOD_NAMES, WEIGHT_OPTIONS, type WeightOption } from
 import { backendChoices, gafMethods, gafVariants, optimiserNames, scheduleNames, teacherInputs } from '../../shared/trainSettings.ts';
 import { defaultJob } from '../../train/runs.ts';
 import type { StudioClient } from '../client.ts';
-import { oneOf, optionalNumber, optionalString, optionalWhole, progressBar, UsageError, type CliIO, type Command, type OptionSpec, type OptionValues } from '../command.ts';
+import {
+  oneOf,
+  optionalNumber,
+  optionalString,
+  optionalWhole,
+  progressBar,
+  UsageError,
+  type CliIO,
+  type Command,
+  type OptionSpec,
+  type OptionValues,
+} from '../command.ts';
 
 type StartArgs = MethodArgs<'runs.start'>;
 
@@ -34,7 +45,12 @@ const commonHelp = [
   '  --resume RUN        continue a cancelled or crashed run from its last checkpoint (other options ignored)',
 ].join('\n');
 
-const studentOptions: OptionSpec = { width: { type: 'string' }, 'gaf-size': { type: 'string' }, 'gaf-method': { type: 'string' }, 'gaf-variant': { type: 'string' } };
+const studentOptions: OptionSpec = {
+  width: { type: 'string' },
+  'gaf-size': { type: 'string' },
+  'gaf-method': { type: 'string' },
+  'gaf-variant': { type: 'string' },
+};
 const studentHelp = [
   `  --width W           ResNet18 width multiplier (default ${defaultJob.student.width}; 1 = full width)`,
   `  --gaf-size N        GAF image side (default ${defaultJob.student.gafSize})    --gaf-method ${gafMethods.join('|')}    --gaf-variant ${gafVariants.join('|')}`,
@@ -107,7 +123,10 @@ export async function followRun(studio: StudioClient, io: CliIO, file: string, {
     const test = run.test ? `, test accuracy ${percent(run.test.accuracy)}, macro-F1 ${percent(run.test.macroF1)}` : '';
     const status = result?.status ?? end.status;
     const how = result ? ` on ${result.backend} in ${result.seconds.toFixed(0)} s` : '';
-    const best = run.bestValAccuracy === null ? 'no validation split' : `best validation accuracy ${percent(run.bestValAccuracy)}${result ? ` (epoch ${result.bestEpoch})` : ''}`;
+    const best =
+      run.bestValAccuracy === null
+        ? 'no validation split'
+        : `best validation accuracy ${percent(run.bestValAccuracy)}${result ? ` (epoch ${result.bestEpoch})` : ''}`;
     io.out(`run ${runId} ${status}${how}: ${best}${test}`);
     if (status === 'cancelled') io.out(`resume with: vskd ${run.kind === 'teacher' ? 'train teacher' : 'train student'} ${file} --resume ${runId}`);
   } finally {
@@ -140,7 +159,13 @@ export const trainTeacherCommand: Command = {
       const inputs = (optionalString(values, 'inputs') ?? 'pose').split(',').map((s) => s.trim());
       const known = teacherInputs.filter((i) => inputs.includes(i));
       if (known.length === 0 || known.length !== inputs.length) throw new UsageError(`--inputs lists ${teacherInputs.join(' and/or ')}`);
-      return { kind: 'teacher', ...runSettings(values), inputs: known, segments: optionalWhole(values, 'segments', 1), frameSize: optionalWhole(values, 'frame-size', 8) };
+      return {
+        kind: 'teacher',
+        ...runSettings(values),
+        inputs: known,
+        segments: optionalWhole(values, 'segments', 1),
+        frameSize: optionalWhole(values, 'frame-size', 8),
+      };
     });
   },
 };
@@ -167,7 +192,13 @@ export const distillCommand: Command = {
     commonHelp,
   ].join('\n'),
   positionals: 1,
-  options: { ...commonOptions, ...studentOptions, teacher: { type: 'string' }, method: { type: 'string' }, ...Object.fromEntries(WEIGHT_OPTIONS.map((name) => [optionName(name), { type: 'string' as const }])) },
+  options: {
+    ...commonOptions,
+    ...studentOptions,
+    teacher: { type: 'string' },
+    method: { type: 'string' },
+    ...Object.fromEntries(WEIGHT_OPTIONS.map((name) => [optionName(name), { type: 'string' as const }])),
+  },
   async run([file], values, io, studio) {
     await startOrResume(file, values, io, studio, () => {
       const distilling = METHOD_NAMES.filter((m) => m !== 'baseline');
@@ -175,10 +206,12 @@ export const distillCommand: Command = {
       if (method === undefined) throw new UsageError(`--method is required: one of ${distilling.join(', ')} (the baseline is vskd train student)`);
       const teacherRunId = optionalWhole(values, 'teacher', 1);
       if (teacherRunId === undefined) throw new UsageError('--teacher RUN is required');
-      const weights = Object.fromEntries(WEIGHT_OPTIONS.flatMap((name) => {
-        const value = optionalNumber(values, optionName(name));
-        return value === undefined ? [] : [[name, value]];
-      }));
+      const weights = Object.fromEntries(
+        WEIGHT_OPTIONS.flatMap((name) => {
+          const value = optionalNumber(values, optionName(name));
+          return value === undefined ? [] : [[name, value]];
+        }),
+      );
       return { kind: 'student', method, teacherRunId, ...runSettings(values), ...studentSettings(values), ...weights };
     });
   },

@@ -4,6 +4,7 @@
  * back into StudioErrors.
  */
 import type { StudioBridge } from '../../../main/shared/bridge.ts';
+import type { NativeFiles } from '../../../main/shared/channels.ts';
 import type { EventName, EventPayload, MethodArgs, MethodName, MethodResult } from '../../../main/shared/contract.ts';
 import { unwrap, type Envelope } from '../../../main/shared/envelope.ts';
 import { electronMediaUrl } from '../../../main/shared/mediaUrl.ts';
@@ -13,7 +14,7 @@ export { StudioError } from '../../../main/shared/errors.ts';
 
 declare global {
   interface Window {
-    studio?: StudioBridge;
+    studio?: StudioBridge & Partial<NativeFiles>;
   }
 }
 
@@ -22,12 +23,15 @@ export interface StudioClient {
   on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void;
   /** the URL a <video> plays video stream `streamId` from */
   mediaUrl(streamId: number): string;
+  /** Electron's native file dialog and dropped files' paths; null in the web mode (it browses with files.list) */
+  native: NativeFiles | null;
 }
 
 /** A bridge that serves media itself says where; Electron's preload does not: its media is the studio-media: scheme. */
-export function createClient(bridge: StudioBridge | WebBridge): StudioClient {
+export function createClient(bridge: (StudioBridge & Partial<NativeFiles>) | WebBridge): StudioClient {
   return {
     mediaUrl: 'mediaUrl' in bridge ? bridge.mediaUrl : electronMediaUrl,
+    native: 'pick' in bridge && bridge.pick && bridge.pathOf ? { pick: bridge.pick, pathOf: bridge.pathOf } : null,
     async call(method, args) {
       return unwrap((await bridge.invoke(method, args)) as Envelope<MethodResult<typeof method>>);
     },

@@ -29,7 +29,8 @@ export function paddedRange(lo: number, hi: number): [number, number] {
   return [lo - pad, hi + pad];
 }
 
-export function drawAxes(ctx: CanvasRenderingContext2D, plot: Plot, scale: Scale): void {
+/** `origin`: the sensor's own time of the stream's first sample, so that the axis reads the file's times (a CSV from −0.54 s reads −0.54) */
+export function drawAxes(ctx: CanvasRenderingContext2D, plot: Plot, scale: Scale, origin = 0): void {
   const y = (v: number) => plot.y1 - ((v - scale.lo) / (scale.hi - scale.lo)) * (plot.y1 - plot.y0);
   const x = (t: number) => plot.x0 + ((t - scale.start) / scale.span) * (plot.x1 - plot.x0);
   ctx.font = '11px system-ui, sans-serif';
@@ -49,12 +50,14 @@ export function drawAxes(ctx: CanvasRenderingContext2D, plot: Plot, scale: Scale
   const tStep = tickStep(scale.span, (plot.x1 - plot.x0) / 90);
   ctx.textAlign = 'center';
   ctx.textBaseline = 'top';
-  for (let t = Math.ceil(scale.start / tStep) * tStep; t <= scale.start + scale.span; t += tStep) {
+  // ticks on round numbers of the sensor's own clock
+  for (let own = Math.ceil((scale.start + origin) / tStep) * tStep; own <= scale.start + scale.span + origin; own += tStep) {
+    const px = Math.round(x(own - origin)) + 0.5;
     ctx.beginPath();
-    ctx.moveTo(Math.round(x(t)) + 0.5, plot.y0);
-    ctx.lineTo(Math.round(x(t)) + 0.5, plot.y1);
+    ctx.moveTo(px, plot.y0);
+    ctx.lineTo(px, plot.y1);
     ctx.stroke();
-    ctx.fillText(tickLabel(t, tStep), x(t), plot.y1 + 5);
+    ctx.fillText(tickLabel(own, tStep), x(own - origin), plot.y1 + 5);
   }
   ctx.textAlign = 'right';
   ctx.fillText('s', plot.x0 - 6, plot.y1 + 5);

@@ -10,7 +10,7 @@ export class ProjectPage {
   readonly alerts: Locator;
 
   constructor(readonly page: Page) {
-    this.projectFile = page.getByLabel('Project file');
+    this.projectFile = page.getByRole('textbox', { name: 'Project file', exact: true });
     this.summary = page.locator('dl.summary');
     this.recordingRows = page.locator('table tbody tr');
     this.actionFilter = page.getByLabel('Action');
@@ -25,14 +25,14 @@ export class ProjectPage {
 
   async open(path: string): Promise<void> {
     await this.projectFile.fill(path);
-    await this.page.getByRole('button', { name: 'Open' }).click();
+    await this.page.getByRole('button', { name: 'Open', exact: true }).click();
     await this.summary.waitFor();
   }
 
   /** a new, empty project at `path` */
   async create(path: string): Promise<void> {
     await this.projectFile.fill(path);
-    await this.page.getByRole('button', { name: 'Create' }).click();
+    await this.page.getByRole('button', { name: 'Create', exact: true }).click();
     await this.summary.waitFor();
   }
 

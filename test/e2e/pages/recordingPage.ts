@@ -117,8 +117,21 @@ export class RecordingPage {
     await this.alignment.getByRole('button', { name: 'Auto-sync' }).waitFor();
   }
 
-  /** clicks the trace where it shows sensor time `t` (to the nearest pixel), picking it */
+  /** turns anchor picking on or off (a click on the trace then picks instead of seeking) */
+  async setPicking(on: boolean): Promise<void> {
+    const toggle = this.alignment.getByRole('button', { name: /^Pick(ing)? on the trace/ });
+    if ((await toggle.getAttribute('aria-pressed')) !== String(on)) await toggle.click();
+    await this.page.locator(`.trace-pane[data-picking="${on}"]`).waitFor();
+  }
+
+  /** with anchor picking on, clicks the trace where it shows sensor time `t` (to the nearest pixel), picking it */
   async pickSensorTime(t: number): Promise<void> {
+    await this.setPicking(true);
+    await this.clickTrace(t);
+  }
+
+  /** clicks the trace where it shows sensor time `t`: a seek there, unless anchor picking is on */
+  async clickTrace(t: number): Promise<void> {
     const box = (await this.traceCanvas.boundingBox())!;
     const [left, right, start, end] = await Promise.all(
       ['data-plot-left', 'data-plot-right', 'data-view-start', 'data-view-end'].map(async (name) => Number(await this.trace.getAttribute(name))),
@@ -147,7 +160,9 @@ export class RecordingPage {
     return this.trace.evaluate(
       // no named functions in here: the page has no __name helper that tsx's output would call
       (pane, [time, down]) => {
-        const [left, right, start, end, top] = ['data-plot-left', 'data-plot-right', 'data-view-start', 'data-view-end', 'data-plot-top'].map((name) => Number(pane.getAttribute(name)));
+        const [left, right, start, end, top] = ['data-plot-left', 'data-plot-right', 'data-view-start', 'data-view-end', 'data-plot-top'].map((name) =>
+          Number(pane.getAttribute(name)),
+        );
         const canvas = pane.querySelector('canvas.marks') as HTMLCanvasElement;
         const scale = canvas.width / canvas.clientWidth;
         const x = left + ((time - start) / (end - start)) * (right - left);
@@ -160,6 +175,54 @@ export class RecordingPage {
   async hoverGaf(x: number, y: number): Promise<void> {
     const box = (await this.gafCanvas.boundingBox())!;
     await this.page.mouse.move(box.x + box.width * x, box.y + box.height * y);
+  }
+
+  /** a recording without a video: the traces have data */
+  async readyWithoutVideo(): Promise<void> {
+    await this.view.waitFor();
+    await this.page.waitForFunction(() => document.querySelector('.trace-pane')?.getAttribute('data-loaded') === 'true');
+  }
+
+  /** the annotation segments on the timeline, in video time */
+  segments(): Promise<{ id: number; start: number; end: number; label: string }[]> {
+    return this.page.$$eval('[data-annotation-id]', (els) =>
+      els.map((el) => {
+        const d = (el as HTMLElement).dataset;
+        return { id: Number(d.annotationId), start: Number(d.start), end: Number(d.end), label: d.label ?? '' };
+      }),
+    );
+  }
+
+  /** opens the annotations' export and import */
+  private async transfer(): Promise<Locator> {
+    const details = this.page.locator('details.transfer');
+    if (!(await details.evaluate((el) => (el as HTMLDetailsElement).open))) await details.locator('summary').click();
+    return details;
+  }
+
+  /** exports this recording's annotations as `format` to `path`; resolves to the status line */
+  async exportAnnotations(format: 'eaf' | 'csv', path: string): Promise<string> {
+    const transfer = await this.transfer();
+    await transfer.getByLabel('Export format').selectOption(format);
+    await transfer.getByLabel('Export to').fill(path);
+    await transfer.getByRole('button', { name: 'Export', exact: true }).click();
+    return (
+      (await transfer
+        .getByRole('status')
+        .filter({ hasText: /^Exported/ })
+        .textContent()) ?? ''
+    );
+  }
+
+  /** checks (dry run) or imports the annotations at `path`; resolves to the report's counts */
+  async importAnnotations(path: string, how: 'Check' | 'Import'): Promise<{ added: number; conflicts: number; dryRun: boolean; text: string }> {
+    const transfer = await this.transfer();
+    await transfer.getByLabel('Import from').fill(path);
+    await transfer.getByRole('button', { name: how, exact: true }).click();
+    const report = transfer.locator(`[aria-label="Import report"][data-dry-run="${how === 'Check'}"]`);
+    await report.waitFor();
+    const [added, conflicts] = await Promise.all(['data-added', 'data-conflicts'].map(async (name) => Number(await report.getAttribute(name))));
+    return { added, conflicts, dryRun: how === 'Check', text: (await report.textContent()) ?? '' };
   }
 
   async back(): Promise<void> {

@@ -52,15 +52,48 @@ export class TrainingPage {
     await this.screen.waitFor();
   }
 
+  /** the dataset builder, opened from the run form's New… */
+  get builder(): Locator {
+    return this.page.getByRole('form', { name: 'New dataset' });
+  }
+
+  async openBuilder(): Promise<Locator> {
+    if (!(await this.builder.isVisible())) await this.form.getByRole('button', { name: 'New…' }).click();
+    await this.builder.waitFor();
+    return this.builder;
+  }
+
+  /** waits until the builder's preview is of the fields as they are, then reads its counts: class → split → samples */
+  async preview(): Promise<{ description: string; perClass: Record<string, Record<string, number>>; totals: Record<string, number>; text: string }> {
+    const preview = this.builder.getByRole('region', { name: 'Dataset preview' });
+    await this.builder.locator('[aria-label="Dataset preview"][data-fresh="true"][aria-busy="false"]').waitFor();
+    return preview.evaluate((section) => {
+      const perClass: Record<string, Record<string, number>> = {};
+      for (const row of section.querySelectorAll('tbody tr[data-class]')) {
+        const name = row.getAttribute('data-class')!;
+        perClass[name] = Object.fromEntries([...row.querySelectorAll('td[data-split]')].map((td) => [td.getAttribute('data-split')!, Number(td.textContent)]));
+      }
+      const totals = Object.fromEntries(
+        [...section.querySelectorAll('td[data-total]')].map((td) => [td.getAttribute('data-split')!, Number(td.getAttribute('data-total'))]),
+      );
+      return { description: section.querySelector('.description')?.textContent ?? '', perClass, totals, text: section.textContent ?? '' };
+    });
+  }
+
+  /** creates the dataset the builder shows, which the run form then picks */
+  async createBuilt(name: string): Promise<void> {
+    await this.builder.getByLabel('Dataset name').fill(name);
+    await this.preview();
+    await this.builder.getByRole('button', { name: 'Create dataset' }).click();
+    await this.builder.waitFor({ state: 'detached' });
+  }
+
   /** splits the project's recordings by `protocol` into a new dataset, which the form then picks */
   async createDataset(name: string, protocol: 'cross-subject' | 'subject-specific', validationPercent: number): Promise<void> {
-    await this.form.getByRole('button', { name: 'New…' }).click();
-    const dialog = this.form.getByRole('form', { name: 'New dataset' });
-    await dialog.getByLabel('Protocol').selectOption(protocol);
-    await dialog.getByLabel('Name').fill(name);
-    await dialog.getByLabel('Validation %').fill(String(validationPercent));
-    await dialog.getByRole('button', { name: 'Create dataset' }).click();
-    await dialog.waitFor({ state: 'detached' });
+    const builder = await this.openBuilder();
+    await builder.getByLabel('Split by').selectOption(protocol);
+    await builder.getByLabel('Validation %').fill(String(validationPercent));
+    await this.createBuilt(name);
   }
 
   /** the dataset picked, as the menu shows it */
@@ -80,7 +113,9 @@ export class TrainingPage {
   async lossWeights(): Promise<[string, string][]> {
     const group = this.form.getByRole('group', { name: 'Loss weights' });
     if ((await group.count()) === 0) return [];
-    return group.locator('label').evaluateAll((labels) => labels.map((l) => [l.textContent?.trim() ?? '', l.querySelector('input')?.placeholder ?? ''] as [string, string]));
+    return group
+      .locator('label')
+      .evaluateAll((labels) => labels.map((l) => [l.textContent?.trim() ?? '', l.querySelector('input')?.placeholder ?? ''] as [string, string]));
   }
 
   /** the split sizes shown under the dataset menu */
@@ -123,11 +158,7 @@ export class TrainingPage {
 
   /** waits until the loss chart plots at least `count` epochs */
   async waitForEpochs(count: number, timeout = 60_000): Promise<void> {
-    await this.page.waitForFunction(
-      (n) => Number(document.querySelector('figure.chart')?.getAttribute('data-epochs') ?? 0) >= n,
-      count,
-      { timeout },
-    );
+    await this.page.waitForFunction((n) => Number(document.querySelector('figure.chart')?.getAttribute('data-epochs') ?? 0) >= n, count, { timeout });
   }
 
   /** opens the export panel of a finished student run from its row */
@@ -140,7 +171,10 @@ export class TrainingPage {
   async exportRun({ format, quantize = [], out }: ExportSettings): Promise<void> {
     const form = this.exportPanel.getByRole('form', { name: 'Export settings' });
     await form.getByLabel('Format').selectOption(format);
-    for (const [label, q] of [['float16', 'float16'], ['int8 weights', 'int8']] as const) {
+    for (const [label, q] of [
+      ['float16', 'float16'],
+      ['int8 weights', 'int8'],
+    ] as const) {
       const box = form.getByLabel(label);
       if (await box.isEnabled()) await box.setChecked(quantize.includes(q));
     }

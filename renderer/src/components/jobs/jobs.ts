@@ -6,7 +6,8 @@ import type { EventPayload, JobKind, MethodResult } from '../../../../main/share
 
 export type JobEnded = EventPayload<'job.ended'>;
 export type JobProgress = EventPayload<'job.progress'>;
-type ImportEnded = Extract<JobEnded, { kind: 'import.demo' | 'import.utdMhad' | 'import.sensor' }>;
+type ImportKind = 'import.demo' | 'import.utdMhad' | 'import.sensor' | 'import.session' | 'import.folder';
+type ImportEnded = Extract<JobEnded, { kind: ImportKind }>;
 export type ImportResult = NonNullable<ImportEnded['result']>;
 
 export interface JobEntry {
@@ -25,7 +26,7 @@ export interface JobEntry {
   result: string | null;
 }
 
-const trayKinds: readonly JobKind[] = ['import.demo', 'import.utdMhad', 'import.sensor', 'demo.generate', 'export.dataset'];
+const trayKinds: readonly JobKind[] = ['import.demo', 'import.utdMhad', 'import.sensor', 'import.session', 'import.folder', 'demo.generate', 'export.dataset'];
 const inTray = (kind: JobKind) => trayKinds.includes(kind);
 
 const running = (job: string, title: string): JobEntry => ({
@@ -90,6 +91,8 @@ export function describeEnd(end: JobEnded): string | null {
   if (end.kind === 'demo.generate')
     return end.result ? `${plural(end.result.clips, 'clip')} written to ${end.result.dir} in ${end.result.seconds.toFixed(1)} s` : null;
   if (end.kind === 'export.dataset') return end.result ? `${end.result.written} files written, ${end.result.kept} kept in ${end.result.outDir}` : null;
-  if (end.kind === 'import.demo' || end.kind === 'import.utdMhad' || end.kind === 'import.sensor') return end.result ? describeImport(end.result) : null;
+  if (end.kind === 'import.demo' || end.kind === 'import.utdMhad' || end.kind === 'import.sensor' || end.kind === 'import.session' || end.kind === 'import.folder') {
+    return end.result ? describeImport(end.result) : null;
+  }
   return null;
 }
