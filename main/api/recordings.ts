@@ -6,7 +6,8 @@ import { fitAnchors } from '../shared/anchors.ts';
 import { maxSampleRows } from '../shared/contract.ts';
 import { StudioError } from '../shared/errors.ts';
 import { gafWindow } from '../shared/gafWindow.ts';
-import { getAlignment, setAlignment, type Alignment, type AlignmentInput } from '../store/alignment.ts';
+import { getAlignment, getStreamAlignment, setAlignment, setStreamAlignment, type Alignment, type AlignmentInput } from '../store/alignment.ts';
+import type { Queryable } from '../store/db.ts';
 import { getStream } from '../store/recordings.ts';
 import { readSamples } from '../store/samples.ts';
 import type { ServiceContext } from './context.ts';
@@ -25,6 +26,17 @@ function alignmentInput(args: SetArgs): AlignmentInput {
     return { offset, drift, method: 'auto', detail: { confidence, ncc, windows } };
   }
   return { offset: args.offset, drift: args.drift, method: 'manual' };
+}
+
+/** The alignment an alignment call works on: the sensor stream's when one is named (it must be the recording's), else the recording's. */
+async function alignmentOf(db: Queryable, recordingId: number, sensorStreamId: number | undefined): Promise<Alignment> {
+  if (sensorStreamId === undefined) return getAlignment(db, recordingId);
+  const alignment = await getStreamAlignment(db, sensorStreamId);
+  if (alignment.recordingId !== recordingId) {
+    await getAlignment(db, recordingId); // an unknown recording is named as such
+    throw new StudioError('NOT_FOUND', `recording ${recordingId} has no sensor stream ${sensorStreamId}`, { field: 'sensorStreamId' });
+  }
+  return alignment;
 }
 
 /** An answer of streams.samples is plain JSON numbers: refused beyond maxSampleRows before it is made. */
@@ -74,17 +86,19 @@ export function recordingHandlers(context: ServiceContext): DomainHandlers<'reco
       const gaf = gafWindow(seriesChannels(series, columns), center, seconds, size, method);
       return { streamId, center, start: gaf.start, end: gaf.end, size, method, channels: columns, samples: gaf.samples, values: toBase64(gaf.values) };
     },
-    'alignment.get': async ({ recordingId }) => getAlignment(db(), recordingId),
+    'alignment.get': async ({ recordingId, sensorStreamId }) => alignmentOf(db(), recordingId, sensorStreamId),
     'alignment.set': async (args) => {
       const input = alignmentInput(args);
-      if (!args.dryRun) return setAlignment(db(), args.recordingId, input);
-      await getAlignment(db(), args.recordingId); // an unknown recording fails a dry run too
+      const { recordingId, sensorStreamId } = args;
+      await alignmentOf(db(), recordingId, sensorStreamId); // an unknown recording or another's stream fails a dry run too
+      if (!args.dryRun) return sensorStreamId === undefined ? setAlignment(db(), recordingId, input) : setStreamAlignment(db(), sensorStreamId, input);
       const proposed: Alignment = {
-        recordingId: args.recordingId,
+        recordingId,
         model: { offset: input.offset, drift: input.drift },
         method: input.method,
         detail: input.detail ?? {},
         updatedAt: null,
+        ...(sensorStreamId === undefined ? {} : { sensorStreamId, inherited: false }),
       };
       return proposed;
     },

@@ -1,6 +1,9 @@
 /**
  * The embedded demo project that `npm start` opens on a fresh machine: the demo dataset,
- * generated once into the user's cache folder and imported into demo.vskd beside it.
+ * generated once into the user's cache folder and imported into demo.vskd beside it. It holds the
+ * clips `vskd demo` trains on (the same generator defaults and seed), each with its ground-truth
+ * action segment as an annotation; the long session stays in the folder as plain files (video, CSV,
+ * annotations/session1_s1.csv) for importing as one's own recording would be.
  */
 import { existsSync } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
@@ -22,7 +25,7 @@ export async function ensureDemoProject(cacheDir = studioCacheDir(), log: (line:
   if (existsSync(projectPath)) return projectPath;
   const dataDir = join(cacheDir, 'demo-data');
   if (!existsSync(join(dataDir, DEMO_MANIFEST))) {
-    log(`generating the demo dataset in ${dataDir} (once; about a minute)`);
+    log(`generating the demo dataset in ${dataDir} (once; under a minute)`);
     await generateDemo(dataDir);
   }
   const building = `${projectPath}.building`;

@@ -5,7 +5,7 @@
 import { StudioError } from '../shared/errors.ts';
 import { readSkeleton } from '../sensors/skeleton.ts';
 import { resampleUniform } from '../sensors/resample.ts';
-import { getAlignment, type Alignment } from '../store/alignment.ts';
+import { getAlignment, getStreamAlignment, type Alignment, type StreamAlignment } from '../store/alignment.ts';
 import type { Queryable } from '../store/db.ts';
 import { getRecording, type RecordingSummary, type StreamSummary } from '../store/recordings.ts';
 import { streamSourcePath } from '../store/streams.ts';
@@ -42,6 +42,8 @@ export interface ViewSensor {
   /** the sensor's own time of its first sample (the file's first timestamp), which the trace's axis counts from */
   timeOrigin: number;
   channels: { name: string; unit: string }[];
+  /** the clock model its trace maps through: its own, else the recording's (inherited) */
+  alignment: StreamAlignment;
 }
 
 /** 'kinect-depth': Kinect camera space (metres) over a video of the same Kinect's depth image */
@@ -92,7 +94,7 @@ async function viewVideo(s: StreamSummary): Promise<ViewVideo> {
   };
 }
 
-function viewSensor(s: StreamSummary, series: SensorSeries): ViewSensor {
+function viewSensor(s: StreamSummary, series: SensorSeries, alignment: StreamAlignment): ViewSensor {
   return {
     streamId: s.id,
     name: s.name,
@@ -102,6 +104,7 @@ function viewSensor(s: StreamSummary, series: SensorSeries): ViewSensor {
     end: series.rows ? rowTime(series, series.rows - 1) : 0,
     timeOrigin: numberMeta(s, 'startTime') ?? 0,
     channels: s.channels,
+    alignment,
   };
 }
 
@@ -114,7 +117,7 @@ export async function recordingView(db: Queryable, recordingId: number): Promise
   const recording = await getRecording(db, recordingId);
   const video = playableVideo(recording);
   const sensorStreams = recording.streams.filter((s) => s.kind === 'sensor');
-  const sensors = await Promise.all(sensorStreams.map(async (s) => viewSensor(s, await loadSeries(db, s.id))));
+  const sensors = await Promise.all(sensorStreams.map(async (s) => viewSensor(s, await loadSeries(db, s.id), await getStreamAlignment(db, s.id))));
   const skeleton = recording.streams.find((s) => s.kind === 'skeleton');
   return {
     recording,

@@ -3,8 +3,8 @@ import { basename, extname, resolve } from 'node:path';
 import { throwIfCancelled } from '../shared/errors.ts';
 import { sha256 } from '../files/checksum.ts';
 import type { Project } from '../store/project.ts';
-import { addRecordings, getRecording, type RecordingSummary } from '../store/recordings.ts';
-import { parseDelimited, type DelimitedOptions } from './delimited.ts';
+import { addRecordings, getRecording, type RecordingSummary, type StreamInput } from '../store/recordings.ts';
+import { parseDelimited, type DelimitedOptions, type SensorTable } from './delimited.ts';
 import { invalidOption, readSensorText, resolveLimits } from './sensorText.ts';
 import { tableSeconds } from './siblings.ts';
 
@@ -42,25 +42,28 @@ export async function importSensorFile(project: Project, file: string, opts: Sen
       trial: opts.trial ?? null,
       label: opts.label ? { name: opts.label } : null,
       sources: [{ role: 'sensor', path, sha256: sha256(bytes), bytes: bytes.byteLength }],
-      streams: [
-        {
-          kind: 'sensor',
-          name: 'sensor',
-          rate: table.rate,
-          length: table.rows,
-          channels: table.channels,
-          meta: {
-            startTime: table.startTime,
-            regular: table.regular,
-            // what the timestamps say (rate in Hz, jitter in s), also when a given rate overrides them
-            ...(table.clock && { timeColumn: table.clock.column, rateEstimate: table.clock.rate, jitter: table.clock.jitter }),
-          },
-          sourceRole: 'sensor',
-          // Regular timestamps are fully described by the rate; irregular ones are kept.
-          samples: { rows: table.rows, cols: table.channels.length, data: table.data, timestamps: table.regular ? null : table.timestamps },
-        },
-      ],
+      streams: [tableStream(table, 'sensor', 'sensor')],
     },
   ]);
   return { recording: await getRecording(project.db, id), warnings: table.warnings, seconds: tableSeconds(table) };
+}
+
+/** A parsed sensor file as a recording's stream named `name`, its samples from the source of `role`. */
+export function tableStream(table: SensorTable, name: string, role: string): StreamInput {
+  return {
+    kind: 'sensor',
+    name,
+    rate: table.rate,
+    length: table.rows,
+    channels: table.channels,
+    meta: {
+      startTime: table.startTime,
+      regular: table.regular,
+      // what the timestamps say (rate in Hz, jitter in s), also when a given rate overrides them
+      ...(table.clock && { timeColumn: table.clock.column, rateEstimate: table.clock.rate, jitter: table.clock.jitter }),
+    },
+    sourceRole: role,
+    // regular timestamps are fully described by the rate; irregular ones are kept
+    samples: { rows: table.rows, cols: table.channels.length, data: table.data, timestamps: table.regular ? null : table.timestamps },
+  };
 }

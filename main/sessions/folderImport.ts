@@ -15,7 +15,7 @@ import { mediaDir } from '../store/media.ts';
 import type { Project } from '../store/project.ts';
 import { recordingNames, type RecordingInput } from '../store/recordings.ts';
 import { matchFolder, type FileFailure, type FolderMatch, type FolderRequest, type PlannedRecording } from './folderPlan.ts';
-import { ALREADY_THERE, type ImportProgress, type SessionImportReport } from './importSession.ts';
+import { ALREADY_THERE, emptyReport, type ImportProgress, type SessionImportReport } from './importSession.ts';
 import { makeProxies } from './proxies.ts';
 import { readSession } from './readRecording.ts';
 import { readSensorStream } from './sensorStream.ts';
@@ -138,15 +138,7 @@ export async function importFolder(project: Project, request: FolderRequest, opt
   const started = performance.now();
   const dir = resolve(request.dir);
   const found = await match(project, request);
-  const report: SessionImportReport = {
-    imported: 0,
-    skipped: [],
-    missing: [],
-    seconds: 0,
-    recordings: [],
-    warnings: [],
-    videos: { made: 0, reused: 0, failed: [] },
-  };
+  const report = emptyReport();
   report.skipped.push(...found.failures.map((f) => ({ name: f.file, reason: f.reason })));
   const todo = found.recordings.filter((r) => !r.exists);
   report.skipped.push(...found.recordings.filter((r) => r.exists).map((r) => ({ name: r.name, reason: ALREADY_THERE })));

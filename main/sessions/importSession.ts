@@ -22,6 +22,17 @@ export interface SessionImportReport {
   videos: ProxyReport;
 }
 
+/** a report that has imported nothing yet */
+export const emptyReport = (): SessionImportReport => ({
+  imported: 0,
+  skipped: [],
+  missing: [],
+  seconds: 0,
+  recordings: [],
+  warnings: [],
+  videos: { made: 0, reused: 0, failed: [] },
+});
+
 export interface ImportProgress {
   signal?: AbortSignal;
   onProgress?: (done: number, total: number, message: string) => void;
@@ -52,15 +63,7 @@ async function sameSession(project: Project, files: SessionFiles): Promise<numbe
 
 export async function importSession(project: Project, files: SessionFiles, opts: ImportProgress = {}): Promise<SessionImportReport> {
   const started = performance.now();
-  const report: SessionImportReport = {
-    imported: 0,
-    skipped: [],
-    missing: [],
-    seconds: 0,
-    recordings: [],
-    warnings: [],
-    videos: { made: 0, reused: 0, failed: [] },
-  };
+  const report = emptyReport();
   let id = await sameSession(project, files);
   if (id !== null) {
     report.skipped.push({ name: files.name, reason: ALREADY_THERE });

@@ -6,6 +6,7 @@
 import { extname } from 'node:path';
 import { sha256, sha256File } from '../files/checksum.ts';
 import { parseDelimited, type DelimitedOptions } from '../sensors/delimited.ts';
+import { tableStream } from '../sensors/importSensor.ts';
 import { readSensorFile } from '../sensors/sensorFile.ts';
 import { readSensorText, resolveLimits } from '../sensors/sensorText.ts';
 import { tableSeconds } from '../sensors/siblings.ts';
@@ -47,21 +48,7 @@ export async function readSensorStream(path: string, streamName: string, options
   const table = parseDelimited(text, path, options);
   return {
     source: { role, path, sha256: sha256(bytes), bytes: bytes.byteLength },
-    stream: {
-      kind: 'sensor',
-      name: streamName,
-      rate: table.rate,
-      length: table.rows,
-      channels: table.channels,
-      meta: {
-        startTime: table.startTime,
-        regular: table.regular,
-        ...(table.clock && { timeColumn: table.clock.column, rateEstimate: table.clock.rate, jitter: table.clock.jitter }),
-      },
-      sourceRole: role,
-      // regular timestamps are fully described by the rate; irregular ones are kept
-      samples: { rows: table.rows, cols: table.channels.length, data: table.data, timestamps: table.regular ? null : table.timestamps },
-    },
+    stream: tableStream(table, streamName, role),
     warnings: table.warnings,
     seconds: tableSeconds(table),
   };

@@ -136,7 +136,12 @@ const alignment = z.object({
     windows: z.array(syncWindow).optional(),
   }),
   updatedAt: z.string().nullable(),
+  /** a sensor stream's alignment: which stream, and whether it follows the recording's model (no model of its own) */
+  sensorStreamId: id.optional(),
+  inherited: z.boolean().optional(),
 });
+/** the wearable whose clock an alignment call works on; without it, the recording's model */
+const sensorStreamId = id.optional();
 const skeletonProjection = z.enum(['kinect-depth']).nullable();
 const recordingView = z.object({
   recording: recordingSummary,
@@ -165,6 +170,8 @@ const recordingView = z.object({
       /** the sensor's own time of its first sample (its file's first timestamp): the trace's axis reads from it */
       timeOrigin: z.number(),
       channels: z.array(channel),
+      /** the clock model this stream's trace maps through: its own, else the recording's (inherited) */
+      alignment,
     }),
   ),
   skeleton: z.object({ streamId: id, joints: z.number().int(), frames: z.number().int(), rate: z.number(), projection: skeletonProjection }).nullable(),
@@ -206,11 +213,12 @@ const autoSyncResult = z.object({
 /** answer with what would be stored, storing nothing */
 const dryRun = z.boolean().optional();
 const alignmentSetArgs = z.discriminatedUnion('method', [
-  z.object({ recordingId: id, method: z.literal('manual'), offset: z.number(), drift: z.number().default(0), dryRun }).strict(),
-  z.object({ recordingId: id, method: z.literal('anchors'), anchors: z.array(anchor).min(1).max(maxListed), dryRun }).strict(),
+  z.object({ recordingId: id, sensorStreamId, method: z.literal('manual'), offset: z.number(), drift: z.number().default(0), dryRun }).strict(),
+  z.object({ recordingId: id, sensorStreamId, method: z.literal('anchors'), anchors: z.array(anchor).min(1).max(maxListed), dryRun }).strict(),
   z
     .object({
       recordingId: id,
+      sensorStreamId,
       method: z.literal('auto'),
       offset: z.number(),
       drift: z.number(),
@@ -947,9 +955,9 @@ export const methods = {
       .strict(),
     gafWindow,
   ),
-  'alignment.get': method(z.object({ recordingId: id }).strict(), alignment),
+  'alignment.get': method(z.object({ recordingId: id, sensorStreamId }).strict(), alignment),
   'alignment.set': method(alignmentSetArgs, alignment),
-  'alignment.auto': method(z.object({ recordingId: id, sensorStreamId: id.optional(), maxOffset: z.number().nonnegative().optional() }).strict(), autoSyncResult),
+  'alignment.auto': method(z.object({ recordingId: id, sensorStreamId, maxOffset: z.number().nonnegative().optional() }).strict(), autoSyncResult),
   'skeleton.get': method(z.object({ recordingId: id, centre: z.enum(['raw', 'hip']).default('raw') }).strict(), skeletonFrames),
   // ── end of the recording view ──
   // ── annotations and the label schema ──

@@ -8,6 +8,7 @@
  */
 import { StudioError } from '../shared/errors.ts';
 import { sensorToVideo, videoToSensor, type ClockModel } from '../shared/clockModel.ts';
+import { sensorStreamModels } from './alignment.ts';
 import type { Database, Queryable } from './db.ts';
 
 export type TimeBase = 'video' | 'sensor';
@@ -61,7 +62,11 @@ export const MIN_DURATION = 0.001;
  */
 const END_SLACK = 1;
 
-/** A recording's name, clock model and how long it lasts on each clock (Infinity without streams). */
+/**
+ * A recording's name, clock model and how long it lasts on each clock (Infinity without streams).
+ * Its sensor clock is its first sensor stream's: that stream's own model, else the recording's
+ * (clock_alignments); another wearable at a clock of its own reaches it through the video clock.
+ */
 export interface RecordingClock {
   id: number;
   name: string;
@@ -75,16 +80,22 @@ export async function recordingClock(db: Queryable, recordingId: number): Promis
     [recordingId],
   );
   if (!recording) throw new StudioError('NOT_FOUND', `no recording with id ${recordingId}`, { field: 'recordingId' });
-  const clock = { offset: recording.offset ?? 0, drift: recording.drift ?? 0 };
-  const streams = await db.all<{ kind: string; rate: number; length: number }>('SELECT kind, rate, length FROM streams WHERE recording_id = ?', [recordingId]);
+  const models = await sensorStreamModels(db, recordingId);
+  const clock = models.values().next().value ?? { offset: recording.offset ?? 0, drift: recording.drift ?? 0 };
+  const streams = await db.all<{ id: number; kind: string; rate: number; length: number }>(
+    'SELECT id, kind, rate, length FROM streams WHERE recording_id = ?',
+    [recordingId],
+  );
   let video = streams.length ? 0 : Infinity;
   let sensor = streams.length ? 0 : Infinity;
   for (const s of streams) {
     const duration = s.length / s.rate;
-    // sensor streams run on the sensor clock; video, depth and skeleton on the camera's
-    const [onVideo, onSensor] = s.kind === 'sensor' ? [sensorToVideo(clock, duration), duration] : [duration, videoToSensor(clock, duration)];
+    // sensor streams run on their own clock; video, depth and skeleton on the camera's
+    const own = s.kind === 'sensor' ? models.get(s.id)! : null;
+    const onVideo = own ? sensorToVideo(own, duration) : duration;
+    const sameClock = own !== null && own.offset === clock.offset && own.drift === clock.drift;
     video = Math.max(video, onVideo);
-    sensor = Math.max(sensor, onSensor);
+    sensor = Math.max(sensor, sameClock ? duration : videoToSensor(clock, onVideo));
   }
   return { id: recordingId, name: recording.name, clock, extent: { video, sensor } };
 }
@@ -164,14 +175,11 @@ export async function listAnnotations(db: Queryable, filter: { recordingId?: num
     const rows = await db.all<AnnotationRow>(`${SELECT} WHERE a.recording_id = ?`, [filter.recordingId]);
     return rows.map((r) => toAnnotation(r, clock)).sort(byVideoTime);
   }
-  const clocks = new Map(
-    (await db.all<{ recording_id: number; offset_s: number; drift: number }>('SELECT recording_id, offset_s, drift FROM clock_alignments')).map((c) => [
-      c.recording_id,
-      { offset: c.offset_s, drift: c.drift },
-    ]),
-  );
   const rows = await db.all<AnnotationRow>(SELECT);
-  return rows.map((r) => toAnnotation(r, clocks.get(r.recording_id) ?? { offset: 0, drift: 0 })).sort(byVideoTime);
+  // each recording's sensor clock as recordingClock gives it: its first wearable's model
+  const clocks = new Map<number, ClockModel>();
+  for (const id of new Set(rows.map((r) => r.recording_id))) clocks.set(id, (await recordingClock(db, id)).clock);
+  return rows.map((r) => toAnnotation(r, clocks.get(r.recording_id)!)).sort(byVideoTime);
 }
 
 export async function getAnnotation(db: Queryable, id: number): Promise<Annotation> {

@@ -10,7 +10,8 @@ import { main } from '../../main/cli/main.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 /** The mean accuracy (%) of a row of the report's markdown table. */
-function accuracyOf(table: string[], method: string): number {
+function accuracyOf(out: string[], method: string): number {
+  const table = out.flatMap((text) => text.split('\n'));
   const row = table.find((line) => line.startsWith(`| ${method} |`));
   assert.ok(row, `no ${method} row in\n${table.join('\n')}`);
   return Number(row.split('|')[2].trim().split(' ')[0]);

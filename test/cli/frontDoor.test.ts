@@ -120,6 +120,8 @@ describe('vskd through the one front door', { timeout: 600_000 }, () => {
     assert.match(session.out, /imported 1 recording/);
     assert.match(session.out, /sensor wrist: /);
     assert.match(session.out, /sensor watch: /);
+    const synced = await run(['recordings.find', 'alignment.set'], 'sync', own, 'walk 1', '--sensor', 'watch', '--offset', '1.2');
+    assert.match(synced.out, /sensor +watch \(id \d+\)[\s\S]*offset +\+1\.2000 s[\s\S]*stored as the alignment of sensor watch of walk 1/);
     const folder = join(dir, 'own-folder');
     mkdirSync(folder);
     for (const name of ['acc_1_1.csv', 'acc_1_2.csv', 'acc_2_1.csv']) copyFileSync(join(fixtures, 'sensors', 'phone_acc_ms.csv'), join(folder, name));
@@ -202,6 +204,8 @@ describe('vskd through the one front door', { timeout: 600_000 }, () => {
       '--per-class',
       '2',
       '--epochs',
+      '1',
+      '--seeds',
       '1',
     );
     assert.match(demo.out, /\| dask \|/);

@@ -15,6 +15,7 @@ import { decodeFrames } from '../../main/media/frames.ts';
 import { probeVideo } from '../../main/media/probe.ts';
 import { createProject } from '../../main/store/project.ts';
 import { listRecordings } from '../../main/store/recordings.ts';
+import { listAnnotations } from '../../main/store/annotations.ts';
 import { mulberry32 } from '../../main/random.ts';
 import { readSamples } from '../../main/store/samples.ts';
 import { readSkeleton } from '../../main/sensors/skeleton.ts';
@@ -25,7 +26,7 @@ import { tempDir } from '../helpers/tmp.ts';
 
 const dir = tempDir();
 const out = join(dir, 'demo');
-const tiny: DemoOptions = { seed: 3, classes: ['wave', 'squat'], perClass: 1, seconds: 2, sessionSeconds: 14 };
+const tiny: DemoOptions = { seed: 3, classes: ['wave', 'squat'], perClass: 1, seconds: 2, sessionSeconds: 14, width: 320, height: 240 };
 let manifest: DemoManifest;
 
 function correlation(a: number[], b: number[]): number {
@@ -46,7 +47,10 @@ describe('demo dataset, end to end', () => {
   });
 
   it('writes playable 30 fps H.264 videos of the planned length', async () => {
-    assert.deepEqual(manifest.recordings.map((r) => r.name), ['wave_s1_c1', 'squat_s1_c1']);
+    assert.deepEqual(
+      manifest.recordings.map((r) => r.name),
+      ['wave_s1_c1', 'squat_s1_c1'],
+    );
     for (const r of manifest.recordings) {
       const info = await probeVideo(join(out, r.video));
       assert.equal(info.codec, 'h264');
@@ -82,16 +86,43 @@ describe('demo dataset, end to end', () => {
     const onDisk = JSON.parse(readFileSync(join(out, 'demo.json'), 'utf8')) as DemoManifest;
     assert.deepEqual(onDisk, manifest);
     assert.equal(manifest.seed, 3);
-    assert.deepEqual(manifest.classes.map((c) => c.name), ['wave', 'squat']);
+    assert.deepEqual(
+      manifest.classes.map((c) => c.name),
+      ['wave', 'squat'],
+    );
     const wave = manifest.recordings[0];
     assert.ok(Math.abs(wave.offset) <= 2 && Math.abs(wave.drift) <= 200e-6, `${wave.offset} ${wave.drift}`);
+    // the subject's strap turns the sensor 15–45° about x, either way, the same on every recording of the subject
+    assert.ok(Math.abs(wave.sensorTilt!) >= (15 * Math.PI) / 180 && Math.abs(wave.sensorTilt!) <= (45 * Math.PI) / 180, `tilt ${wave.sensorTilt}`);
+    assert.equal(manifest.sessions[0].sensorTilt, wave.sensorTilt, 'subject s1 wears it alike');
     assert.ok(wave.action.start > 0 && wave.action.end < 2 && wave.action.start < wave.action.end, JSON.stringify(wave.action));
     const lines = readFileSync(join(out, wave.sensor), 'utf8').trim().split('\n');
     assert.equal(lines[0], 't,acc_x,acc_y,acc_z');
     const times = lines.slice(1).map((l) => Number(l.split(',')[0]));
-    // the sensor covers the video, which starts at sensor time `offset`, with a second to spare each side
-    assert.ok(times[0] <= wave.offset - 0.98 && times.at(-1)! >= 2 * (1 + wave.drift) + wave.offset + 0.98, `${times[0]}..${times.at(-1)}`);
+    // a clip's sensor starts and ends with its video (which starts at sensor time `offset`), to a sample period
+    const videoEnd = 2 * (1 + wave.drift) + wave.offset;
+    assert.ok(
+      times[0] >= wave.offset && times[0] < wave.offset + 0.02 && times.at(-1)! <= videoEnd && times.at(-1)! > videoEnd - 0.02,
+      `${times[0]}..${times.at(-1)}`,
+    );
     assert.ok(Math.abs(times[1] - times[0] - 0.02) < 1e-9, 'sampled at 50 Hz');
+  });
+
+  it("writes the ground-truth segments as annotation CSVs: the clips' in one file, each session's in its own", () => {
+    assert.equal(manifest.annotations, 'annotations/clips.csv');
+    const clips = readFileSync(join(out, manifest.annotations!), 'utf8').trim().split('\n');
+    assert.equal(clips[0], 'recording,start,end,label,time_base');
+    assert.deepEqual(
+      clips.slice(1).map((l) => l.split(',')),
+      manifest.recordings.map((r) => [r.name, String(r.action.start), String(r.action.end), r.label, 'video']),
+    );
+    const [session] = manifest.sessions;
+    assert.equal(session.annotations, 'annotations/session1_s1.csv');
+    const rows = readFileSync(join(out, session.annotations!), 'utf8').trim().split('\n').slice(1);
+    assert.deepEqual(
+      rows.map((l) => l.split(',')),
+      session.segments.map((g) => ['session1_s1', String(g.start), String(g.end), g.label, 'video']),
+    );
   });
 
   it('writes a session: a smaller video of the classes in turn, its accelerometer, and its actions in demo.json', async () => {
@@ -104,7 +135,11 @@ describe('demo dataset, end to end', () => {
     assert.ok(Math.abs(session.drift) >= 100e-6 && Math.abs(session.drift) <= 300e-6, `drift ${session.drift}`);
     assert.ok(session.segments.length >= 1, 'at least one action');
     for (const g of session.segments) assert.ok(['wave', 'squat'].includes(g.label) && g.start > 0 && g.end < 14 && g.start < g.end, JSON.stringify(g));
-    const times = readFileSync(join(out, session.sensor), 'utf8').trim().split('\n').slice(1).map((l) => Number(l.split(',')[0]));
+    const times = readFileSync(join(out, session.sensor), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => Number(l.split(',')[0]));
     assert.ok(times[0] <= session.offset - 0.98 && times.at(-1)! >= 14 * (1 + session.drift) + session.offset + 0.98, `${times[0]}..${times.at(-1)}`);
   });
 
@@ -135,7 +170,11 @@ describe('demo dataset, end to end', () => {
     const wave = manifest.recordings[0];
     const skeleton = await readSkeleton(join(out, wave.skeleton!));
     const wrist = manifest.skeleton!.jointNames.indexOf('right_wrist');
-    const rows = readFileSync(join(out, wave.sensor), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',').map(Number));
+    const rows = readFileSync(join(out, wave.sensor), 'utf8')
+      .trim()
+      .split('\n')
+      .slice(1)
+      .map((l) => l.split(',').map(Number));
     // differentiated over 2 frames either side: over 1, the 1 cm noise would swamp the motion
     const step = 2;
     const dt = step / 30;
@@ -144,11 +183,15 @@ describe('demo dataset, end to end', () => {
       const t = toSensorTime(wave, f / 30);
       const after = rows.findIndex((row) => row[0] > t);
       const w = (t - rows[after - 1][0]) / (rows[after][0] - rows[after - 1][0]);
+      const reading = (k: number) => (1 - w) * rows[after - 1][k + 1] + w * rows[after][k + 1];
+      // the sensor's axes are the world's turned about x by the strap: turned back, y = y' cos α − z' sin α
+      const tilt = wave.sensorTilt!;
+      const world = [reading(0), reading(1) * Math.cos(tilt) - reading(2) * Math.sin(tilt)];
       for (const k of [0, 1]) {
         const x = (frame: number) => skeleton.data[(frame * skeleton.joints + wrist) * 3 + k];
         fromSkeleton.push((x(f - step) - 2 * x(f) + x(f + step)) / (dt * dt));
         // the sensor reads specific force in g: y holds gravity's 1 g besides the wrist's acceleration
-        fromSensor.push(((1 - w) * rows[after - 1][k + 1] + w * rows[after][k + 1] - k) * STANDARD_GRAVITY);
+        fromSensor.push((world[k] - k) * STANDARD_GRAVITY);
       }
     }
     const r = correlation(fromSkeleton, fromSensor);
@@ -157,7 +200,11 @@ describe('demo dataset, end to end', () => {
 
   it('refuses a session too short to hold an action', async () => {
     const err: string[] = [];
-    const code = await main(['demo-data', '--out', join(dir, 'short'), '--session-seconds', '5'], { out: () => {}, err: (l) => err.push(l), interactive: false });
+    const code = await main(['demo-data', '--out', join(dir, 'short'), '--session-seconds', '5'], {
+      out: () => {},
+      err: (l) => err.push(l),
+      interactive: false,
+    });
     assert.equal(code, 1);
     assert.match(err.join('\n'), /sessionSeconds must be 0 \(no sessions\) or at least/);
   });
@@ -171,15 +218,21 @@ describe('demo dataset, end to end', () => {
     const report = await importDemo(project, out);
     assert.equal(report.imported, 2);
     const recordings = await listRecordings(project.db);
-    assert.deepEqual(recordings.map((r) => [r.name, r.label, r.subject, r.trial]), [
-      ['wave_s1_c1', 'wave', 's1', 1],
-      ['squat_s1_c1', 'squat', 's1', 1],
-    ]);
+    assert.deepEqual(
+      recordings.map((r) => [r.name, r.label, r.subject, r.trial]),
+      [
+        ['wave_s1_c1', 'wave', 's1', 1],
+        ['squat_s1_c1', 'squat', 's1', 1],
+      ],
+    );
     const [wave] = recordings;
     const sensor = wave.streams.find((s) => s.kind === 'sensor')!;
     const video = wave.streams.find((s) => s.kind === 'video')!;
     assert.equal(sensor.rate, 50);
-    assert.deepEqual(sensor.channels.map((c) => `${c.name} ${c.unit}`), ['acc_x g', 'acc_y g', 'acc_z g']);
+    assert.deepEqual(
+      sensor.channels.map((c) => `${c.name} ${c.unit}`),
+      ['acc_x g', 'acc_y g', 'acc_z g'],
+    );
     const csv = readFileSync(join(out, manifest.recordings[0].sensor), 'utf8').trim().split('\n');
     const samples = await readSamples(project.db, sensor.id);
     assert.equal(samples.rows, csv.length - 1);
@@ -191,8 +244,14 @@ describe('demo dataset, end to end', () => {
     assert.equal(video.length, 60);
     assert.deepEqual(video.meta, { path: videoPath, width: 320, height: 240, codec: 'h264', duration: 2 });
 
-    const sources = await project.db.all<{ role: string; path: string; sha256: string }>('SELECT role, path, sha256 FROM sources WHERE recording_id = ? ORDER BY role', [wave.id]);
-    assert.deepEqual(sources.map((s) => s.role), ['sensor', 'skeleton', 'video']);
+    const sources = await project.db.all<{ role: string; path: string; sha256: string }>(
+      'SELECT role, path, sha256 FROM sources WHERE recording_id = ? ORDER BY role',
+      [wave.id],
+    );
+    assert.deepEqual(
+      sources.map((s) => s.role),
+      ['sensor', 'skeleton', 'video'],
+    );
     assert.equal(sources[2].sha256, sha256(readFileSync(videoPath)));
     assert.ok(existsSync(sources[1].path), `skeleton source ${sources[1].path} exists`);
     assert.equal(sources[1].sha256, sha256(readFileSync(sources[1].path)));
@@ -201,9 +260,16 @@ describe('demo dataset, end to end', () => {
     assert.deepEqual(skeleton.meta, { joints: 20, jointNames: manifest.skeleton!.jointNames, variable: 'd_skel', hipCentred: false });
     // the true offsets are the test's ground truth, not the project's
     assert.equal((await project.db.get<{ n: number }>('SELECT COUNT(*) AS n FROM clock_alignments'))!.n, 0);
+    // each clip's action is its annotation, on the video clock
+    const annotations = await listAnnotations(project.db);
+    assert.deepEqual(
+      annotations.map((a) => [a.recordingId, a.label, a.timeBase, a.start, a.end]),
+      recordings.map((r, i) => [r.id, manifest.recordings[i].label, 'video', manifest.recordings[i].action.start, manifest.recordings[i].action.end]),
+    );
 
     const again = await importDemo(project, out);
     assert.equal(again.imported, 0);
+    assert.equal((await listAnnotations(project.db)).length, 2, 'the segments already there are not added twice');
     assert.deepEqual(again.skipped, ['wave_s1_c1', 'squat_s1_c1']);
 
     // sessions come only when asked for, with no label: they belong to no class
@@ -215,6 +281,10 @@ describe('demo dataset, end to end', () => {
     assert.deepEqual(session.streams.map((s) => s.kind).sort(), ['sensor', 'skeleton', 'video']);
     assert.equal(session.streams.find((s) => s.kind === 'video')!.length, 14 * 30);
     assert.equal(session.streams.find((s) => s.kind === 'skeleton')!.length, 14 * 30);
+    assert.deepEqual(
+      (await listAnnotations(project.db, { recordingId: session.id })).map((a) => [a.label, a.start, a.end]),
+      manifest.sessions[0].segments.map((g) => [g.label, g.start, g.end]),
+    );
   });
 
   it('imports a dataset made before skeletons without them, and refuses a skeleton that does not fit its video', async () => {
@@ -230,14 +300,23 @@ describe('demo dataset, end to end', () => {
 
     // a skeleton file without the joint names is refused as the manifest's fault
     writeFileSync(join(old, 'demo.json'), JSON.stringify({ ...rest, recordings: manifest.recordings }));
-    await assert.rejects(importDemo(await createProject(join(dir, 'names.vskd')), old), (err: StudioError) => err.code === 'BAD_INPUT' && err.message.includes('joint names'));
+    await assert.rejects(
+      importDemo(await createProject(join(dir, 'names.vskd')), old),
+      (err: StudioError) => err.code === 'BAD_INPUT' && err.message.includes('joint names'),
+    );
 
     const short = join(dir, 'short-skeleton');
     cpSync(out, short, { recursive: true });
     const J = manifest.skeleton!.jointNames.length;
-    writeFileSync(join(short, manifest.recordings[1].skeleton!), writeMat([{ name: 'd_skel', className: 'double', dims: [J, 3, 59], data: new Float64Array(J * 3 * 59) }]));
+    writeFileSync(
+      join(short, manifest.recordings[1].skeleton!),
+      writeMat([{ name: 'd_skel', className: 'double', dims: [J, 3, 59], data: new Float64Array(J * 3 * 59) }]),
+    );
     const target = await createProject(join(dir, 'short.vskd'));
-    await assert.rejects(importDemo(target, short), (err: StudioError) => err.code === 'BAD_INPUT' && err.message.includes('squat_s1_c1_skeleton.mat') && err.message.includes(`${J}×3×60`));
+    await assert.rejects(
+      importDemo(target, short),
+      (err: StudioError) => err.code === 'BAD_INPUT' && err.message.includes('squat_s1_c1_skeleton.mat') && err.message.includes(`${J}×3×60`),
+    );
     assert.equal((await listRecordings(target.db)).length, 0);
   });
 

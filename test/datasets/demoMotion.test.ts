@@ -41,7 +41,10 @@ describe('demo motion model', () => {
     const few = planDemo({ seed: 9, perClass: 1 });
     const more = planDemo({ seed: 9, perClass: 3 });
     assert.deepEqual(few[0], more[0]);
-    assert.deepEqual(few.map((p) => p.name), DEMO_CLASSES.map((c) => `${c}_s1_c1`));
+    assert.deepEqual(
+      few.map((p) => p.name),
+      DEMO_CLASSES.map((c) => `${c}_s1_c1`),
+    );
   });
 
   it('gives each clip a clock within the asked bounds and subjects that repeat with their body', () => {
@@ -58,11 +61,15 @@ describe('demo motion model', () => {
       const m = motionOf(action);
       const { start, end } = actionOf(m);
       assert.equal(m.segments.length, 1);
-      assert.ok(start > 0.15 * SECONDS && end < 0.85 * SECONDS, `${action}: ${start}..${end}`);
+      assert.ok(start >= 0.1 * SECONDS && start <= 0.2 * SECONDS && end >= 0.8 * SECONDS && end <= 0.9 * SECONDS, `${action}: ${start}..${end}`);
       assert.equal(actionWeight(m, 0.1), 0);
       assert.equal(actionWeight(m, SECONDS - 0.1), 0);
       assert.equal(actionWeight(m, middle(m)), 1);
-      const speed = (t: number) => Math.hypot(poseAt(m, t + 0.005).rightWrist[0] - poseAt(m, t - 0.005).rightWrist[0], poseAt(m, t + 0.005).rightWrist[1] - poseAt(m, t - 0.005).rightWrist[1]) / 0.01;
+      const speed = (t: number) =>
+        Math.hypot(
+          poseAt(m, t + 0.005).rightWrist[0] - poseAt(m, t - 0.005).rightWrist[0],
+          poseAt(m, t + 0.005).rightWrist[1] - poseAt(m, t - 0.005).rightWrist[1],
+        ) / 0.01;
       // only the small jitter moves the wrist at rest
       assert.ok(speed(0.2) < 0.05, `${action} at rest: ${speed(0.2)} m/s`);
     }
@@ -95,7 +102,7 @@ describe('demo motion model', () => {
 
 describe('demo sessions', () => {
   it('plans actions apart with rests between, every class once per round, and a drift that matters', () => {
-    const [plan] = planSessions({ seed: 3 });
+    const [plan] = planSessions({ seed: 3, sessionSeconds: 150 });
     assert.equal(plan.name, 'session1_s1');
     assert.deepEqual([plan.view.width, plan.view.height], [160, 120]);
     const { segments } = plan.motion;
@@ -105,16 +112,25 @@ describe('demo sessions', () => {
       assert.ok(g.end - g.start >= 4 && g.end - g.start <= 8, `action ${i} lasts ${g.end - g.start} s`);
       if (i > 0) assert.ok(g.start - segments[i - 1].end >= 1.5, `rest before action ${i}: ${g.start - segments[i - 1].end} s`);
     });
-    assert.deepEqual(segments.slice(0, DEMO_CLASSES.length).map((g) => g.action).sort(), [...DEMO_CLASSES].sort());
+    assert.deepEqual(
+      segments
+        .slice(0, DEMO_CLASSES.length)
+        .map((g) => g.action)
+        .sort(),
+      [...DEMO_CLASSES].sort(),
+    );
     const drift = Math.abs(plan.clock.drift);
     assert.ok(drift >= 100e-6 && drift <= 300e-6 && Math.abs(plan.clock.offset) <= 2, JSON.stringify(plan.clock));
     // the same seed gives the same session, whatever the clips around it
-    assert.deepEqual(planSessions({ seed: 3, perClass: 2, sessions: 2 })[0], plan);
+    assert.deepEqual(planSessions({ seed: 3, perClass: 2, sessions: 2, sessionSeconds: 150 })[0], plan);
     assert.equal(planSessions({ seed: 3, sessions: 2 })[1].subject, 's2');
     assert.notDeepEqual(planSessions({ seed: 4 })[0].motion.segments, segments);
     assert.deepEqual(planSessions({ sessions: 0 }), []);
     assert.deepEqual(planSessions({ sessionSeconds: 0 }), []);
-    assert.throws(() => planSessions({ sessionSeconds: 5 }), (err: StudioError) => err.code === 'INVALID_ARGUMENT' && err.detail.field === 'sessionSeconds');
+    assert.throws(
+      () => planSessions({ sessionSeconds: 5 }),
+      (err: StudioError) => err.code === 'INVALID_ARGUMENT' && err.detail.field === 'sessionSeconds',
+    );
   });
 
   it('moves continuously through the whole session, resting between actions', () => {
@@ -168,26 +184,49 @@ describe('demo accelerometer', () => {
     assert.ok(peak > 0.5, `waving should reach well over 0.5 g, got ${peak}`);
     // at rest the sensor feels 1 g up
     assert.ok(Math.abs(trace.acc[1] - 1) < 0.03 && Math.abs(trace.acc[0]) < 0.03, `at rest: ${trace.acc.subarray(0, 3)}`);
+    // a strap rolled by α turns y into z: y' = y cos α, z' = −y sin α
+    const tilted = synthesizeAccelerometer(m, clock, SECONDS, { ...quiet, tilt: 0.5 }, mulberry32(1));
+    for (let i = 0; i < trace.t.length; i += 7) {
+      assert.ok(Math.abs(tilted.acc[3 * i] - trace.acc[3 * i]) < 1e-12, 'x stays');
+      assert.ok(
+        Math.abs(tilted.acc[3 * i + 1] - trace.acc[3 * i + 1] * Math.cos(0.5)) < 1e-12 &&
+          Math.abs(tilted.acc[3 * i + 2] + trace.acc[3 * i + 1] * Math.sin(0.5)) < 1e-12,
+        `y, z at ${i}`,
+      );
+    }
   });
 
   it('puts the acceleration peak where the video shows it, shifted by the offset', () => {
     const m = motionOf('punch', 8);
     const fps = 30;
-    // the video's motion peak: the largest second difference of the wrist over frames
+    // the video's peak of what a turning sensor still measures alike, the specific force's magnitude |a + 1 g up|:
+    // from the wrist's second difference over frames
     let videoPeak = 0;
     let best = -1;
+    const dt2 = 1 / (fps * fps);
+    // one cycle at full weight: each cycle peaks alike, so a longer search could pick a different one on each side
+    const { start, ramp, frequency } = actionOf(m);
+    const inCycle = (t: number) => t >= start + ramp && t < start + ramp + 1 / frequency;
     for (let f = 1; f < SECONDS * fps - 1; f++) {
+      if (!inCycle(f / fps)) continue;
       const [a, b, c] = [f - 1, f, f + 1].map((k) => poseAt(m, k / fps).rightWrist);
-      const magnitude = Math.hypot(a[0] - 2 * b[0] + c[0], a[1] - 2 * b[1] + c[1]);
-      if (magnitude > best) (best = magnitude), (videoPeak = f / fps);
+      const magnitude = Math.hypot((a[0] - 2 * b[0] + c[0]) / dt2 / STANDARD_GRAVITY, (a[1] - 2 * b[1] + c[1]) / dt2 / STANDARD_GRAVITY + 1);
+      if (magnitude > best) {
+        best = magnitude;
+        videoPeak = f / fps;
+      }
     }
     const sensorPeak = (clock: ClockRelation) => {
       const trace = synthesizeAccelerometer(m, clock, SECONDS, quiet, mulberry32(1));
       let at = 0;
       let most = -1;
       for (let i = 0; i < trace.t.length; i++) {
-        const magnitude = Math.hypot(trace.acc[3 * i], trace.acc[3 * i + 1] - 1);
-        if (magnitude > most) (most = magnitude), (at = trace.t[i]);
+        if (!inCycle(toVideoTime(clock, trace.t[i]))) continue;
+        const magnitude = Math.hypot(trace.acc[3 * i], trace.acc[3 * i + 1], trace.acc[3 * i + 2]);
+        if (magnitude > most) {
+          most = magnitude;
+          at = trace.t[i];
+        }
       }
       return at;
     };

@@ -34,8 +34,9 @@ describe('creating a project', () => {
         child.once('error', reject);
         child.stdout.once('data', () => resolve());
       });
-      // a few creations in, then anywhere inside one (each takes some tens of ms)
-      await new Promise((resolve) => setTimeout(resolve, 40 + random() * 200));
+      // one creation in (however loaded the machine), then anywhere inside another (each takes some tens of ms)
+      for (let waited = 0; !existsSync(join(dir, `p${round}-0.vskd`)) && waited < 30_000; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
+      await new Promise((resolve) => setTimeout(resolve, random() * 200));
       const gone = new Promise((resolve) => child.once('exit', resolve));
       child.kill('SIGKILL');
       await gone;

@@ -85,7 +85,7 @@ describe('vskd sync', () => {
   it('explains what it cannot do', async () => {
     const noVideo = await vskd('sync', project, 'watch', '--auto');
     assert.equal(noVideo.code, 1);
-    assert.match(noVideo.err, /watch has no video stream/);
+    assert.match(noVideo.err, /watch has no video: auto-sync matches a video's motion/);
     const unknown = await vskd('sync', project, 'nobody', '--offset', '1');
     assert.equal(unknown.code, 1);
     assert.match(unknown.err, /no recording named \(or with id\) nobody/);

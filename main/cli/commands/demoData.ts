@@ -16,9 +16,11 @@ export const demoDataCommand: Command = {
     `  --session-seconds S  length of each session (default ${DEMO_DEFAULTS.sessionSeconds}; 0 = no sessions, else ≥ ${MIN_SESSION_SECONDS})`,
     '',
     'Writes videos/<name>.mp4 (H.264), sensors/<name>.csv (t,acc_x,acc_y,acc_z in g, t on the',
-    "sensor's own clock) and demo.json, which records each recording's true clock offset and drift.",
-    'A clip shows one action; a session shows the classes in turn with rests between, at',
-    `${DEMO_DEFAULTS.sessionWidth}×${DEMO_DEFAULTS.sessionHeight}, with a clock drift of ${ppm(SESSION_DRIFT[0])}–${ppm(SESSION_DRIFT[1])} ppm either way: long enough for`,
+    "sensor's own clock), skeletons/, the action segments as annotation CSVs (annotations/clips.csv",
+    'and annotations/<session>.csv, for `vskd annotations import`) and demo.json, which records',
+    "each recording's true clock offset and drift. A clip shows one action by one of the subjects,",
+    'its sensor starting and ending with its video; a session shows the classes in turn with rests',
+    `between, at ${DEMO_DEFAULTS.sessionWidth}×${DEMO_DEFAULTS.sessionHeight}, with a clock drift of ${ppm(SESSION_DRIFT[0])}–${ppm(SESSION_DRIFT[1])} ppm either way: long enough for`,
     'auto-sync to measure the drift. demo.json lists its actions (label, start, end in video time).',
     'Import it with `vskd import demo <dir> --project <file.vskd>`.',
   ].join('\n'),
@@ -39,7 +41,10 @@ export const demoDataCommand: Command = {
       seed: optionalWhole(values, 'seed'),
       perClass: optionalWhole(values, 'per-class', 1),
       seconds: optionalNumber(values, 'seconds'),
-      classes: optionalString(values, 'classes')?.split(',').map((c) => c.trim()).filter(Boolean),
+      classes: optionalString(values, 'classes')
+        ?.split(',')
+        .map((c) => c.trim())
+        .filter(Boolean),
       sessions: optionalWhole(values, 'sessions'),
       sessionSeconds: optionalNumber(values, 'session-seconds'),
     });

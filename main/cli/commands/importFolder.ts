@@ -1,7 +1,8 @@
 import type { MethodResult } from '../../shared/contract.ts';
 import { optionalString, optionalWhole, requireString, UsageError, type CliIO, type Command } from '../command.ts';
 import { importInto } from '../importInto.ts';
-import { printImportReport, sensorReadOptionHelp, sensorReadOptions, sensorReadOptionSpec } from './importSession.ts';
+import { sensorReadOptionHelp, sensorReadOptions, sensorReadOptionSpec } from '../sensorOptions.ts';
+import { printImportReport } from './importSession.ts';
 
 /** "1=walk,2=run" → { '1': 'walk', '2': 'run' } */
 function labelMap(value: string | undefined): Record<string, string> | undefined {

@@ -16,6 +16,15 @@ function parseAnchor(text: string): Anchor {
   return { video, sensor };
 }
 
+/** The recording's sensor stream named by --sensor: by exact name, else by id when a whole number names none. */
+function pickSensor(recording: Recording, ref: string): Recording['streams'][number] {
+  const sensors = recording.streams.filter((s) => s.kind === 'sensor');
+  const found = sensors.find((s) => s.name === ref) ?? (/^\d+$/.test(ref) ? sensors.find((s) => s.id === Number(ref)) : undefined);
+  if (found) return found;
+  const known = sensors.length ? sensors.map((s) => `${s.name} (id ${s.id})`).join(', ') : 'none';
+  throw new UsageError(`--sensor: ${recording.name} has no sensor stream ${JSON.stringify(ref)}; its sensor streams: ${known}`);
+}
+
 const seconds = (s: number) => `${s >= 0 ? '+' : ''}${s.toFixed(4)} s`;
 const ppm = (drift: number) => `${drift >= 0 ? '+' : ''}${(drift * 1e6).toFixed(1)} ppm`;
 
@@ -23,6 +32,7 @@ const ppm = (drift: number) => `${drift >= 0 ? '+' : ''}${(drift * 1e6).toFixed(
 async function estimate(
   studio: StudioClient,
   recording: Recording,
+  sensorStreamId: number | undefined,
   values: OptionValues,
 ): Promise<{ args: MethodArgs<'alignment.set'>; lines: (stored: Alignment) => string[] }> {
   const anchors = ((values.anchor as string[] | undefined) ?? []).map(parseAnchor);
@@ -36,10 +46,10 @@ async function estimate(
       ),
       `rms         ${(fit.detail.rms ?? NaN).toFixed(4)} s`,
     ];
-    return { args: { recordingId: recording.id, method: 'anchors', anchors }, lines };
+    return { args: { recordingId: recording.id, sensorStreamId, method: 'anchors', anchors }, lines };
   }
   if (values.auto) {
-    const result = await studio.call('alignment.auto', { recordingId: recording.id, maxOffset: optionalNumber(values, 'max-offset') });
+    const result = await studio.call('alignment.auto', { recordingId: recording.id, sensorStreamId, maxOffset: optionalNumber(values, 'max-offset') });
     const used = result.windows.filter((w) => w.used).length;
     const next = result.runnerUp ? `, next best ${result.runnerUp.ncc.toFixed(2)} at ${seconds(result.runnerUp.offset)}` : '';
     const lines = [
@@ -55,19 +65,29 @@ async function estimate(
     ];
     const { offset, drift } = result.model;
     return {
-      args: { recordingId: recording.id, method: 'auto', offset, drift, confidence: result.confidence, ncc: result.ncc, windows: result.windows },
+      args: {
+        recordingId: recording.id,
+        sensorStreamId,
+        method: 'auto',
+        offset,
+        drift,
+        confidence: result.confidence,
+        ncc: result.ncc,
+        windows: result.windows,
+      },
       lines: () => lines,
     };
   }
   const offset = optionalNumber(values, 'offset') as number;
   const drift = (optionalNumber(values, 'drift-ppm') ?? 0) * 1e-6;
   return {
-    args: { recordingId: recording.id, method: 'manual', offset, drift },
+    args: { recordingId: recording.id, sensorStreamId, method: 'manual', offset, drift },
     lines: () => ['method      manual', `offset      ${seconds(offset)}`, `drift       ${ppm(drift)}`],
   };
 }
 
 function describe(alignment: Alignment): string[] {
+  if (alignment.inherited) return ["no model of its own: it follows the recording's", ...describe({ ...alignment, inherited: false })];
   if (alignment.method === 'none') return ['not aligned: the identity model (offset 0 s, drift 0 ppm)'];
   return [
     `method      ${alignment.method} (${alignment.updatedAt})`,
@@ -84,8 +104,11 @@ function print(io: CliIO, json: boolean, value: object, lines: string[]): void {
 }
 
 export const syncCommand: Command = {
-  usage: 'vskd sync <project.vskd> <recording> [--anchor V=S ... | --auto | --offset S [--drift-ppm P]] [--dry-run] [--json]',
+  usage: 'vskd sync <project.vskd> <recording> [--sensor NAME|ID] [--anchor V=S ... | --auto | --offset S [--drift-ppm P]] [--dry-run] [--json]',
   help: [
+    '  --sensor NAME|ID  align this wearable (a sensor stream of the recording, by name or id) on its',
+    "                    own clock; without it, the recording's model, which every wearable without",
+    '                    a model of its own follows',
     '  --anchor V=S      a moment seen at video time V and sensor time S (seconds); repeat it.',
     '                    Two or more fit offset and drift by least squares; one fits the offset only',
     "  --auto            estimate from the video's motion and the accelerometer (the first three",
@@ -105,6 +128,7 @@ export const syncCommand: Command = {
   positionals: 2,
   options: {
     anchor: { type: 'string', multiple: true },
+    sensor: { type: 'string' },
     auto: { type: 'boolean' },
     'max-offset': { type: 'string' },
     offset: { type: 'string' },
@@ -119,21 +143,26 @@ export const syncCommand: Command = {
     if (values['max-offset'] !== undefined && !values.auto) throw new UsageError('--max-offset goes with --auto');
     await studio.call('project.open', { path: file });
     const recording = await studio.call('recordings.find', { ref });
+    const sensor = values.sensor === undefined ? undefined : pickSensor(recording, values.sensor as string);
+    const sensorStreamId = sensor?.id;
     const json = values.json === true;
+    const heading = [`recording   ${recording.name} (id ${recording.id})`, ...(sensor ? [`sensor      ${sensor.name} (id ${sensor.id})`] : [])];
     if (methods === 0) {
-      const alignment = await studio.call('alignment.get', { recordingId: recording.id });
-      print(io, json, { recording: recording.name, ...alignment }, [`recording   ${recording.name} (id ${recording.id})`, ...describe(alignment)]);
+      const alignment = await studio.call('alignment.get', { recordingId: recording.id, sensorStreamId });
+      print(io, json, { recording: recording.name, ...alignment }, [...heading, ...describe(alignment)]);
       return;
     }
-    const { args, lines } = await estimate(studio, recording, values);
+    const { args, lines } = await estimate(studio, recording, sensorStreamId, values);
     const dryRun = values['dry-run'] === true;
     const alignment = await studio.call('alignment.set', { ...args, dryRun });
-    const outcome = dryRun ? 'not stored (--dry-run)' : `stored as the alignment of ${recording.name}`;
+    const owner = sensor ? `sensor ${sensor.name} of ${recording.name}` : recording.name;
+    const outcome = dryRun ? 'not stored (--dry-run)' : `stored as the alignment of ${owner}`;
     const { model, method, detail } = alignment;
-    print(io, json, { recording: recording.name, recordingId: recording.id, ...model, method, detail, stored: !dryRun }, [
-      `recording   ${recording.name} (id ${recording.id})`,
-      ...lines(alignment),
-      outcome,
-    ]);
+    print(
+      io,
+      json,
+      { recording: recording.name, recordingId: recording.id, sensorStreamId: sensorStreamId ?? null, ...model, method, detail, stored: !dryRun },
+      [...heading, ...lines(alignment), outcome],
+    );
   },
 };

@@ -3,8 +3,10 @@
  *
  * The sensor has its own clock: sensor_time = video_time × (1 + drift) + offset. It samples at
  * whole multiples of 1/rate on that clock; each sample evaluates the motion at the matching video
- * time. A reading is the specific force in g along world axes (x to the image's right, y up,
- * z toward the camera): the wrist's acceleration minus gravity's, so a wrist at rest reads (0, 1, 0).
+ * time. A reading is the specific force in g (the wrist's acceleration minus gravity's) along world
+ * axes (x to the image's right, y up, z toward the camera) turned about x by the strap's tilt: each
+ * subject wears the sensor a little rolled, so z reads part of y, as a real wrist sensor's axes never
+ * line up with the room's. Untilted, a wrist at rest reads (0, 1, 0).
  */
 import { randomGaussian, type Rng } from '../../random.ts';
 import { poseAt, type Motion } from './skeleton.ts';
@@ -24,6 +26,8 @@ export interface AccelerometerOptions {
   noise: number;
   /** how long the sensor records before the video starts and after it ends (s) */
   margin: number;
+  /** how far the strap turns the sensor about the forearm (radians), mixing y into z; default 0 */
+  tilt?: number;
 }
 
 export interface AccelerometerTrace {
@@ -55,14 +59,22 @@ export function wristAcceleration(motion: Motion, t: number): [number, number] {
   return [(before[0] - 2 * at[0] + after[0]) / h2, (before[1] - 2 * at[1] + after[1]) / h2];
 }
 
+/** The specific force (g) at video time t on the sensor's axes (turned `tilt` radians about x by the strap), without noise. */
+export function sensorReading(motion: Motion, t: number, tilt = 0): [number, number, number] {
+  const [ax, ay] = wristAcceleration(motion, t);
+  // the world's: acceleration minus gravity's (0, -1 g); the figure moves in the image plane, so z is 0
+  const fx = ax / STANDARD_GRAVITY;
+  const fy = ay / STANDARD_GRAVITY + 1;
+  // turned about x by the strap: y' = y cos α, z' = −y sin α
+  return [fx, fy * Math.cos(tilt), -fy * Math.sin(tilt)];
+}
+
 export function synthesizeAccelerometer(motion: Motion, clock: ClockRelation, seconds: number, opts: AccelerometerOptions, rng: Rng): AccelerometerTrace {
   const t = sensorTimes(clock, seconds, opts.rate, opts.margin);
   const acc = new Float64Array(t.length * 3);
   for (let i = 0; i < t.length; i++) {
-    const [ax, ay] = wristAcceleration(motion, toVideoTime(clock, t[i]));
-    acc[3 * i] = ax / STANDARD_GRAVITY + opts.noise * randomGaussian(rng);
-    acc[3 * i + 1] = ay / STANDARD_GRAVITY + 1 + opts.noise * randomGaussian(rng);
-    acc[3 * i + 2] = opts.noise * randomGaussian(rng);
+    const reading = sensorReading(motion, toVideoTime(clock, t[i]), opts.tilt);
+    for (let k = 0; k < 3; k++) acc[3 * i + k] = reading[k] + opts.noise * randomGaussian(rng);
   }
   return { t, acc };
 }

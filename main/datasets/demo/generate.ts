@@ -3,7 +3,10 @@
  * right-wrist accelerometer on a clock of its own and a MAT-file of its joints per video frame
  * (a body-pose stream like UTD-MHAD's Kinect skeletons), then demo.json with the ground truth.
  * Recordings are short clips of one action each, and long sessions of several actions with
- * rests between, where the sensor clock's drift adds up to enough to measure.
+ * rests between, where the sensor clock's drift adds up to enough to measure. The ground-truth
+ * segments are also written as annotation CSVs (annotations/), which `vskd annotations import`
+ * reads: the clips' in one file, each session's in its own, so that a session imported from its
+ * plain files (video + CSV) gets its segments the way a user's own recording would.
  * Everything follows from the seed; demo.json is written last, so its presence means complete.
  */
 import { mkdir, rename, stat, writeFile } from 'node:fs/promises';
@@ -16,7 +19,18 @@ import { skeletonFrames, skeletonMat, SKELETON_JOINT_NAMES } from './bodyPose.ts
 import { accelerometerCsv, synthesizeAccelerometer, type AccelerometerOptions, type ClockRelation } from './accelerometer.ts';
 import { makeView, renderBackground, renderPose, type View } from './figure.ts';
 import { DEMO_FORMAT, DEMO_MANIFEST, type DemoManifest, type DemoRecordingEntry, type DemoSessionEntry } from './manifest.ts';
-import { DEMO_CLASS_DESCRIPTIONS, DEMO_CLASSES, makeBody, makeMotion, makeSessionMotion, MIN_SESSION_SECONDS, poseAt, type Body, type DemoClass, type Motion } from './skeleton.ts';
+import {
+  DEMO_CLASS_DESCRIPTIONS,
+  DEMO_CLASSES,
+  makeBody,
+  makeMotion,
+  makeSessionMotion,
+  MIN_SESSION_SECONDS,
+  poseAt,
+  type Body,
+  type DemoClass,
+  type Motion,
+} from './skeleton.ts';
 
 export interface DemoOptions {
   seed?: number;
@@ -53,12 +67,14 @@ export interface DemoOptions {
 
 export const DEMO_DEFAULTS = {
   seed: 1,
-  perClass: 6,
-  seconds: 4,
+  // enough clips and subjects for a cross-subject split to learn from (odd subjects train, even test),
+  // small and short enough to be generated in seconds
+  perClass: 40,
+  seconds: 3,
   classes: DEMO_CLASSES,
-  subjects: 4,
-  width: 320,
-  height: 240,
+  subjects: 16,
+  width: 128,
+  height: 96,
   fps: 30,
   sensorRate: 50,
   noise: 0.02,
@@ -66,14 +82,22 @@ export const DEMO_DEFAULTS = {
   maxOffset: 2,
   maxDrift: 200e-6,
   sessions: 1,
-  sessionSeconds: 150,
+  sessionSeconds: 180,
   sessionWidth: 160,
   sessionHeight: 120,
   concurrency: 2,
 } satisfies Required<Omit<DemoOptions, 'onProgress'>>;
 
-/** the sensor records this long before the video starts and after it ends */
-const SENSOR_MARGIN_S = 1;
+/**
+ * How long the sensor records before the video starts and after it ends. A session's sensor runs a
+ * second either side, as a worn logger started by hand does, so it must be aligned before its
+ * segments can be cut. A clip is cut out of such a recording with its video: its sensor starts and
+ * ends with it, so the identity clock model (sensor time from the stream's first sample) holds to a
+ * sample period, and a segment dataset cuts each clip's action where it is without auto-sync, which
+ * a clip of standing still gives no motion to work from.
+ */
+const SESSION_SENSOR_MARGIN_S = 1;
+const CLIP_SENSOR_MARGIN_S = 0;
 /**
  * A session's |drift| is drawn uniformly from this range, its sign at random: at least 100 ppm,
  * so that an alignment that ignores the drift misses it by more than the accuracy asked of one.
@@ -91,6 +115,8 @@ interface RecordingPlan {
   noiseSeed: number;
   /** seeds the skeleton noise */
   skeletonSeed: number;
+  /** the subject's strap: how far the sensor is rolled about the forearm (radians) */
+  tilt: number;
 }
 
 export interface DemoPlan extends RecordingPlan {
@@ -108,7 +134,8 @@ function settingsOf(opts: DemoOptions): Settings {
   const s = { ...DEMO_DEFAULTS, ...Object.fromEntries(Object.entries(opts).filter(([k, v]) => v !== undefined && k !== 'onProgress')) } as Settings;
   const whole = (field: keyof Settings, min: number) => {
     const v = s[field];
-    if (typeof v !== 'number' || !Number.isInteger(v) || v < min) throw new StudioError('INVALID_ARGUMENT', `${field} must be a whole number ≥ ${min}, got ${String(v)}`, { field });
+    if (typeof v !== 'number' || !Number.isInteger(v) || v < min)
+      throw new StudioError('INVALID_ARGUMENT', `${field} must be a whole number ≥ ${min}, got ${String(v)}`, { field });
   };
   whole('perClass', 1);
   whole('subjects', 1);
@@ -132,12 +159,20 @@ function settingsOf(opts: DemoOptions): Settings {
   }
   if (s.classes.length === 0) throw new StudioError('INVALID_ARGUMENT', 'classes: at least one class is needed', { field: 'classes' });
   const unknown = s.classes.filter((c) => !(DEMO_CLASSES as readonly string[]).includes(c));
-  if (unknown.length) throw new StudioError('INVALID_ARGUMENT', `classes: unknown ${unknown.join(', ')} (known: ${DEMO_CLASSES.join(', ')})`, { field: 'classes' });
+  if (unknown.length)
+    throw new StudioError('INVALID_ARGUMENT', `classes: unknown ${unknown.join(', ')} (known: ${DEMO_CLASSES.join(', ')})`, { field: 'classes' });
   return s;
 }
 
 function bodiesOf(s: Settings): Body[] {
   return Array.from({ length: s.subjects }, (_, k) => makeBody(mulberry32(deriveSeed(s.seed, `subject:${k + 1}`))));
+}
+
+/** A sensor strapped on rolled 15–45° about the forearm, either way: a subject's own habit (its own seed, so the bodies stay as they were). */
+const STRAP_TILT_DEG = [15, 45] as const;
+function strapTilt(s: Settings, subject: number): number {
+  const rng = mulberry32(deriveSeed(s.seed, `strap:${subject}`));
+  return ((randomUniform(rng, ...STRAP_TILT_DEG) * Math.PI) / 180) * (rng() < 0.5 ? -1 : 1);
 }
 
 /** The clips the options describe: same seed and options, same plans. */
@@ -159,6 +194,7 @@ export function planDemo(opts: DemoOptions = {}): DemoPlan[] {
         clock: { offset: randomUniform(rng, -s.maxOffset, s.maxOffset), drift: randomUniform(rng, -s.maxDrift, s.maxDrift) },
         noiseSeed: deriveSeed(s.seed, `noise:${label}:${clip}`),
         skeletonSeed: deriveSeed(s.seed, `skeleton:${label}:${clip}`),
+        tilt: strapTilt(s, subject),
       };
     }),
   );
@@ -186,6 +222,7 @@ export function planSessions(opts: DemoOptions = {}): SessionPlan[] {
       clock: { offset, drift },
       noiseSeed: deriveSeed(s.seed, `noise:session:${session}`),
       skeletonSeed: deriveSeed(s.seed, `skeleton:session:${session}`),
+      tilt: strapTilt(s, subject),
     };
   });
 }
@@ -196,7 +233,15 @@ async function writeAtomically(path: string, content: string | Buffer): Promise<
 }
 
 /** Renders and encodes the plan's video, then writes its accelerometer and skeleton; returns the frame count. */
-async function writeMedia(plan: RecordingPlan, paths: RecordingPaths, seconds: number, s: Settings, dir: string, signal: AbortSignal): Promise<number> {
+async function writeMedia(
+  plan: RecordingPlan,
+  paths: RecordingPaths,
+  seconds: number,
+  margin: number,
+  s: Settings,
+  dir: string,
+  signal: AbortSignal,
+): Promise<number> {
   const frames = Math.round(seconds * s.fps);
   const { view, motion } = plan;
   const background = renderBackground(view);
@@ -208,7 +253,7 @@ async function writeMedia(plan: RecordingPlan, paths: RecordingPaths, seconds: n
     },
     { signal },
   );
-  const accelerometer: AccelerometerOptions = { rate: s.sensorRate, noise: s.noise, margin: SENSOR_MARGIN_S };
+  const accelerometer: AccelerometerOptions = { rate: s.sensorRate, noise: s.noise, margin, tilt: plan.tilt };
   const trace = synthesizeAccelerometer(motion, plan.clock, seconds, accelerometer, mulberry32(plan.noiseSeed));
   await writeAtomically(join(dir, paths.sensor), accelerometerCsv(trace));
   // at the video's frame times, so that frame i of the skeleton is frame i of the video
@@ -224,9 +269,22 @@ interface RecordingPaths {
 
 const pathsOf = (name: string): RecordingPaths => ({ video: `videos/${name}.mp4`, sensor: `sensors/${name}.csv`, skeleton: `skeletons/${name}_skeleton.mat` });
 
+/** The clips' segments, and each session's, as annotation CSVs: paths relative to the dataset folder. */
+const CLIP_ANNOTATIONS = 'annotations/clips.csv';
+const sessionAnnotationsOf = (name: string) => `annotations/${name}.csv`;
+
+/**
+ * Segments in the columns the annotation importer reads (main/annotations/csv.ts): times on the video
+ * clock, which is the one the ground truth is on (the sensor's would need each stream's first sample).
+ */
+export function segmentsCsv(rows: { recording: string; label: string; start: number; end: number }[]): string {
+  const lines = ['recording,start,end,label,time_base', ...rows.map((r) => `${r.recording},${r.start},${r.end},${r.label},video`)];
+  return `${lines.join('\n')}\n`;
+}
+
 async function writeClip(plan: DemoPlan, s: Settings, dir: string, signal: AbortSignal): Promise<DemoRecordingEntry> {
   const paths = pathsOf(plan.name);
-  const frames = await writeMedia(plan, paths, s.seconds, s, dir, signal);
+  const frames = await writeMedia(plan, paths, s.seconds, CLIP_SENSOR_MARGIN_S, s, dir, signal);
   const [segment] = plan.motion.segments;
   return {
     name: plan.name,
@@ -238,13 +296,17 @@ async function writeClip(plan: DemoPlan, s: Settings, dir: string, signal: Abort
     offset: plan.clock.offset,
     drift: plan.clock.drift,
     action: { start: segment.start, end: segment.end },
+    sensorTilt: plan.tilt,
     pixelsPerMetre: plan.view.scale,
   };
 }
 
 async function writeSession(plan: SessionPlan, s: Settings, dir: string, signal: AbortSignal): Promise<DemoSessionEntry> {
   const paths = pathsOf(plan.name);
-  const frames = await writeMedia(plan, paths, s.sessionSeconds, s, dir, signal);
+  const frames = await writeMedia(plan, paths, s.sessionSeconds, SESSION_SENSOR_MARGIN_S, s, dir, signal);
+  const segments = plan.motion.segments.map(({ action, start, end }) => ({ label: action, start, end }));
+  const annotations = sessionAnnotationsOf(plan.name);
+  await writeAtomically(join(dir, annotations), segmentsCsv(segments.map((g) => ({ recording: plan.name, ...g }))));
   return {
     name: plan.name,
     subject: plan.subject,
@@ -255,7 +317,9 @@ async function writeSession(plan: SessionPlan, s: Settings, dir: string, signal:
     frames,
     offset: plan.clock.offset,
     drift: plan.clock.drift,
-    segments: plan.motion.segments.map(({ action, start, end }) => ({ label: action, start, end })),
+    segments,
+    annotations,
+    sensorTilt: plan.tilt,
     pixelsPerMetre: plan.view.scale,
   };
 }
@@ -268,12 +332,18 @@ export async function generateDemo(outArg: string, opts: DemoOptions = {}): Prom
   const s = settingsOf(opts);
   const dir = resolve(outArg);
   const manifestPath = join(dir, DEMO_MANIFEST);
-  if (await stat(manifestPath).then(() => true, () => false)) {
+  if (
+    await stat(manifestPath).then(
+      () => true,
+      () => false,
+    )
+  ) {
     throw new StudioError('CONFLICT', `${manifestPath}: a demo dataset is already there; remove it or choose another folder`, { file: manifestPath });
   }
   await mkdir(join(dir, 'videos'), { recursive: true });
   await mkdir(join(dir, 'sensors'), { recursive: true });
   await mkdir(join(dir, 'skeletons'), { recursive: true });
+  await mkdir(join(dir, 'annotations'), { recursive: true });
   const clips = planDemo(s);
   const sessions = planSessions(s);
   // the sessions, the longest jobs, go first, so that the clips fill the other workers around them
@@ -295,6 +365,9 @@ export async function generateDemo(outArg: string, opts: DemoOptions = {}): Prom
       throw err;
     }
   });
+  // mapPool keeps the jobs' order: the sessions, then the clips
+  const recordings = entries.slice(sessions.length) as DemoRecordingEntry[];
+  await writeAtomically(join(dir, CLIP_ANNOTATIONS), segmentsCsv(recordings.map((r) => ({ recording: r.name, label: r.label, ...r.action }))));
   const manifest: DemoManifest = {
     format: DEMO_FORMAT,
     version: 1,
@@ -306,7 +379,7 @@ export async function generateDemo(outArg: string, opts: DemoOptions = {}): Prom
     sensor: {
       rate: s.sensorRate,
       placement: 'right wrist',
-      axes: 'world: x to the image right, y up, z toward the camera',
+      axes: "world (x to the image right, y up, z toward the camera) turned about x by each recording's sensorTilt: the subject's strap",
       unit: 'g',
       noise: s.noise,
     },
@@ -317,8 +390,8 @@ export async function generateDemo(outArg: string, opts: DemoOptions = {}): Prom
       noise: s.skeletonNoise,
     },
     clock: 'sensor_time = video_time * (1 + drift) + offset',
-    // mapPool keeps the jobs' order: the sessions, then the clips
-    recordings: entries.slice(sessions.length) as DemoRecordingEntry[],
+    annotations: CLIP_ANNOTATIONS,
+    recordings,
     sessions: entries.slice(0, sessions.length) as DemoSessionEntry[],
   };
   await writeAtomically(manifestPath, `${JSON.stringify(manifest, null, 2)}\n`);

@@ -8,7 +8,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, normalize, sep } from 'node:path';
-import { badInput, StudioError } from '../../shared/errors.ts';
+import { badInput, clipText, StudioError } from '../../shared/errors.ts';
 
 export const DEMO_MANIFEST = 'demo.json';
 export const DEMO_FORMAT = 'vskd-demo';
@@ -30,6 +30,8 @@ export interface DemoRecordingEntry {
   drift: number;
   /** when the action blends in and out, in seconds of video time */
   action: { start: number; end: number };
+  /** how far the sensor's axes are turned about x from the world's (radians): y' = y cos, z' = −y sin; absent in datasets made before */
+  sensorTilt?: number;
   /** the camera's pixels per metre */
   pixelsPerMetre: number;
 }
@@ -60,6 +62,10 @@ export interface DemoSessionEntry {
   drift: number;
   /** the actions in time order; the figure rests between them */
   segments: DemoSegment[];
+  /** how far the sensor's axes are turned about x from the world's (radians); absent in datasets made before */
+  sensorTilt?: number;
+  /** the segments as an annotation CSV (path relative to the dataset folder); absent in datasets made before */
+  annotations?: string;
   /** the camera's pixels per metre */
   pixelsPerMetre: number;
 }
@@ -91,6 +97,8 @@ export interface DemoManifest {
     noise: number;
   };
   clock: string;
+  /** the clips' action segments as an annotation CSV (path relative to the dataset folder); absent in datasets made before */
+  annotations?: string;
   recordings: DemoRecordingEntry[];
   /** absent in datasets made before sessions existed: read as none */
   sessions: DemoSessionEntry[];
@@ -115,7 +123,7 @@ export async function readDemoManifest(dir: string): Promise<DemoManifest> {
   try {
     json = JSON.parse(text) as Partial<DemoManifest>;
   } catch (err) {
-    throw badInput(file, `not valid JSON (${(err as Error).message})`);
+    throw badInput(file, `not valid JSON (${clipText((err as Error).message, 120)})`);
   }
   if (json.format !== DEMO_FORMAT) throw badInput(file, `format is ${JSON.stringify(json.format)}, expected "${DEMO_FORMAT}"`, { field: 'format' });
   if (json.version !== 1) throw badInput(file, `version ${JSON.stringify(json.version)} is not one this studio reads (1)`, { field: 'version' });
@@ -135,12 +143,20 @@ export async function readDemoManifest(dir: string): Promise<DemoManifest> {
   };
   // what the import checks each video against
   const checkFrames = (r: { frames?: unknown }, at: string) => {
-    if (!Number.isInteger(r.frames) || (r.frames as number) < 1) throw badInput(file, `${at}.frames must be a positive whole number`, { field: `${at}.frames` });
+    if (!Number.isInteger(r.frames) || (r.frames as number) < 1)
+      throw badInput(file, `${at}.frames must be a positive whole number`, { field: `${at}.frames` });
   };
   // files are read only from inside the dataset's folder (the importer also checks where symlinks lead)
   const checkInside = (rel: string, field: string) => {
     if (!staysInside(rel)) throw badInput(file, `${field} (${JSON.stringify(rel)}) is not a path inside the dataset folder`, { field });
   };
+  // the annotation CSVs are read only from inside the folder too
+  const checkAnnotations = (value: unknown, field: string) => {
+    if (value === undefined) return;
+    if (!isText(value)) throw badInput(file, `${field} must be a non-empty string`, { field });
+    checkInside(value, field);
+  };
+  checkAnnotations(json.annotations, 'annotations');
   if (!Array.isArray(json.recordings)) throw badInput(file, 'recordings must be a list', { field: 'recordings' });
   json.recordings.forEach((r: Partial<DemoRecordingEntry>, i) => {
     for (const key of ['name', 'label', 'subject', 'video', 'sensor'] as const) {
@@ -162,6 +178,7 @@ export async function readDemoManifest(dir: string): Promise<DemoManifest> {
     checkInside(r.video!, `sessions[${i}].video`);
     checkInside(r.sensor!, `sessions[${i}].sensor`);
     if (!Array.isArray(r.segments)) throw badInput(file, `sessions[${i}].segments must be a list`, { field: `sessions[${i}].segments` });
+    checkAnnotations(r.annotations, `sessions[${i}].annotations`);
     checkSkeleton(r, `sessions[${i}]`);
   });
   return { ...json, sessions } as DemoManifest;
