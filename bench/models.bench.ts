@@ -1,8 +1,9 @@
 /**
- * Model throughput: training steps (forward + backward: gradients of a cross-entropy for every
- * trainable variable) and inference, for the ResNet18 student (64×64 GAF images, 27 classes, batch 32)
- * and the TRN teacher (8 segments, batch 8; pose only, and 112×112 depth frames through its small CNN).
- * A few steps each (one for the slow cases), to stay near a minute on a small machine.
+ * Model throughput: the studio's training step (forward, cross-entropy, backward, L2 weight decay and
+ * Adam: trainer.ts's trainStep) for the ResNet18 student (small stem, 27 classes) and the depth-frame
+ * teacher (8 frames of 112², batch 8), beside the same step in PyTorch on one thread
+ * (bench/reference/step.py) where python3 has torch; then a per-kernel profile of one student step and
+ * the memory the full-width student takes at 64², batch 32, against the wasm heap's limit.
  *
  * Backends: wasm when it initialises, with our convolution gradients (main/train/kernels/wasmGradients.ts);
  * and cpu, whose Conv2DBackpropFilter is a scalar loop: there only the convolution-free cases are timed,
@@ -11,11 +12,16 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { selectBackend } from '../main/train/backend.ts';
 import { failureReason } from '../main/train/backendsAvailable.ts';
+import { FusedAdam } from '../main/train/fusedAdam.ts';
+import { crossEntropy as studioCrossEntropy } from '../main/train/losses/crossEntropy.ts';
 import { resnetMacs, ResNet18 } from '../main/train/models/resnet.ts';
 import { resolveTeacherConfig, Teacher, type TeacherConfig } from '../main/train/models/teacher.ts';
 import { trunkMacs } from '../main/train/models/trunk.ts';
+import { trainStep } from '../main/train/trainer.ts';
+import { referenceSamplesPerSecond, type ReferenceCase } from './reference/pytorch.ts';
 
 const CLASSES = 27;
 const SEGMENTS = 8;
@@ -73,40 +79,182 @@ function teacherInputs(config: TeacherConfig, batch: number) {
   };
 }
 
-function benchWasm(): void {
-  // full width at batch 32 overflows the 32-bit wasm heap (about 2 GB of saved activations)
-  for (const [width, batch, warmUp] of [
-    [0.25, STUDENT_BATCH, true],
-    [1, 8, false],
-  ] as const) {
-    const model = new ResNet18({ classes: CLASSES, inputSize: 64, width });
-    const x = tf.randomNormal([batch, 64, 64, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
-    const rate = stepsPerSecond(
-      () => tf.variableGrads(() => crossEntropy(model.forward(x, { training: true }).logits), model.trainableVariables).value,
-      1,
-      warmUp,
+/** Cases the studio and PyTorch both time: the student as the issue's table has it, and the depth-frame teacher. */
+const STUDENT_CASES = [
+  { width: 0.25, size: 32, batch: 16, steps: 5 },
+  { width: 0.25, size: 32, batch: 32, steps: 3 },
+  { width: 0.25, size: 64, batch: 16, steps: 2 },
+  { width: 0.25, size: 64, batch: 32, steps: 2 },
+] as const;
+/** full width: one step, with its memory against the wasm heap */
+const FULL_WIDTH = { width: 1, size: 64, batch: 32 } as const;
+/** tfjs-backend-wasm 4.22's emscripten build: getHeapMax() (4 GiB less one 64 KiB page) */
+const WASM_HEAP_MAX = 4294901760;
+const WEIGHT_DECAY = 1e-5;
+
+/** One studio training step (trainer.ts's trainStep), its loss read back; what `step` allocates and keeps is freed. */
+function studioStep(model: ResNet18 | Teacher, inputs: () => tf.Tensor2D, labels: tf.Tensor1D, optimiser: tf.Optimizer): () => void {
+  return () => {
+    const { value, outputs } = trainStep(
+      () => {
+        const logits = inputs();
+        return { total: studioCrossEntropy(labels, logits), terms: {}, logits };
+      },
+      model.trainableVariables,
+      optimiser,
+      WEIGHT_DECAY,
     );
-    line('wasm', studentLabel(model), batch, `${(rate * batch).toFixed(2)} samples/s training`);
-    x.dispose();
+    value.dataSync();
+    tf.dispose([value, outputs.logits]);
+  };
+}
+
+/** Samples/s over `steps` timed steps after one warm-up step (the optimiser's state, first-call costs). */
+function samplesPerSecond(step: () => void, steps: number, batch: number, warmUp = true): number {
+  if (warmUp) step();
+  const start = performance.now();
+  for (let k = 0; k < steps; k++) step();
+  return (steps * batch) / ((performance.now() - start) / 1000);
+}
+
+function ratioLine(backend: string, what: string, batch: number, studio: number, reference: ReferenceCase): void {
+  const torch = referenceSamplesPerSecond(reference);
+  const beside = typeof torch === 'string' ? `PyTorch: ${torch}` : `PyTorch 1 thread ${torch.toFixed(2)}, ratio ${(studio / torch).toFixed(2)}×`;
+  line(backend, what, batch, `${studio.toFixed(2)} samples/s training; ${beside}`);
+}
+
+const labelsOf = (batch: number) =>
+  tf.tensor1d(
+    Array.from({ length: batch }, (_, k) => k % CLASSES),
+    'int32',
+  );
+
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+
+/** Per kernel kind: time (ms), calls and bytes allocated, largest time first; the top `rows` printed. */
+function printProfile(profile: Awaited<ReturnType<typeof tf.profile>>, rows: number): void {
+  const kinds = new Map<string, { ms: number; calls: number; bytes: number }>();
+  for (const k of profile.kernels) {
+    const kind = kinds.get(k.name) ?? { ms: 0, calls: 0, bytes: 0 };
+    kind.ms += typeof k.kernelTimeMs === 'number' ? k.kernelTimeMs : 0;
+    kind.calls++;
+    kind.bytes += Math.max(0, k.bytesAdded);
+    kinds.set(k.name, kind);
+  }
+  const total = [...kinds.values()].reduce((sum, k) => sum + k.ms, 0);
+  const sorted = [...kinds.entries()].sort((a, b) => b[1].ms - a[1].ms);
+  for (const [name, k] of sorted.slice(0, rows)) {
+    console.log(
+      `       ${name.padEnd(28)} ${k.ms.toFixed(0).padStart(7)} ms ${((100 * k.ms) / total).toFixed(1).padStart(5)}%  ${String(k.calls).padStart(4)} calls  ${mib(k.bytes).padStart(9)} allocated`,
+    );
+  }
+  const rest = sorted.slice(rows).reduce((sum, [, k]) => sum + k.ms, 0);
+  console.log(
+    `       ${'(the other kinds)'.padEnd(28)} ${rest.toFixed(0).padStart(7)} ms;  all kernels ${total.toFixed(0)} ms, ${profile.kernels.length} calls`,
+  );
+}
+
+/** what the wasm heap has grown to: its high-water mark (it never shrinks) */
+function wasmHeapBytes(): number {
+  // the emscripten module's heap view (its type is not in the package's declarations)
+  return (Reflect.get((tf.backend() as BackendWasm).wasm, 'HEAPU8') as Uint8Array).length;
+}
+
+/**
+ * One step of the student, cold: samples/s, the memory its forward pass holds for the backward pass and
+ * the wasm heap it needed; `profile`: with the time, calls and allocations of each kernel kind (not for
+ * a step that may overflow the heap: an abort inside tf.profile leaves a rejection nobody can catch).
+ */
+async function oneStudentStep(width: number, size: number, batch: number, profile: boolean): Promise<void> {
+  const model = new ResNet18({ classes: CLASSES, inputSize: size, width });
+  const x = tf.randomNormal([batch, size, size, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
+  const labels = labelsOf(batch);
+  const optimiser = new FusedAdam(1e-3);
+  const before = tf.memory().numBytes;
+  let saved = 0;
+  const step = studioStep(
+    model,
+    () => {
+      const logits = model.forward(x, { training: true }).logits;
+      // everything the forward pass made is still held here: what the backward pass reads
+      saved = tf.memory().numBytes - before;
+      return logits;
+    },
+    labels,
+    optimiser,
+  );
+  const what = `student ResNet18 ×${width} ${size}×${size} (${(model.parameterCount() / 1e6).toFixed(2)} M params)${profile ? ', profiled' : ''}`;
+  try {
+    const start = performance.now();
+    const info = profile ? await tf.profile(step) : (step(), null);
+    line('wasm', what, batch, `${((batch * 1000) / (performance.now() - start)).toFixed(2)} samples/s training (one step, cold)`);
+    console.log(
+      `       memory: tensors of ${mib(saved)} held after the forward pass (the activations the backward pass reads)` +
+        (info ? `, peak ${mib(info.peakBytes - before)} in the step (the engine's count: a buffer shared by n tensors counts n times)` : '') +
+        `; wasm heap ${mib(wasmHeapBytes())} (its high-water mark) of at most ${mib(WASM_HEAP_MAX)}: fits`,
+    );
+    if (info) printProfile(info, 14);
+  } catch (err) {
+    const reached = saved > 0 ? `the forward pass held ${mib(saved)}, ` : 'in the forward pass, ';
+    line('wasm', what, batch, `does not fit: ${failureReason(err)} (${reached}wasm heap at ${mib(wasmHeapBytes())} of at most ${mib(WASM_HEAP_MAX)})`);
+  } finally {
+    tf.dispose([x, labels]);
+    optimiser.dispose();
     model.dispose();
   }
-  for (const [label, config, steps, warmUp] of [
-    ['pose, 20 joints', POSE, 5, true],
-    ['depth frames 112×112, CNN 16…128', FRAMES, 1, false],
-  ] as const) {
-    const model = new Teacher(config);
-    const inputs = teacherInputs(config, TEACHER_BATCH);
-    const train = stepsPerSecond(
-      () => tf.variableGrads(() => crossEntropy(model.forward(inputs, { training: true }).logits), model.trainableVariables).value,
+}
+
+async function benchWasm(): Promise<void> {
+  for (const { width, size, batch, steps } of STUDENT_CASES) {
+    const model = new ResNet18({ classes: CLASSES, inputSize: size, width });
+    const x = tf.randomNormal([batch, size, size, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
+    const labels = labelsOf(batch);
+    const optimiser = new FusedAdam(1e-3);
+    const rate = samplesPerSecond(
+      studioStep(model, () => model.forward(x, { training: true }).logits, labels, optimiser),
       steps,
-      warmUp,
+      batch,
     );
-    const infer = stepsPerSecond(() => model.forward(inputs, { training: false }).logits, steps, warmUp);
-    const what = `teacher ${label} (${(model.parameterCount() / 1e6).toFixed(2)} M params)`;
-    line('wasm', what, TEACHER_BATCH, `${(train * TEACHER_BATCH).toFixed(2)} clips/s training, ${(infer * TEACHER_BATCH).toFixed(1)} clips/s inference`);
+    const what = `student ResNet18 ×${width} ${size}×${size} (${(model.parameterCount() / 1e6).toFixed(2)} M params)`;
+    ratioLine('wasm', what, batch, rate, { model: 'student', width, size, batch, steps: Math.max(3, steps) });
+    tf.dispose([x, labels]);
+    optimiser.dispose();
+    model.dispose();
+  }
+  {
+    const model = new Teacher(FRAMES);
+    const inputs = teacherInputs(FRAMES, TEACHER_BATCH);
+    const labels = labelsOf(TEACHER_BATCH);
+    const optimiser = new FusedAdam(1e-3);
+    const rate = samplesPerSecond(
+      studioStep(model, () => model.forward(inputs, { training: true }).logits, labels, optimiser),
+      1,
+      TEACHER_BATCH,
+      false,
+    );
+    const what = `teacher depth frames 8×112², CNN 16…128 (${(model.parameterCount() / 1e6).toFixed(2)} M params)`;
+    ratioLine('wasm', what, TEACHER_BATCH, rate, { model: 'teacher', batch: TEACHER_BATCH, steps: 2 });
+    tf.dispose([...Object.values(inputs), labels]);
+    optimiser.dispose();
+    model.dispose();
+  }
+  {
+    const model = new Teacher(POSE);
+    const inputs = teacherInputs(POSE, TEACHER_BATCH);
+    const infer = stepsPerSecond(() => model.forward(inputs, { training: false }).logits, 5);
+    line(
+      'wasm',
+      `teacher pose, 20 joints (${(model.parameterCount() / 1e6).toFixed(2)} M params)`,
+      TEACHER_BATCH,
+      `${(infer * TEACHER_BATCH).toFixed(1)} clips/s inference`,
+    );
     tf.dispose(Object.values(inputs));
     model.dispose();
   }
+  console.log('per-kernel profile of one step (time per kernel kind; composed kernels include their parts):');
+  await oneStudentStep(0.25, 64, STUDENT_BATCH, true);
+  // last: a wasm abort (out of memory) leaves the backend unusable
+  await oneStudentStep(FULL_WIDTH.width, FULL_WIDTH.size, FULL_WIDTH.batch, false);
 }
 
 /** Nanoseconds per multiply-accumulate of the cpu Conv2D and Conv2DBackpropFilter on one 3×3 layer. */
@@ -153,5 +301,5 @@ export default async function benchModels(): Promise<void> {
   benchCpu();
   const why = await prepareWasm();
   if (why) console.log(why);
-  else benchWasm();
+  else await benchWasm();
 }

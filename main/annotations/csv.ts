@@ -59,8 +59,10 @@ function records(text: string, file: string): CsvRecord[] {
     const c = text[i];
     if (quoted) {
       if (c === '"') {
-        if (text[i + 1] === '"') (current += '"'), i++;
-        else {
+        if (text[i + 1] === '"') {
+          current += '"';
+          i++;
+        } else {
           quoted = false;
           const next = text[i + 1];
           if (next !== undefined && next !== ',' && next !== '\n' && next !== '\r') {

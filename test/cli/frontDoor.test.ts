@@ -81,7 +81,7 @@ describe('vskd through the one front door', { timeout: 600_000 }, () => {
     await run(['recordings.list'], 'annotations', 'list', demo);
     const sensorProject = join(dir, 's.vskd');
     const set = await run(['recordings.find', 'recordings.update'], 'recording', 'set', sensorProject, 'watch', '--label', 'wave', '--subject', '3');
-    assert.match(set.out, /after   watch \(id \d+\): label wave, subject 3, trial 2/);
+    assert.match(set.out, /after {3}watch \(id \d+\): label wave, subject 3, trial 2/);
     const dry = await run(['recordings.delete'], 'recording', 'delete', sensorProject, 'watch');
     assert.match(dry.out, /nothing stored: add --yes/);
     await run(['recordings.delete'], 'recording', 'delete', sensorProject, 'watch', '--yes');

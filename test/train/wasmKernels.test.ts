@@ -9,6 +9,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import { selectBackend } from '../../main/train/backend.ts';
 import { registerBackendKernels } from '../../main/train/kernels/register.ts';
 import { WASM_GRADIENT_KERNELS } from '../../main/train/kernels/wasmGradients.ts';
+import { WASM_SHARED_DATA_KERNELS } from '../../main/train/kernels/wasmSharedData.ts';
 import { StudioError } from '../../main/shared/errors.ts';
 
 type Padding = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
@@ -122,8 +123,10 @@ describe('wasm gradient kernels', () => {
     assert.ok(stockBackpropInput, 'the stock wasm backend has Conv2DBackpropInput');
     assert.deepEqual(WASM_GRADIENT_KERNELS.map((k) => k.kernelName).sort(), [...GRADIENT_KERNELS, 'Conv2DBackpropInput'].sort());
     for (const kernel of WASM_GRADIENT_KERNELS) assert.equal(tf.getKernel(kernel.kernelName, 'wasm'), kernel, kernel.kernelName);
-    assert.equal(await registerBackendKernels('wasm'), WASM_GRADIENT_KERNELS);
-    for (const kernel of WASM_GRADIENT_KERNELS) assert.equal(tf.getKernel(kernel.kernelName, 'wasm'), kernel, `${kernel.kernelName} again`);
+    assert.deepEqual(await registerBackendKernels('wasm'), [...WASM_GRADIENT_KERNELS, ...WASM_SHARED_DATA_KERNELS]);
+    for (const kernel of [...WASM_GRADIENT_KERNELS, ...WASM_SHARED_DATA_KERNELS]) {
+      assert.equal(tf.getKernel(kernel.kernelName, 'wasm'), kernel, `${kernel.kernelName} again`);
+    }
     assert.equal(tf.getBackend(), 'wasm');
   });
 
@@ -195,5 +198,57 @@ describe('wasm gradient kernels', () => {
     const actual = await gradientsOn('wasm');
     const names = Object.keys(shapes);
     expected.forEach((values, k) => assertCloseRelative(actual[k], values, `d loss / d ${names[k]}`));
+  });
+});
+
+describe('wasm Identity and Cast share memory', () => {
+  before(async () => {
+    await selectBackend('wasm', () => {});
+  });
+
+  it('a clone and a same-dtype cast add no buffer and outlive their source; another dtype converts', () => {
+    const x = tf.tensor([1.5, -2, 3.25, 0], [2, 2]);
+    // the engine counts bytes per tensor; its data buffers are what the backend allocates
+    const buffers = tf.memory().numDataBuffers;
+    const clone = tf.clone(x);
+    const same = tf.cast(x, 'float32');
+    assert.equal(tf.memory().numDataBuffers, buffers, 'no copy made');
+    x.dispose();
+    assert.deepEqual([...clone.dataSync()], [1.5, -2, 3.25, 0], 'the clone reads its values after the source is freed');
+    const whole = tf.cast(same, 'int32');
+    const ints = tf.tensor([0, 2, 256], [3], 'int32');
+    const flag = tf.cast(ints, 'bool');
+    assert.equal(whole.dtype, 'int32');
+    assert.deepEqual([...whole.dataSync()], [1, -2, 3, 0], 'float32 → int32 truncates, as the stock kernel does');
+    assert.deepEqual([...flag.dataSync()], [0, 1, 1], 'to bool: nonzero is true');
+    tf.dispose([clone, same, whole, ints, flag]);
+    assert.equal(tf.memory().numDataBuffers, buffers - 1, 'every reference released frees the memory');
+  });
+
+  it("a BatchNorm-ReLU block's gradients and one Adam step on wasm equal cpu's (saved tensors are shared clones)", async () => {
+    const stepOn = async (backend: string): Promise<Float32Array[]> => {
+      await tf.setBackend(backend);
+      const w = tf.variable(tf.tensor(randomValues(3 * 3 * 3 * 4, 21), [3, 3, 3, 4]));
+      const x = tf.tensor(randomValues(2 * 6 * 6 * 3, 22), [2, 6, 6, 3]);
+      const loss = () =>
+        tf.tidy(() => {
+          const h = tf.conv2d(x as tf.Tensor4D, w as tf.Tensor4D, 1, 'same');
+          const { mean, variance } = tf.moments(h, [0, 1, 2]);
+          const y = tf.relu(tf.mul(tf.sub(h, mean), tf.rsqrt(tf.add(variance, 1e-5))));
+          return tf.mean(tf.square(tf.exp(tf.mul(y, 0.1)))) as tf.Scalar;
+        });
+      const { grads } = tf.variableGrads(loss, [w]);
+      const gradient = grads[w.name].dataSync() as Float32Array;
+      const optimiser = tf.train.adam(0.01);
+      optimiser.applyGradients([{ name: w.name, tensor: grads[w.name] }]);
+      const updated = w.dataSync() as Float32Array;
+      tf.dispose([w, x, ...Object.values(grads)]);
+      optimiser.dispose();
+      return [gradient, updated];
+    };
+    const [expectedGradient, expectedWeights] = await stepOn('cpu');
+    const [gradient, weights] = await stepOn('wasm');
+    assertCloseRelative(gradient, expectedGradient, 'd loss / d w');
+    assertCloseRelative(weights, expectedWeights, 'w after one Adam step');
   });
 });

@@ -99,11 +99,38 @@ function epochLine(p: EventPayload<'train.progress'>): string {
   return `epoch ${p.epoch}/${p.epochs}  ${terms}  train acc ${percent(p.trainAccuracy)}  val acc ${percent(p.valAccuracy)}${speed}${eta}  [${p.backend}]`;
 }
 
-/** Follows run `runId`'s job to its end: its preparation, an epoch a line, its log; then its outcome. */
+/** a line within an epoch at most this often: an epoch of the full-width student takes minutes */
+const STEP_LINE_MS = 30_000;
+
+/** Where an epoch stands: steps done, samples/s so far, time left in the run. */
+function stepLine(p: EventPayload<'train.progress'>): string {
+  const speed = p.samplesPerSecond === null ? '' : `  ${p.samplesPerSecond.toFixed(1)} samples/s`;
+  const eta = p.etaSeconds === null ? '' : `  eta ${Math.round(p.etaSeconds)} s`;
+  return `epoch ${p.epoch}/${p.epochs}  step ${p.step}/${p.steps}${speed}${eta}`;
+}
+
+/**
+ * Prints a run's progress: every epoch's line, and between them a step line once `everyMs` passed
+ * without a line (counted from the first progress), so that a long epoch is not silent.
+ */
+export function progressLines(out: (line: string) => void, everyMs = STEP_LINE_MS, now = () => performance.now()): (p: EventPayload<'train.progress'>) => void {
+  let lastLine: number | null = null;
+  return (p) => {
+    const time = now();
+    lastLine ??= time;
+    if (p.epochEnd) out(epochLine(p));
+    else if (time - lastLine >= everyMs) out(stepLine(p));
+    else return;
+    lastLine = time;
+  };
+}
+
+/** Follows run `runId`'s job to its end: its preparation, an epoch a line (and step lines in long epochs), its log; then its outcome. */
 export async function followRun(studio: StudioClient, io: CliIO, file: string, { runId, job }: { runId: number; job: string }): Promise<void> {
   const started = new Map<string, number>();
+  const progress = progressLines((l) => io.out(l));
   const stops = [
-    studio.on('train.progress', (p) => p.runId === runId && p.epochEnd && io.out(epochLine(p))),
+    studio.on('train.progress', (p) => p.runId === runId && progress(p)),
     studio.on('train.log', (l) => l.runId === runId && io.out(l.line)),
     studio.on('train.preparing', (p) => {
       if (p.runId !== runId || p.total === 0) return;

@@ -6,7 +6,10 @@
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
 
 const BACKEND_KERNELS = {
-  wasm: async () => (await import('./wasmGradients.ts')).WASM_GRADIENT_KERNELS,
+  wasm: async () => {
+    const [{ WASM_GRADIENT_KERNELS }, { WASM_SHARED_DATA_KERNELS }] = await Promise.all([import('./wasmGradients.ts'), import('./wasmSharedData.ts')]);
+    return [...WASM_GRADIENT_KERNELS, ...WASM_SHARED_DATA_KERNELS];
+  },
   webgpu: async () => {
     const [{ WEBGPU_GRADIENT_KERNELS }, { WEBGPU_ADAM_KERNEL }] = await Promise.all([import('./webgpuGradients.ts'), import('./webgpuAdam.ts')]);
     return [...WEBGPU_GRADIENT_KERNELS, WEBGPU_ADAM_KERNEL];

@@ -107,14 +107,32 @@ export class RecordingPage {
     await this.alignment.getByLabel('Offset (s)').press('Enter');
   }
 
+  /** saves the draft alignment; throws what the panel says when the save fails */
   async save(): Promise<void> {
     await this.alignment.getByRole('button', { name: 'Save' }).click();
-    await this.page.waitForFunction(() => document.querySelector('.alignment')?.getAttribute('data-dirty') === 'false');
+    await this.page.waitForFunction(() => {
+      const panel = document.querySelector('.alignment');
+      return panel?.getAttribute('data-dirty') === 'false' || panel?.querySelector('[role="alert"]');
+    });
+    await this.failedWith('saving the alignment');
   }
 
-  async autoSync(): Promise<void> {
+  /** runs auto-sync and waits for its result in the panel; throws what the panel says when it fails */
+  async autoSync(timeout = 90_000): Promise<void> {
     await this.alignment.getByRole('button', { name: 'Auto-sync' }).click();
-    await this.alignment.getByRole('button', { name: 'Auto-sync' }).waitFor();
+    await this.page.waitForFunction(
+      () => /auto: confidence/.test(document.querySelector('.alignment')?.textContent ?? '') || document.querySelector('.alignment [role="alert"]'),
+      undefined,
+      {
+        timeout,
+      },
+    );
+    await this.failedWith('auto-sync');
+  }
+
+  private async failedWith(what: string): Promise<void> {
+    const alert = this.alignment.getByRole('alert');
+    if ((await alert.count()) > 0) throw new Error(`${what} failed: the alignment panel says ${JSON.stringify(await alert.textContent())}`);
   }
 
   /** turns anchor picking on or off (a click on the trace then picks instead of seeking) */
@@ -153,6 +171,38 @@ export class RecordingPage {
       await this.page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
       await this.page.keyboard.press('a');
     }
+  }
+
+  /** adds a label on the timeline's toolbar; resolves once the label menu offers it */
+  async addLabel(name: string): Promise<void> {
+    const toolbar = this.page.locator('.annotation-panel .timeline .toolbar');
+    await toolbar.getByLabel('New label').fill(name);
+    await toolbar.getByRole('button', { name: 'Add', exact: true }).click();
+    await toolbar.getByLabel('Label', { exact: true }).locator('option', { hasText: name }).waitFor({ state: 'attached' });
+  }
+
+  /** the number key that chooses label `name` (the label menu shows "1 · wave") */
+  async labelKey(name: string): Promise<string> {
+    const options = await this.page.locator('.annotation-panel .timeline .toolbar select[aria-label="Label"] option').allTextContents();
+    const shown = options.find((o) => o.replace(/^\d · /, '') === name);
+    if (!shown || !/^\d · /.test(shown)) throw new Error(`no number key chooses ${name}: the label menu shows ${JSON.stringify(options)}`);
+    return shown[0];
+  }
+
+  /**
+   * Marks a segment of label `name` from `from` to `to` seconds of video time by keyboard only: Esc
+   * (nothing selected), the label's number key, then A at each end; resolves once it is stored and
+   * selected.
+   */
+  async markSegment(name: string, from: number, to: number): Promise<void> {
+    const count = await this.page.locator('[data-annotation-id]').count();
+    const key = await this.labelKey(name);
+    await this.page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await this.page.keyboard.press('Escape');
+    await this.page.keyboard.press(key);
+    await this.annotate(from, to);
+    await this.page.waitForFunction((n) => document.querySelectorAll('[data-annotation-id]').length === n, count + 1);
+    await this.page.locator('[data-annotation-id][aria-selected="true"]').waitFor();
   }
 
   /** the RGBA of the traces' overlay at sensor time `t`, `dy` pixels below the plot's top */
