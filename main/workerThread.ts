@@ -8,10 +8,7 @@ import { StudioError, toStudioError, type StudioErrorJSON } from './shared/error
 
 /** worker → parent; 'done' or 'error' comes last */
 export type WorkerMessage<Progress, Result> =
-  | { type: 'progress'; progress: Progress }
-  | { type: 'log'; line: string }
-  | { type: 'done'; result: Result }
-  | { type: 'error'; error: StudioErrorJSON };
+  { type: 'progress'; progress: Progress } | { type: 'log'; line: string } | { type: 'done'; result: Result } | { type: 'error'; error: StudioErrorJSON };
 
 /** parent → worker */
 export type ParentMessage = { type: 'cancel' };

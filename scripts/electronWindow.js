@@ -31,6 +31,7 @@ export function electronBinary() {
 export function whyNoWindow() {
   const found = electronBinary();
   if (found.reason) return found.reason;
-  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) return 'this machine has no display (neither DISPLAY nor WAYLAND_DISPLAY is set)';
+  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY)
+    return 'this machine has no display (neither DISPLAY nor WAYLAND_DISPLAY is set)';
   return null;
 }

@@ -26,9 +26,7 @@ function cell(value: string | number): string {
 export function writeAnnotationsCsv(annotations: ExportedAnnotation[]): string {
   const lines = [csvColumns.join(',')];
   for (const a of annotations) {
-    lines.push(
-      [a.recording, a.start, a.end, a.label, a.timeBase, a.startVideo, a.endVideo, a.startSensor, a.endSensor, a.note].map(cell).join(','),
-    );
+    lines.push([a.recording, a.start, a.end, a.label, a.timeBase, a.startVideo, a.endVideo, a.startSensor, a.endSensor, a.note].map(cell).join(','));
   }
   return `${lines.join('\r\n')}\r\n`;
 }
@@ -110,7 +108,8 @@ export function parseAnnotationsCsv(text: string, file: string): ImportedSegment
     index.set(name, i);
   });
   for (const required of ['recording', 'label']) {
-    if (!index.has(required)) throw badInput(file, `the header has no ${required} column (it reads: ${names.join(',')})`, { line: header.line, field: required });
+    if (!index.has(required))
+      throw badInput(file, `the header has no ${required} column (it reads: ${names.join(',')})`, { line: header.line, field: required });
   }
   const pairs: [string, string, TimeBase | null][] = [
     ['start', 'end', null],
@@ -118,7 +117,11 @@ export function parseAnnotationsCsv(text: string, file: string): ImportedSegment
     ['start_sensor', 'end_sensor', 'sensor'],
   ];
   const pair = pairs.find(([s, e]) => index.has(s) && index.has(e));
-  if (!pair) throw badInput(file, 'the header needs start and end columns (or start_video/end_video, or start_sensor/end_sensor)', { line: header.line, field: 'start' });
+  if (!pair)
+    throw badInput(file, 'the header needs start and end columns (or start_video/end_video, or start_sensor/end_sensor)', {
+      line: header.line,
+      field: 'start',
+    });
   const [startColumn, endColumn, pairBase] = pair;
 
   return rows.map(({ cells, line }) => {

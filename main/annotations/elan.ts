@@ -209,7 +209,8 @@ function exactTimes(text: string | undefined): { timeBase: TimeBase; start: numb
 
 export function parseEaf(text: string, file: string): ParsedEaf {
   const root = parseXml(text, file);
-  if (root.name !== 'ANNOTATION_DOCUMENT') throw badInput(file, `not an ELAN file: the root element is <${root.name}>, not <ANNOTATION_DOCUMENT>`, { line: root.line });
+  if (root.name !== 'ANNOTATION_DOCUMENT')
+    throw badInput(file, `not an ELAN file: the root element is <${root.name}>, not <ANNOTATION_DOCUMENT>`, { line: root.line });
   const header = childNamed(root, 'HEADER');
   if (!header) throw badInput(file, '<ANNOTATION_DOCUMENT> has no <HEADER>', { line: root.line, field: 'HEADER' });
   const units = header.attributes.TIME_UNITS;
@@ -260,7 +261,8 @@ export function parseEaf(text: string, file: string): ParsedEaf {
         const ref = required(element, attr, file);
         if (!slots.has(ref)) throw badInput(file, `${where}: ${attr} ${ref} is not a TIME_SLOT`, { line: element.line, field: attr });
         const ms = slots.get(ref);
-        if (ms === null) throw badInput(file, `${where}: time slot ${ref} has no TIME_VALUE (only time-aligned annotations can be read)`, { line: element.line, field: attr });
+        if (ms === null)
+          throw badInput(file, `${where}: time slot ${ref} has no TIME_VALUE (only time-aligned annotations can be read)`, { line: element.line, field: attr });
         return ms as number;
       });
       if (to <= from) throw badInput(file, `${where}: ends (${to} ms) no later than it starts (${from} ms)`, { line: element.line, field: 'TIME_SLOT_REF2' });

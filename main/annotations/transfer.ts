@@ -79,7 +79,12 @@ async function isDirectory(path: string): Promise<boolean | null> {
 async function refuseToReplace(files: string[], force: boolean | undefined): Promise<void> {
   if (force) return;
   for (const file of files) {
-    if (await stat(file).then(() => true, () => false)) {
+    if (
+      await stat(file).then(
+        () => true,
+        () => false,
+      )
+    ) {
       throw new StudioError('CONFLICT', `${file}: a file already exists there; export with force (--force) to replace it`, { file, field: 'path' });
     }
   }
@@ -127,7 +132,8 @@ export async function exportAnnotations(db: Queryable, options: ExportOptions): 
       { field: 'path' },
     );
   }
-  if (kind === false && !single) throw new StudioError('INVALID_ARGUMENT', `${path} is a file: ELAN export of several recordings writes into a folder`, { field: 'path' });
+  if (kind === false && !single)
+    throw new StudioError('INVALID_ARGUMENT', `${path} is a file: ELAN export of several recordings writes into a folder`, { field: 'path' });
   const dir = single ? dirname(path) : path;
   const taken = new Set<string>();
   const targets = recordings.map((recording) => {
@@ -173,12 +179,16 @@ async function inputFiles(path: string, format: AnnotationFormat | undefined): P
     if (!found) throw new StudioError('INVALID_ARGUMENT', `${path}: cannot tell the format from the extension: give format csv or eaf`, { field: 'format' });
     return [{ file: path, format: found }];
   }
-  const entries = (await readdir(path, { withFileTypes: true })).filter((e) => e.isFile()).map((e) => e.name).sort();
+  const entries = (await readdir(path, { withFileTypes: true }))
+    .filter((e) => e.isFile())
+    .map((e) => e.name)
+    .sort();
   const files = entries.flatMap((name) => {
     const found = formatOf(name, undefined);
     return found && (!format || found === format) ? [{ file: join(path, name), format: found }] : [];
   });
-  if (files.length === 0) throw new StudioError('NOT_FOUND', `${path}: no ${format ? `.${format}` : '.csv or .eaf'} files in this folder`, { file: path, field: 'path' });
+  if (files.length === 0)
+    throw new StudioError('NOT_FOUND', `${path}: no ${format ? `.${format}` : '.csv or .eaf'} files in this folder`, { file: path, field: 'path' });
   return files;
 }
 
@@ -191,7 +201,10 @@ function eafRecording(file: string, recording: string | null, media: string[], k
   const candidates = [...(recording ? [recording] : []), basename(file, extname(file)), ...mediaNames];
   const found = candidates.find((name) => known.has(name));
   if (found) return found;
-  throw new StudioError('NOT_FOUND', `${file}: no recording named ${candidates.map((c) => JSON.stringify(clipText(c))).join(' or ')} in the project`, { file, field: 'recording' });
+  throw new StudioError('NOT_FOUND', `${file}: no recording named ${candidates.map((c) => JSON.stringify(clipText(c))).join(' or ')} in the project`, {
+    file,
+    field: 'recording',
+  });
 }
 
 /** An annotation file of more than this is no annotation file (a long session's .eaf is a few MB). */

@@ -155,7 +155,8 @@ export function parseXml(source: string, file: string, limitOverrides: Partial<X
     return name !== undefined && name !== TEXT;
   });
   if (roots.length === 0) fail('no root element');
-  if (roots.length > 1) fail(`a second root element <${nameOf(roots[1]!)}>`, lineAt(((roots[1] as Record<symbol, { startIndex?: number }>)[META]?.startIndex) ?? 0));
+  if (roots.length > 1)
+    fail(`a second root element <${nameOf(roots[1]!)}>`, lineAt((roots[1] as Record<symbol, { startIndex?: number }>)[META]?.startIndex ?? 0));
   return toElement(roots[0]!, nameOf(roots[0]!)!);
 }
 

@@ -23,7 +23,9 @@ async function checkExportable(project: Project, runId: number): Promise<void> {
     throw err;
   });
   if (run.kind !== 'student') {
-    throw new StudioError('INVALID_ARGUMENT', `runId: run ${runId} is a teacher run: only students (the accelerometer model a wearable runs) are exported`, { field: 'runId' });
+    throw new StudioError('INVALID_ARGUMENT', `runId: run ${runId} is a teacher run: only students (the accelerometer model a wearable runs) are exported`, {
+      field: 'runId',
+    });
   }
   if (run.status !== 'done') {
     throw new StudioError('CONFLICT', `runId: run ${runId} has not finished (status ${run.status}): export a run once it is done`, { field: 'runId' });

@@ -33,7 +33,8 @@ export async function existing(path: string, field: string, kind: 'folder' | 'fi
   const full = resolve(path);
   const stats = await stat(full).catch(() => null);
   if (!stats) throw new StudioError('NOT_FOUND', `${field}: ${full}: no such ${kind}`, { field, file: full });
-  if (kind === 'folder' ? !stats.isDirectory() : !stats.isFile()) throw new StudioError('INVALID_ARGUMENT', `${field}: ${full} is not a ${kind}`, { field, file: full });
+  if (kind === 'folder' ? !stats.isDirectory() : !stats.isFile())
+    throw new StudioError('INVALID_ARGUMENT', `${field}: ${full} is not a ${kind}`, { field, file: full });
   return full;
 }
 
@@ -82,14 +83,17 @@ export function importHandlers(context: ServiceContext): DomainHandlers<'imports
     'import.sensor': async ({ file, options }) => {
       const target = context.project();
       const path = await existing(file, 'file', 'file');
-      const job = await jobs.start({ kind: 'import.sensor', title: `Sensor file ${path}`, key: path, lease: importLease(context, path) }, async ({ signal, progress }) => {
-        const started = performance.now();
-        progress(0, 1, `reading ${basename(path)}`);
-        const { recording, warnings } = await importSensorFile(target, path, { ...options, signal });
-        progress(1, 1, `read ${basename(path)}`);
-        const recordings = [{ id: recording.id, name: recording.name }];
-        return { imported: 1, skipped: [], missing: [], recordings, warnings, seconds: (performance.now() - started) / 1000 };
-      });
+      const job = await jobs.start(
+        { kind: 'import.sensor', title: `Sensor file ${path}`, key: path, lease: importLease(context, path) },
+        async ({ signal, progress }) => {
+          const started = performance.now();
+          progress(0, 1, `reading ${basename(path)}`);
+          const { recording, warnings } = await importSensorFile(target, path, { ...options, signal });
+          progress(1, 1, `read ${basename(path)}`);
+          const recordings = [{ id: recording.id, name: recording.name }];
+          return { imported: 1, skipped: [], missing: [], recordings, warnings, seconds: (performance.now() - started) / 1000 };
+        },
+      );
       return { job };
     },
     'import.session': async ({ video, sensors, name, subject, trial, label }) => {

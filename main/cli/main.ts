@@ -12,46 +12,78 @@ const entry = (path: string[], summary: string, load: () => Promise<Command>): C
 
 /** In the order of the work: get data in, look at it and align it, label it, train, export, check the machine. */
 export const commands: CommandEntry[] = [
-  entry(['import', 'utd-mhad'], 'import the UTD-MHAD dataset (one recording per sequence)', () => import('./commands/importUtdMhad.ts').then((m) => m.importUtdMhadCommand)),
-  entry(['import', 'sensor'], 'import a CSV / TSV / text sensor file as a recording', () => import('./commands/importSensor.ts').then((m) => m.importSensorCommand)),
+  entry(['import', 'utd-mhad'], 'import the UTD-MHAD dataset (one recording per sequence)', () =>
+    import('./commands/importUtdMhad.ts').then((m) => m.importUtdMhadCommand),
+  ),
+  entry(['import', 'sensor'], 'import a CSV / TSV / text sensor file as a recording', () =>
+    import('./commands/importSensor.ts').then((m) => m.importSensorCommand),
+  ),
   entry(['import', 'session'], 'import your own session as one recording: a video and the sensor files of one or more wearables', () =>
     import('./commands/importSession.ts').then((m) => m.importSessionCommand),
   ),
   entry(['import', 'folder'], 'import a folder of your own recordings, pairing files by a filename pattern (--dry-run: the preview)', () =>
     import('./commands/importFolder.ts').then((m) => m.importFolderCommand),
   ),
-  entry(['import', 'demo'], 'import a demo dataset made by `vskd demo-data` (one recording per clip)', () => import('./commands/importDemo.ts').then((m) => m.importDemoCommand)),
-  entry(['demo-data'], 'generate the synthetic demo dataset (stick-figure videos + wrist accelerometer)', () => import('./commands/demoData.ts').then((m) => m.demoDataCommand)),
+  entry(['import', 'demo'], 'import a demo dataset made by `vskd demo-data` (one recording per clip)', () =>
+    import('./commands/importDemo.ts').then((m) => m.importDemoCommand),
+  ),
+  entry(['demo-data'], 'generate the synthetic demo dataset (stick-figure videos + wrist accelerometer)', () =>
+    import('./commands/demoData.ts').then((m) => m.demoDataCommand),
+  ),
   entry(['info'], 'print what a project holds', () => import('./commands/info.ts').then((m) => m.infoCommand)),
   entry(['recording', 'set'], "change a recording's name, label, subject or trial", () => import('./commands/recording.ts').then((m) => m.recordingSetCommand)),
   entry(['recording', 'delete'], 'delete a recording with its streams, alignment, annotations and media', () =>
     import('./commands/recording.ts').then((m) => m.recordingDeleteCommand),
   ),
-  entry(['gaf'], 'turn a 3-axis accelerometer recording into a 3×N×N Gramian Angular Field (.npy)', () => import('./commands/gaf.ts').then((m) => m.gafCommand)),
-  entry(['frames'], 'sample K frames of a video (TSN/TRN segments) into a uint8 [K, H, W, C] .npy', () => import('./commands/frames.ts').then((m) => m.framesCommand)),
-  entry(['sync'], "align a recording's sensor clock to its video (anchors, automatic, or by hand)", () => import('./commands/sync.ts').then((m) => m.syncCommand)),
-  entry(['annotations', 'list'], "list the project's annotations (time segments with labels)", () => import('./commands/annotations.ts').then((m) => m.annotationsListCommand)),
-  entry(['annotations', 'export'], 'write the annotations as CSV or ELAN (.eaf) files', () => import('./commands/annotations.ts').then((m) => m.annotationsExportCommand)),
+  entry(['gaf'], 'turn a 3-axis accelerometer recording into a 3×N×N Gramian Angular Field (.npy)', () =>
+    import('./commands/gaf.ts').then((m) => m.gafCommand),
+  ),
+  entry(['frames'], 'sample K frames of a video (TSN/TRN segments) into a uint8 [K, H, W, C] .npy', () =>
+    import('./commands/frames.ts').then((m) => m.framesCommand),
+  ),
+  entry(['sync'], "align a recording's sensor clock to its video (anchors, automatic, or by hand)", () =>
+    import('./commands/sync.ts').then((m) => m.syncCommand),
+  ),
+  entry(['annotations', 'list'], "list the project's annotations (time segments with labels)", () =>
+    import('./commands/annotations.ts').then((m) => m.annotationsListCommand),
+  ),
+  entry(['annotations', 'export'], 'write the annotations as CSV or ELAN (.eaf) files', () =>
+    import('./commands/annotations.ts').then((m) => m.annotationsExportCommand),
+  ),
   entry(['annotations', 'import'], 'add annotations from CSV or ELAN (.eaf) files, reporting conflicts instead of overwriting', () =>
     import('./commands/annotations.ts').then((m) => m.annotationsImportCommand),
   ),
-  entry(['dataset', 'create'], "split the project's recordings into train / val / test by a protocol", () => import('./commands/dataset.ts').then((m) => m.datasetCreateCommand)),
+  entry(['dataset', 'create'], "split the project's recordings into train / val / test by a protocol", () =>
+    import('./commands/dataset.ts').then((m) => m.datasetCreateCommand),
+  ),
   entry(['dataset', 'list'], "list the project's datasets and their split sizes", () => import('./commands/dataset.ts').then((m) => m.datasetListCommand)),
-  entry(['train', 'teacher'], 'train the video teacher (per-frame encoder + multi-scale TRN over segments)', () => import('./commands/train.ts').then((m) => m.trainTeacherCommand)),
+  entry(['train', 'teacher'], 'train the video teacher (per-frame encoder + multi-scale TRN over segments)', () =>
+    import('./commands/train.ts').then((m) => m.trainTeacherCommand),
+  ),
   entry(['train', 'student'], 'train the accelerometer student (ResNet18 on GAF images) with cross-entropy only: the baseline', () =>
     import('./commands/train.ts').then((m) => m.trainStudentCommand),
   ),
-  entry(['distill'], 'distil a trained teacher into the accelerometer student (dask, st, at, sp, ablations)', () => import('./commands/train.ts').then((m) => m.distillCommand)),
-  entry(['eval'], "print a run's test-set evaluation: accuracy, macro-F1, per-class recall, confusion matrix", () => import('./commands/evaluation.ts').then((m) => m.evalCommand)),
-  entry(['report'], 'a Markdown table of the finished runs: mean ± std over seeds per method and protocol', () => import('./commands/evaluation.ts').then((m) => m.reportCommand)),
-  entry(['demo'], 'run the whole pipeline on the demo dataset: teacher, baseline and DASK students, comparison table', () => import('./commands/demo.ts').then((m) => m.demoCommand)),
+  entry(['distill'], 'distil a trained teacher into the accelerometer student (dask, st, at, sp, ablations)', () =>
+    import('./commands/train.ts').then((m) => m.distillCommand),
+  ),
+  entry(['eval'], "print a run's test-set evaluation: accuracy, macro-F1, per-class recall, confusion matrix", () =>
+    import('./commands/evaluation.ts').then((m) => m.evalCommand),
+  ),
+  entry(['report'], 'a Markdown table of the finished runs: mean ± std over seeds per method and protocol', () =>
+    import('./commands/evaluation.ts').then((m) => m.reportCommand),
+  ),
+  entry(['demo'], 'run the whole pipeline on the demo dataset: teacher, baseline and DASK students, comparison table', () =>
+    import('./commands/demo.ts').then((m) => m.demoCommand),
+  ),
   entry(['export'], 'export a trained student for a device: ONNX (optionally float16 / int8) or a tfjs weights directory, with manifest and report', () =>
     import('./commands/export.ts').then((m) => m.exportCommand),
   ),
   entry(['export-dataset'], 'export a dataset as NumPy files per split (GAF images, raw sensor windows, video frames) with a manifest', () =>
     import('./commands/exportDataset.ts').then((m) => m.exportDatasetCommand),
   ),
-  entry(['doctor'], 'check this machine: the ffmpeg in use and the training backends that work', () => import('./commands/doctor.ts').then((m) => m.doctorCommand)),
+  entry(['doctor'], 'check this machine: the ffmpeg in use and the training backends that work', () =>
+    import('./commands/doctor.ts').then((m) => m.doctorCommand),
+  ),
 ];
 
 function overview(): string {

@@ -28,7 +28,6 @@ export const UTD_MHAD = {
   knownMissing: ['a8_s1_t4', 'a23_s6_t4', 'a27_s8_t4'],
 } as const;
 
-
 const FILE_NAME = /^a(\d+)_s(\d+)_t(\d+)_(inertial|depth|skeleton)\.mat$/;
 
 export interface UtdSequence {
@@ -213,12 +212,7 @@ function missingFiles(found: UtdSequence[]): string[] {
 export async function importUtdMhad(project: Project, dirArg: string, opts: UtdImportOptions = {}): Promise<ImportReport> {
   const started = performance.now();
   const dir = resolve(dirArg);
-  const [actions, sequences, joints, existing] = await Promise.all([
-    readActionNames(dir),
-    scanUtdMhad(dir),
-    readJointNames(dir),
-    recordingNames(project.db),
-  ]);
+  const [actions, sequences, joints, existing] = await Promise.all([readActionNames(dir), scanUtdMhad(dir), readJointNames(dir), recordingNames(project.db)]);
   const skipped: ImportReport['skipped'] = [];
   const todo = sequences.filter((seq) => {
     if (!existing.has(seq.name)) return true;
@@ -253,7 +247,12 @@ export function depthVideoPath(projectPath: string, name: string): string {
   return join(mediaDir(projectPath), 'depth', `${name}.mp4`);
 }
 
-async function addDepthVideo(project: Project, seq: UtdSequence & { files: { depth: string } }, recordingId: number, signal: AbortSignal): Promise<'made' | 'reused'> {
+async function addDepthVideo(
+  project: Project,
+  seq: UtdSequence & { files: { depth: string } },
+  recordingId: number,
+  signal: AbortSignal,
+): Promise<'made' | 'reused'> {
   const out = depthVideoPath(project.path, seq.name);
   const { dims } = await readMatDims(seq.files.depth, 'd_depth');
   const expected = { height: dims[0], width: dims[1], frames: dims[2] ?? 1 };
@@ -328,7 +327,10 @@ async function addDepthVideos(project: Project, sequences: UtdSequence[], opts: 
   const left = todo.length - finished - report.failed.length;
   // a cancel that came after the last video started stopped nothing
   if (left > 0) {
-    throwIfCancelled(opts.signal, `depth videos cancelled with ${finished} of ${todo.length} done: the recordings and the finished videos are kept; importing again with video adds the other ${left}`);
+    throwIfCancelled(
+      opts.signal,
+      `depth videos cancelled with ${finished} of ${todo.length} done: the recordings and the finished videos are kept; importing again with video adds the other ${left}`,
+    );
   }
   return report;
 }

@@ -286,7 +286,24 @@ function encoderArgs(codec: 'h264' | 'vp9', crf: number | undefined): string[] {
   if (codec === 'h264') {
     return ['-c:v', 'libx264', '-preset', 'veryfast', '-crf', String(crf ?? 23), '-pix_fmt', 'yuv420p', '-movflags', '+faststart', '-f', 'mp4'];
   }
-  return ['-c:v', 'libvpx-vp9', '-crf', String(crf ?? 32), '-b:v', '0', '-deadline', 'good', '-cpu-used', '4', '-row-mt', '1', '-pix_fmt', 'yuv420p', '-f', 'webm'];
+  return [
+    '-c:v',
+    'libvpx-vp9',
+    '-crf',
+    String(crf ?? 32),
+    '-b:v',
+    '0',
+    '-deadline',
+    'good',
+    '-cpu-used',
+    '4',
+    '-row-mt',
+    '1',
+    '-pix_fmt',
+    'yuv420p',
+    '-f',
+    'webm',
+  ];
 }
 
 /**
@@ -314,9 +331,23 @@ export async function encodeVideo(
   const frames = new PassThrough();
   const pad = width % 2 || height % 2 ? ['-vf', 'pad=ceil(iw/2)*2:ceil(ih/2)*2'] : [];
   const args = [
-    '-hide_banner', '-loglevel', 'error', '-y',
-    '-f', 'rawvideo', '-pix_fmt', pixFmt, '-s', `${width}x${height}`, '-r', String(fps), '-i', 'pipe:0',
-    ...pad, ...encoderArgs(codec, crf), partial,
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-y',
+    '-f',
+    'rawvideo',
+    '-pix_fmt',
+    pixFmt,
+    '-s',
+    `${width}x${height}`,
+    '-r',
+    String(fps),
+    '-i',
+    'pipe:0',
+    ...pad,
+    ...encoderArgs(codec, crf),
+    partial,
   ];
   const encoding = runTool(ffmpeg, args, { timeoutMs: opts.timeoutMs ?? ENCODE_TIMEOUT_MS, signal, input: frames });
   encoding.catch(() => {}); // observed below; this keeps an early failure from being "unhandled"

@@ -93,7 +93,10 @@ class FrameScatter {
 }
 
 function missingFrames(path: string, distinct: readonly number[], got: number): StudioError {
-  return badInput(path, `ffmpeg returned ${got} of the ${distinct.length} frames asked for; frame ${distinct[got]} is past the end of the video (or the file is truncated)`);
+  return badInput(
+    path,
+    `ffmpeg returned ${got} of the ${distinct.length} frames asked for; frame ${distinct[got]} is past the end of the video (or the file is truncated)`,
+  );
 }
 
 /**
@@ -109,8 +112,19 @@ export async function decodeFrames(path: string, indices: readonly number[], opt
   const select = `select='${distinct.map((n) => `eq(n\\,${n})`).join('+')}'`;
   const scatter = new FrameScatter(indices, distinct, frameBytes);
   const args = [
-    '-hide_banner', '-loglevel', 'error', '-nostdin', '-i', fileInput(path),
-    '-map', '0:v:0', '-vf', `${select},${scaleFilter(opts)}`, ...passthroughFrames(bins), '-frames:v', String(distinct.length),
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-nostdin',
+    '-i',
+    fileInput(path),
+    '-map',
+    '0:v:0',
+    '-vf',
+    `${select},${scaleFilter(opts)}`,
+    ...passthroughFrames(bins),
+    '-frames:v',
+    String(distinct.length),
     ...rawOutput(opts),
   ];
   await decodeInto(bins.ffmpeg, args, path, opts, scatter, distinct.length * frameBytes);
@@ -143,8 +157,23 @@ export async function decodeFramesBySeeking(path: string, indices: readonly numb
     // half a frame early, so rounding in the timestamps cannot skip frame n
     const from = Math.max(0, info.startTime + (n - 0.5) / info.fps).toFixed(6);
     const args = [
-      '-hide_banner', '-loglevel', 'error', '-nostdin', '-noaccurate_seek', '-ss', from, '-copyts', '-i', fileInput(path),
-      '-map', '0:v:0', '-vf', `select='gte(t\\,${from})',${scaleFilter(opts)}`, ...passthroughFrames(bins), '-frames:v', '1',
+      '-hide_banner',
+      '-loglevel',
+      'error',
+      '-nostdin',
+      '-noaccurate_seek',
+      '-ss',
+      from,
+      '-copyts',
+      '-i',
+      fileInput(path),
+      '-map',
+      '0:v:0',
+      '-vf',
+      `select='gte(t\\,${from})',${scaleFilter(opts)}`,
+      ...passthroughFrames(bins),
+      '-frames:v',
+      '1',
       ...rawOutput(opts),
     ];
     await decodeInto(bins.ffmpeg, args, path, opts, scatter, frameBytes);
@@ -164,7 +193,20 @@ export async function decodeAllFrames(path: string, opts: FrameSize & { signal?:
   const frameBytes = frameBytesOf(path, opts);
   await requireMediaFile(path);
   const bins = await resolveFfmpeg();
-  const args = ['-hide_banner', '-loglevel', 'error', '-nostdin', '-i', fileInput(path), '-map', '0:v:0', '-vf', scaleFilter(opts), ...passthroughFrames(bins), ...rawOutput(opts)];
+  const args = [
+    '-hide_banner',
+    '-loglevel',
+    'error',
+    '-nostdin',
+    '-i',
+    fileInput(path),
+    '-map',
+    '0:v:0',
+    '-vf',
+    scaleFilter(opts),
+    ...passthroughFrames(bins),
+    ...rawOutput(opts),
+  ];
   const { stdout } = await runTool(bins.ffmpeg, args, {
     timeoutMs: opts.timeoutMs ?? DECODE_TIMEOUT_MS,
     signal: opts.signal,

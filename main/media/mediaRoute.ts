@@ -65,11 +65,16 @@ export async function resolveMediaFile(db: Database, streamId: number): Promise<
   // a video no browser plays is served as its proxy (main/media/proxy.ts)
   const path = playbackPath(stream.meta);
   if (path === null || path === '') {
-    throw new StudioError('NOT_FOUND', `video stream ${streamId} has no file a browser plays yet (its proxy is not made: import it again)`, { field: 'streamId' });
+    throw new StudioError('NOT_FOUND', `video stream ${streamId} has no file a browser plays yet (its proxy is not made: import it again)`, {
+      field: 'streamId',
+    });
   }
   const contentType = videoContentType(path);
   if (!contentType) {
-    throw new StudioError('INVALID_ARGUMENT', `${path}: not a container a browser plays (${Object.keys(videoTypes).join(', ')})`, { file: path, field: 'streamId' });
+    throw new StudioError('INVALID_ARGUMENT', `${path}: not a container a browser plays (${Object.keys(videoTypes).join(', ')})`, {
+      file: path,
+      field: 'streamId',
+    });
   }
   const real = await realpath(path).catch(() => null);
   const info = real === null ? null : await stat(real).catch(() => null);
@@ -159,7 +164,9 @@ export async function mediaResponse(resolve: (streamId: number) => Promise<Media
   }
   const range = parseRange(request.range, file.bytes);
   if (range === 'unsatisfiable') {
-    const error = new StudioError('INVALID_ARGUMENT', `Range: ${request.range} lies outside the ${file.bytes} bytes of stream ${request.streamId}`, { field: 'range' });
+    const error = new StudioError('INVALID_ARGUMENT', `Range: ${request.range} lies outside the ${file.bytes} bytes of stream ${request.streamId}`, {
+      field: 'range',
+    });
     return failure(416, error, { 'Content-Range': `bytes */${file.bytes}`, 'Accept-Ranges': 'bytes' });
   }
   const { start, end } = range ?? { start: 0, end: file.bytes - 1 };

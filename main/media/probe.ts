@@ -136,7 +136,12 @@ export async function probeVideo(path: string, opts: ProbeOptions = {}): Promise
   let frameCountSource: VideoInfo['frameCountSource'] = 'header';
   if (frameCount === undefined) {
     // webm/mkv headers carry no frame count; counting packets reads the file without decoding it
-    const counted = await ffprobeJson(ffprobe, ['-count_packets', '-select_streams', String(stream.index), '-show_entries', 'stream=nb_read_packets'], path, opts);
+    const counted = await ffprobeJson(
+      ffprobe,
+      ['-count_packets', '-select_streams', String(stream.index), '-show_entries', 'stream=nb_read_packets'],
+      path,
+      opts,
+    );
     frameCount = positive(counted.streams?.[0]?.nb_read_packets);
     frameCountSource = 'packets';
   }
@@ -171,7 +176,19 @@ const VERIFY_TIMEOUT_MS = 120_000;
  */
 export async function verifyVideo(path: string, info: VideoInfo, expectedFrames: number, opts: ProbeOptions = {}): Promise<void> {
   const { ffprobe } = await resolveFfmpeg();
-  const args = ['-v', 'error', '-print_format', 'json', '-count_frames', '-select_streams', String(info.streamIndex), '-show_entries', 'stream=nb_read_frames', '-i', fileInput(path)];
+  const args = [
+    '-v',
+    'error',
+    '-print_format',
+    'json',
+    '-count_frames',
+    '-select_streams',
+    String(info.streamIndex),
+    '-show_entries',
+    'stream=nb_read_frames',
+    '-i',
+    fileInput(path),
+  ];
   const { stdout, stderr } = await runTool(ffprobe, args, {
     timeoutMs: opts.timeoutMs ?? VERIFY_TIMEOUT_MS,
     signal: opts.signal,

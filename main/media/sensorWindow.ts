@@ -43,16 +43,26 @@ export function loadSeries(db: Queryable, streamId: number): Promise<SensorSerie
 
 async function readSeries(db: Queryable, streamId: number): Promise<SensorSeries> {
   const stream = await getStream(db, streamId);
-  if (stream.kind !== 'sensor') throw new StudioError('INVALID_ARGUMENT', `stream ${streamId} is a ${stream.kind} stream, not a sensor stream`, { field: 'streamId' });
+  if (stream.kind !== 'sensor')
+    throw new StudioError('INVALID_ARGUMENT', `stream ${streamId} is a ${stream.kind} stream, not a sensor stream`, { field: 'streamId' });
   const samples = await readSamples(db, streamId);
-  return { streamId, rows: samples.rows, cols: samples.cols, rate: stream.rate, channels: stream.channels, data: samples.data, times: samples.timestamps ?? null };
+  return {
+    streamId,
+    rows: samples.rows,
+    cols: samples.cols,
+    rate: stream.rate,
+    channels: stream.channels,
+    data: samples.data,
+    times: samples.timestamps ?? null,
+  };
 }
 
 /** Columns to read: the asked ones (each checked), else the first three (an accelerometer's x, y, z). */
 export function pickColumns(s: SensorSeries, asked: readonly number[] | undefined): number[] {
   if (!asked) return Array.from({ length: Math.min(3, s.cols) }, (_, c) => c);
   asked.forEach((c, k) => {
-    if (c >= s.cols) throw new StudioError('INVALID_ARGUMENT', `channels[${k}] = ${c}: stream ${s.streamId} has ${s.cols} channels`, { field: `channels.${k}` });
+    if (c >= s.cols)
+      throw new StudioError('INVALID_ARGUMENT', `channels[${k}] = ${c}: stream ${s.streamId} has ${s.cols} channels`, { field: `channels.${k}` });
   });
   return [...asked];
 }

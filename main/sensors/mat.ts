@@ -17,28 +17,9 @@ import { open, type FileHandle } from 'node:fs/promises';
 import { constants as zlibConstants, inflateSync } from 'node:zlib';
 import { badInput, StudioError } from '../shared/errors.ts';
 
-export type MatClassName =
-  | 'double'
-  | 'single'
-  | 'int8'
-  | 'uint8'
-  | 'int16'
-  | 'uint16'
-  | 'int32'
-  | 'uint32'
-  | 'int64'
-  | 'uint64'
-  | 'logical';
+export type MatClassName = 'double' | 'single' | 'int8' | 'uint8' | 'int16' | 'uint16' | 'int32' | 'uint32' | 'int64' | 'uint64' | 'logical';
 
-export type MatData =
-  | Float64Array
-  | Float32Array
-  | Int8Array
-  | Uint8Array
-  | Int16Array
-  | Uint16Array
-  | Int32Array
-  | Uint32Array;
+export type MatData = Float64Array | Float32Array | Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array;
 
 export interface MatArray {
   name: string;
@@ -356,13 +337,7 @@ function checkDims(src: Source, name: string, dims: number[]): void {
 }
 
 /** A typed view of `count` elements at `at`, or an aligned (and byte-swapped when needed) copy. */
-function storageArray(
-  src: Source,
-  ctor: StorageCtor,
-  at: number,
-  count: number,
-  mayAlias: boolean,
-): InstanceType<StorageCtor> {
+function storageArray(src: Source, ctor: StorageCtor, at: number, count: number, mayAlias: boolean): InstanceType<StorageCtor> {
   const size = ctor.BYTES_PER_ELEMENT;
   const offset = src.bytes.byteOffset + at;
   const needsSwap = src.le !== HOST_LITTLE_ENDIAN && size > 1;
@@ -422,11 +397,9 @@ function readArrayData(src: Source, header: ArrayHeader, mayAlias: boolean): Mat
 }
 
 function unsupported(file: string, header: ArrayHeader): StudioError {
-  return badInput(
-    file,
-    `unsupported: variable ${header.name} is a ${describeClass(header)} array; only real numeric and logical arrays can be read`,
-    { field: header.name },
-  );
+  return badInput(file, `unsupported: variable ${header.name} is a ${describeClass(header)} array; only real numeric and logical arrays can be read`, {
+    field: header.name,
+  });
 }
 
 function toMatArray(src: Source, header: ArrayHeader, mayAlias: boolean): MatArray {
@@ -475,10 +448,7 @@ function headerInInflated(src: Source, whole: boolean): PeekedArray | null | 'no
   const tag = readTag(src, 0);
   if (tag.type !== MI_MATRIX) return 'not-array';
   if (whole && tag.dataAt + tag.nbytes > src.bytes.length) {
-    throw badInput(
-      src.file,
-      `corrupt: compressed array claims ${tag.nbytes} bytes but inflates to ${src.bytes.length - tag.dataAt} (${src.locate(0)})`,
-    );
+    throw badInput(src.file, `corrupt: compressed array claims ${tag.nbytes} bytes but inflates to ${src.bytes.length - tag.dataAt} (${src.locate(0)})`);
   }
   const header = readArrayHeader(src, tag.dataAt, tag.dataAt + tag.nbytes, !whole);
   return header && { header, elementBytes: tag.next };
@@ -504,14 +474,7 @@ function incompleteHeader(file: string, where: string): StudioError {
  * The array header of a compressed element of `nbytes` bytes, inflating no more than growing prefixes of
  * `start` (its first min(nbytes, 4096) bytes). 'not-array' when the element holds no array.
  */
-function peekCompressed(
-  file: string,
-  le: boolean,
-  limits: MatLimits,
-  elementAt: number,
-  start: Uint8Array,
-  nbytes: number,
-): PeekedArray | 'not-array' {
+function peekCompressed(file: string, le: boolean, limits: MatLimits, elementAt: number, start: Uint8Array, nbytes: number): PeekedArray | 'not-array' {
   for (const n of peekSteps(nbytes)) {
     const whole = n >= nbytes;
     // at most 4096 compressed bytes: at most ~4 MB inflated
@@ -650,15 +613,12 @@ export async function readMatDims(path: string, name?: string, limitOverrides: P
     const readAt = async (position: number, length: number): Promise<Uint8Array> =>
       position + length <= start.length ? start.subarray(position, position + length) : readFresh(position, length);
     const le = readHeader(start.subarray(0, HEADER_BYTES), path);
-    for (let at = HEADER_BYTES; at + TAG_BYTES <= size; ) {
+    for (let at = HEADER_BYTES; at + TAG_BYTES <= size;) {
       const tagBytes = await readAt(at, TAG_BYTES);
       const tag = readTag(makeSource(path, tagBytes, le, inFile, limits), 0);
       const dataAt = at + tag.dataAt; // tag offsets are relative to tagBytes
       if (dataAt + tag.nbytes > size) {
-        throw badInput(
-          path,
-          `truncated: element at byte ${at} claims ${tag.nbytes} bytes, file has ${size - dataAt} after its tag (${size} in all)`,
-        );
+        throw badInput(path, `truncated: element at byte ${at} claims ${tag.nbytes} bytes, file has ${size - dataAt} after its tag (${size} in all)`);
       }
       const header = await elementHeader(path, le, limits, at, tag, readAt);
       if (header && (name === undefined || header.name === name)) {
@@ -666,9 +626,7 @@ export async function readMatDims(path: string, name?: string, limitOverrides: P
       }
       at = tag.type === MI_COMPRESSED ? dataAt + tag.nbytes : at + tag.next;
     }
-    throw name === undefined
-      ? badInput(path, 'no variables: the MAT-file holds no arrays')
-      : badInput(path, `variable ${name} not found`, { field: name });
+    throw name === undefined ? badInput(path, 'no variables: the MAT-file holds no arrays') : badInput(path, `variable ${name} not found`, { field: name });
   } finally {
     await handle.close();
   }
@@ -706,12 +664,7 @@ async function elementHeader(
  * MATLAB drops trailing singleton dims, so the array's dims are padded with 1s up to the expected rank
  * (a one-frame 240×320 depth array matches [240, 320, null] and comes back as 240×320×1).
  */
-export function requireVariable(
-  vars: Map<string, MatArray>,
-  name: string,
-  file: string,
-  shape: { rank?: number; dims?: (number | null)[] } = {},
-): MatArray {
+export function requireVariable(vars: Map<string, MatArray>, name: string, file: string, shape: { rank?: number; dims?: (number | null)[] } = {}): MatArray {
   const arr = vars.get(name);
   if (!arr) {
     const present = [...vars.keys()];
@@ -725,11 +678,7 @@ export function requireVariable(
   const fits = dims.length === rank && expected.every((d, i) => d === null || d === dims[i]);
   if (!fits) {
     const want = formatDims(expected.map((d) => (d === null ? 'N' : d)));
-    throw badInput(
-      file,
-      `variable ${name} has shape ${formatDims(arr.dims)}, expected ${want} (N = any size)`,
-      { field: name },
-    );
+    throw badInput(file, `variable ${name} has shape ${formatDims(arr.dims)}, expected ${want} (N = any size)`, { field: name });
   }
   return dims === arr.dims ? arr : { ...arr, dims };
 }
@@ -743,11 +692,7 @@ function padDims(dims: number[], rank: number): number[] {
 export function toRowMajor2D(arr: MatArray): { rows: number; cols: number; data: Float64Array } {
   const trailing = arr.dims.slice(2);
   if (arr.dims.length < 2 || trailing.some((d) => d !== 1)) {
-    throw new StudioError(
-      'INVALID_ARGUMENT',
-      `variable ${arr.name} has shape ${formatDims(arr.dims)}, expected a 2-D matrix`,
-      { field: arr.name },
-    );
+    throw new StudioError('INVALID_ARGUMENT', `variable ${arr.name} has shape ${formatDims(arr.dims)}, expected a 2-D matrix`, { field: arr.name });
   }
   const rows = arr.dims[0]!;
   const cols = arr.dims[1]!;

@@ -38,8 +38,7 @@ const VARIABLE_NAME = /^[A-Za-z][A-Za-z0-9_]{0,62}$/;
 const pad8 = (n: number): number => Math.ceil(n / 8) * 8;
 
 /** Bytes an element takes: data of 1..4 bytes goes in the small (8-byte) form, as MATLAB does. */
-const elementBytes = (nbytes: number): number =>
-  nbytes > 0 && nbytes <= 4 ? TAG_BYTES : TAG_BYTES + pad8(nbytes);
+const elementBytes = (nbytes: number): number => (nbytes > 0 && nbytes <= 4 ? TAG_BYTES : TAG_BYTES + pad8(nbytes));
 
 /** Writes one element (tag + data + padding) at `at`; returns the next offset. */
 function putElement(out: Buffer, view: DataView, at: number, type: number, data: Uint8Array): number {
@@ -110,7 +109,9 @@ function matrixElement(v: MatVariableToWrite): Buffer {
 
 function header(stamp: boolean): Buffer {
   const out = Buffer.alloc(128, 0);
-  const text = stamp ? `MATLAB 5.0 MAT-file, Platform: ${process.platform}, Created on: ${new Date().toUTCString()} by VSKD Studio` : 'MATLAB 5.0 MAT-file, written by VSKD Studio';
+  const text = stamp
+    ? `MATLAB 5.0 MAT-file, Platform: ${process.platform}, Created on: ${new Date().toUTCString()} by VSKD Studio`
+    : 'MATLAB 5.0 MAT-file, written by VSKD Studio';
   out.write(text.padEnd(HEADER_TEXT_BYTES, ' ').slice(0, HEADER_TEXT_BYTES), 0, 'latin1');
   // Bytes 116..123 (subsystem data offset) stay zero.
   new DataView(out.buffer, out.byteOffset, out.byteLength).setUint16(124, 0x0100, LITTLE_ENDIAN);

@@ -261,7 +261,10 @@ const annotation = z.object({
   startSensor: z.number(),
   endSensor: z.number(),
 });
-const labelColor = z.string().regex(/^#[0-9a-fA-F]{6}$/, "must be '#rrggbb'").nullable();
+const labelColor = z
+  .string()
+  .regex(/^#[0-9a-fA-F]{6}$/, "must be '#rrggbb'")
+  .nullable();
 const annotationFormat = z.enum(['csv', 'eaf']);
 const segmentSource = z.object({ file: z.string(), line: z.number().int(), element: z.string().optional() });
 const annotationImportReport = z.object({
@@ -341,7 +344,14 @@ const demoGenerateArgs = z
     sessionSeconds: z.number().nonnegative().max(3600).optional(),
   })
   .strict();
-const demoGenerated = z.object({ dir: z.string(), clips: z.number().int(), classes: z.number().int(), sessions: z.number().int(), sessionSeconds: z.number(), seconds: z.number() });
+const demoGenerated = z.object({
+  dir: z.string(),
+  clips: z.number().int(),
+  classes: z.number().int(),
+  sessions: z.number().int(),
+  sessionSeconds: z.number(),
+  seconds: z.number(),
+});
 const toolMethods = {
   /** the GAF of a sensor file's three axes (a window of its rows, or all of them) */
   'gaf.file': method(
@@ -352,7 +362,10 @@ const toolMethods = {
         method: gafMethod,
         variant: z.enum(gafVariants).optional(),
         /** three columns: names or 0-based indices (default the first three) */
-        cols: z.array(z.union([nameText.min(1), z.number().int().nonnegative()])).length(3).optional(),
+        cols: z
+          .array(z.union([nameText.min(1), z.number().int().nonnegative()]))
+          .length(3)
+          .optional(),
         start: z.number().int().nonnegative().optional(),
         length: z.number().int().min(1).optional(),
         rate: z.number().positive().max(1_000_000).optional(),
@@ -381,7 +394,12 @@ const toolMethods = {
         segments: z.number().int().min(1).max(64).default(8),
         size: z.number().int().min(1).max(512).default(112),
         mode: z.enum(['train', 'eval']).default('eval'),
-        seed: z.number().int().nonnegative().max(2 ** 32 - 1).optional(),
+        seed: z
+          .number()
+          .int()
+          .nonnegative()
+          .max(2 ** 32 - 1)
+          .optional(),
         gray: z.boolean().optional(),
       })
       .strict(),
@@ -587,7 +605,8 @@ const runsStartArgs = z
   ])
   .superRefine((args, ctx) => {
     if (args.kind === 'teacher') {
-      if (args.inputs && new Set(args.inputs).size !== args.inputs.length) ctx.addIssue({ code: 'custom', path: ['inputs'], message: 'lists pose and frames at most once each' });
+      if (args.inputs && new Set(args.inputs).size !== args.inputs.length)
+        ctx.addIssue({ code: 'custom', path: ['inputs'], message: 'lists pose and frames at most once each' });
     } else if (args.method === 'baseline' && args.teacherRunId !== undefined) {
       ctx.addIssue({ code: 'custom', path: ['teacherRunId'], message: 'the baseline trains without a teacher' });
     } else if (args.method !== 'baseline' && args.teacherRunId === undefined) {
@@ -687,7 +706,14 @@ const exportReport = z.object({
   dataset: z.string(),
   method: z.string(),
   classes: z.number().int(),
-  model: z.object({ architecture: z.literal('ResNet18'), width: z.number(), inputSize: z.number().int(), stem: z.string(), parameters: z.number().int(), macs: z.number() }),
+  model: z.object({
+    architecture: z.literal('ResNet18'),
+    width: z.number(),
+    inputSize: z.number().int(),
+    stem: z.string(),
+    parameters: z.number().int(),
+    macs: z.number(),
+  }),
   cpu: z.string(),
   testSamples: z.number().int(),
   tfjs: z.object({ backend: z.string(), latency, accuracy: measure }),
@@ -699,7 +725,10 @@ const runsExportArgs = z
     runId: id,
     format: exportFormat,
     /** extra ONNX files at lower precision */
-    quantize: z.array(z.enum(['float16', 'int8'])).max(2).optional(),
+    quantize: z
+      .array(z.enum(['float16', 'int8']))
+      .max(2)
+      .optional(),
     /** an absolute folder, new or empty; by default `<project folder>/<project name>-exports/run-<id>-<format>` */
     out: path.optional(),
     /** timed runs per latency figure (batch 1) */
@@ -709,7 +738,8 @@ const runsExportArgs = z
   .superRefine((args, ctx) => {
     const quantize = args.quantize ?? [];
     if (new Set(quantize).size !== quantize.length) ctx.addIssue({ code: 'custom', path: ['quantize'], message: 'lists float16 and int8 at most once each' });
-    if (quantize.length > 0 && args.format !== 'onnx') ctx.addIssue({ code: 'custom', path: ['quantize'], message: 'applies to the onnx format (tfjs weights are float32)' });
+    if (quantize.length > 0 && args.format !== 'onnx')
+      ctx.addIssue({ code: 'custom', path: ['quantize'], message: 'applies to the onnx format (tfjs weights are float32)' });
   });
 
 const datasetPart = z.enum(['gaf', 'raw', 'frames']);
@@ -718,7 +748,11 @@ const datasetsExportArgs = z
     dataset: z.union([nameText.min(1), id]),
     /** a folder: rerunning into it keeps the files whose inputs are unchanged */
     out: path,
-    splits: z.array(z.enum(['train', 'val', 'test'])).min(1).max(3).optional(),
+    splits: z
+      .array(z.enum(['train', 'val', 'test']))
+      .min(1)
+      .max(3)
+      .optional(),
     /** what to write; by default what the dataset's recordings have (GAF and raw windows, frames where there is video) */
     what: z.array(datasetPart).min(1).max(3).optional(),
     gafSize: z.number().int().min(4).max(256).optional(),
@@ -951,7 +985,14 @@ export const methods = {
   'streams.trace': method(z.object({ streamId: id, channels: columns }).strict(), streamTrace),
   'gaf.window': method(
     z
-      .object({ streamId: id, center: z.number(), seconds: z.number().positive().max(600), size: z.number().int().min(2).max(256), method: gafMethod, channels: columns })
+      .object({
+        streamId: id,
+        center: z.number(),
+        seconds: z.number().positive().max(600),
+        size: z.number().int().min(2).max(256),
+        method: gafMethod,
+        channels: columns,
+      })
       .strict(),
     gafWindow,
   ),
@@ -973,7 +1014,14 @@ export const methods = {
   ),
   'annotations.update': method(
     z
-      .object({ id, labelId: id.optional(), start: z.number().optional(), end: z.number().optional(), timeBase: timeBase.optional(), note: noteText.optional() })
+      .object({
+        id,
+        labelId: id.optional(),
+        start: z.number().optional(),
+        end: z.number().optional(),
+        timeBase: timeBase.optional(),
+        note: noteText.optional(),
+      })
       .strict(),
     z.object({ before: annotation, after: annotation }),
   ),
@@ -1020,4 +1068,3 @@ export type EventPayload<E extends EventName> = z.output<(typeof events)[E]>;
 
 /** What a handler set must implement: one async function per method. */
 export type StudioHandlers = { [M in MethodName]: (args: z.output<(typeof methods)[M]['args']>) => Promise<MethodResult<M>> };
-

@@ -253,7 +253,7 @@ function gramianRange(c: Float64Array, method: GafMethod): [number, number] {
 function nearestSum(phi: Float64Array, target: number): [number, number] {
   let best: [number, number] = [0, 0];
   let bestGap = Infinity;
-  for (let lo = 0, hi = phi.length - 1; lo <= hi; ) {
+  for (let lo = 0, hi = phi.length - 1; lo <= hi;) {
     const sum = phi[lo] + phi[hi];
     if (Math.abs(sum - target) < bestGap) {
       bestGap = Math.abs(sum - target);
@@ -269,7 +269,7 @@ function nearestSum(phi: Float64Array, target: number): [number, number] {
 function nearestDifference(phi: Float64Array, target: number): [number, number] {
   let best: [number, number] = [0, 0];
   let bestGap = Infinity;
-  for (let i = 0, j = 0; j < phi.length; ) {
+  for (let i = 0, j = 0; j < phi.length;) {
     const diff = phi[j] - phi[i];
     if (Math.abs(diff - target) < bestGap) {
       bestGap = Math.abs(diff - target);
@@ -329,12 +329,7 @@ function renderChannel(sig: StridedSignal, o: ResolvedOptions, out: Float32Array
  * Checks every channel before writing any, so a bad channel leaves out untouched, then renders
  * them channel-major at out[outOffset…] (a fresh array when out is not given).
  */
-function renderChannels(
-  signals: readonly StridedSignal[],
-  o: ResolvedOptions,
-  out: Float32Array | undefined,
-  outOffset: number,
-): Float32Array {
+function renderChannels(signals: readonly StridedSignal[], o: ResolvedOptions, out: Float32Array | undefined, outOffset: number): Float32Array {
   for (const sig of signals) {
     if (!(sig.n >= 1)) throw invalid(sig.field, `${sig.name} has no samples`);
     assertFiniteSamples(sig);
@@ -376,12 +371,7 @@ export function gafChannel(x: ArrayLike<number>, opts: GafOptions, out?: Float32
  * out[outOffset…] when out is given so many images can share one batch buffer.
  * Returns a view of exactly the written C·N·N values.
  */
-export function gafImage(
-  channels: readonly ArrayLike<number>[],
-  opts: GafOptions,
-  out?: Float32Array,
-  outOffset = 0,
-): Float32Array {
+export function gafImage(channels: readonly ArrayLike<number>[], opts: GafOptions, out?: Float32Array, outOffset = 0): Float32Array {
   const o = resolveOptions(opts);
   if (!Array.isArray(channels) || channels.length === 0) throw invalid('channels', 'channels must be a non-empty array');
   const signals = channels.map((x, ch): StridedSignal => {
@@ -428,16 +418,14 @@ export function gafFromRows(
       throw invalid('columns', `columns[${k}] = ${String(col)} is not a column index in [0, ${cols})`);
     }
   });
-  const signals = columns.map(
-    (col): StridedSignal => ({
-      data,
-      offset: col,
-      stride: cols,
-      n: rows,
-      field: 'data',
-      name: `data column ${col}`,
-      describe: (k) => `data row ${k}, column ${col}`,
-    }),
-  );
+  const signals = columns.map((col): StridedSignal => ({
+    data,
+    offset: col,
+    stride: cols,
+    n: rows,
+    field: 'data',
+    name: `data column ${col}`,
+    describe: (k) => `data row ${k}, column ${col}`,
+  }));
   return renderChannels(signals, o, out, outOffset);
 }

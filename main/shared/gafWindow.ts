@@ -56,6 +56,12 @@ export function gafWindow(s: SampledChannels, center: number, seconds: number, s
   const start = center - seconds / 2;
   const samples = Math.max(2, Math.round(seconds * s.rate));
   const window = sampleWindow(s, start, seconds / samples, samples);
-  const values = gafFromRows(window, samples, s.channels, Array.from({ length: s.channels }, (_, c) => c), { size, method });
+  const values = gafFromRows(
+    window,
+    samples,
+    s.channels,
+    Array.from({ length: s.channels }, (_, c) => c),
+    { size, method },
+  );
   return { start, end: start + seconds, samples, values };
 }

@@ -35,13 +35,9 @@ function direct(conn: sqlite3.Database): Queryable {
         }),
       ),
     get: <T>(sql: string, params: SqlParams = []) =>
-      new Promise<T | undefined>((resolve, reject) =>
-        conn.get(sql, params, (err: Error | null, row: T) => (err ? reject(err) : resolve(row))),
-      ),
+      new Promise<T | undefined>((resolve, reject) => conn.get(sql, params, (err: Error | null, row: T) => (err ? reject(err) : resolve(row)))),
     all: <T>(sql: string, params: SqlParams = []) =>
-      new Promise<T[]>((resolve, reject) =>
-        conn.all(sql, params, (err: Error | null, rows: T[]) => (err ? reject(err) : resolve(rows))),
-      ),
+      new Promise<T[]>((resolve, reject) => conn.all(sql, params, (err: Error | null, rows: T[]) => (err ? reject(err) : resolve(rows)))),
     exec: (sql) => new Promise((resolve, reject) => conn.exec(sql, (err) => (err ? reject(err) : resolve()))),
   };
 }

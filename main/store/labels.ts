@@ -42,11 +42,7 @@ export async function ensureLabels(db: Queryable, labels: LabelInput[]): Promise
   let position = existing.length;
   for (const label of labels) {
     if (ids.has(label.name)) continue;
-    const { lastID } = await db.run('INSERT INTO labels (name, description, position) VALUES (?, ?, ?)', [
-      label.name,
-      label.description ?? '',
-      position++,
-    ]);
+    const { lastID } = await db.run('INSERT INTO labels (name, description, position) VALUES (?, ?, ?)', [label.name, label.description ?? '', position++]);
     ids.set(label.name, lastID);
   }
   return ids;
@@ -68,7 +64,8 @@ export function checkLabelName(name: string, field = 'name'): string {
   if (trimmed === '') throw new StudioError('INVALID_ARGUMENT', `${field}: a label needs a name`, { field });
   if (trimmed.length > MAX_NAME) throw new StudioError('INVALID_ARGUMENT', `${field}: a label name has at most ${MAX_NAME} characters`, { field });
   // names travel through CSV cells and ELAN values: a line break would split them
-  if (/[\u0000-\u001f\u007f]/.test(trimmed)) throw new StudioError('INVALID_ARGUMENT', `${field}: ${JSON.stringify(trimmed)} contains a control character`, { field });
+  if (/[\u0000-\u001f\u007f]/.test(trimmed))
+    throw new StudioError('INVALID_ARGUMENT', `${field}: ${JSON.stringify(trimmed)} contains a control character`, { field });
   return trimmed;
 }
 

@@ -80,7 +80,13 @@ async function moveIntoPlace(temp: string, path: string): Promise<void> {
     if (code === 'EEXIST') throw new StudioError('CONFLICT', `${path}: a file already exists there`, { file: path });
     // a filesystem without hard links: check, then rename (atomic, but it could replace a file made in between)
     if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EXDEV' && code !== 'ENOSYS') throw err;
-    if (await stat(path).then(() => true, () => false)) throw new StudioError('CONFLICT', `${path}: a file already exists there`, { file: path });
+    if (
+      await stat(path).then(
+        () => true,
+        () => false,
+      )
+    )
+      throw new StudioError('CONFLICT', `${path}: a file already exists there`, { file: path });
     await rename(temp, path);
   }
 }
@@ -88,7 +94,10 @@ async function moveIntoPlace(temp: string, path: string): Promise<void> {
 /** Creates a new project file; CONFLICT when a file is already there. */
 export async function createProject(file: string): Promise<Project> {
   const path = resolve(file);
-  const exists = await stat(path).then(() => true, () => false);
+  const exists = await stat(path).then(
+    () => true,
+    () => false,
+  );
   if (exists) throw new StudioError('CONFLICT', `${path}: a file already exists there`, { file: path });
   await removeAbandoned(path);
   const temp = `${path}.${process.pid}-${randomBytes(4).toString('hex')}.creating`;
@@ -152,7 +161,10 @@ export async function openProject(file: string): Promise<Project> {
 /** Opens the project, or creates it when the file does not exist yet (then `created` is true). */
 export async function openOrCreateProject(file: string): Promise<Project> {
   const path = resolve(file);
-  const exists = await stat(path).then(() => true, () => false);
+  const exists = await stat(path).then(
+    () => true,
+    () => false,
+  );
   return exists ? openProject(path) : createProject(path);
 }
 

@@ -53,7 +53,10 @@ function toRun(r: RunRow): RunSummary {
   };
 }
 
-export async function createRun(db: Queryable, run: { datasetId: number | null; kind: RunKind; method: string; config: Record<string, unknown> }): Promise<number> {
+export async function createRun(
+  db: Queryable,
+  run: { datasetId: number | null; kind: RunKind; method: string; config: Record<string, unknown> },
+): Promise<number> {
   const { lastID } = await db.run('INSERT INTO runs (dataset_id, kind, method, config) VALUES (?, ?, ?, ?)', [
     run.datasetId,
     run.kind,

@@ -45,7 +45,9 @@ export function encodeCheckpoint(checkpoint: Checkpoint): Buffer {
   const records = (group: 'weights' | 'optimiser'): TensorRecord[] =>
     Object.entries(checkpoint[group]).map(([name, { shape, data }]) => {
       if (!(data instanceof Float32Array) || data.length !== sizeOf(shape)) {
-        throw new StudioError('INVALID_ARGUMENT', `${group} ${name}: needs a Float32Array of ${sizeOf(shape)} values for shape [${shape.join(', ')}]`, { field: group });
+        throw new StudioError('INVALID_ARGUMENT', `${group} ${name}: needs a Float32Array of ${sizeOf(shape)} values for shape [${shape.join(', ')}]`, {
+          field: group,
+        });
       }
       const record = { name, shape: [...shape], offset: dataBytes };
       dataBytes += data.byteLength;
@@ -88,7 +90,8 @@ export function decodeCheckpoint(buf: Uint8Array, file = 'checkpoint'): Checkpoi
     throw badInput(file, `checkpoint format version ${version} (${why}); this version reads ${FORMAT_VERSION}`);
   }
   const headerLength = bytes.readUInt32LE(MAGIC.length + 4);
-  if (PREAMBLE_BYTES + headerLength > bytes.length) throw badInput(file, `truncated: the header needs ${headerLength} bytes, ${bytes.length - PREAMBLE_BYTES} remain`);
+  if (PREAMBLE_BYTES + headerLength > bytes.length)
+    throw badInput(file, `truncated: the header needs ${headerLength} bytes, ${bytes.length - PREAMBLE_BYTES} remain`);
   let parsed: unknown;
   try {
     parsed = JSON.parse(bytes.toString('utf8', PREAMBLE_BYTES, PREAMBLE_BYTES + headerLength));
@@ -153,8 +156,10 @@ function checkHeader(parsed: unknown, file: string): Header {
 const EXTRA_OPTIMISER_STATE = ['accBeta1', 'accBeta2'] as const;
 
 function extraState(optimizer: tf.Optimizer): [string, tf.Variable][] {
-  const fields = optimizer as unknown as Record<string, unknown>;
-  return EXTRA_OPTIMISER_STATE.flatMap((key) => (fields[key] instanceof tf.Variable ? [[key, fields[key]]] : []));
+  return EXTRA_OPTIMISER_STATE.flatMap((key) => {
+    const value: unknown = Reflect.get(optimizer, key);
+    return value instanceof tf.Variable ? [[key, value]] : [];
+  });
 }
 
 /**

@@ -22,8 +22,16 @@ export class FusedAdam extends tf.AdamOptimizer {
 
   override applyGradients(variableGradients: Parameters<tf.AdamOptimizer['applyGradients']>[0]): void {
     if (!tf.getKernel(ADAM_UPDATE, tf.getBackend())) return super.applyGradients(variableGradients);
-    const state = this as unknown as AdamState;
-    const named: [string, tf.Tensor | undefined][] = Array.isArray(variableGradients) ? variableGradients.map((v) => [v.name, v.tensor]) : Object.entries(variableGradients);
+    // tfjs keeps these private; bracket access is TypeScript's way into them
+    const state: AdamState = {
+      accBeta1: this['accBeta1'],
+      accBeta2: this['accBeta2'],
+      accumulatedFirstMoment: this['accumulatedFirstMoment'],
+      accumulatedSecondMoment: this['accumulatedSecondMoment'],
+    };
+    const named: [string, tf.Tensor | undefined][] = Array.isArray(variableGradients)
+      ? variableGradients.map((v) => [v.name, v.tensor])
+      : Object.entries(variableGradients);
     tf.tidy(() => {
       const corrections = tf.sub(1, tf.concat([tf.reshape(state.accBeta1, [1]), tf.reshape(state.accBeta2, [1])]));
       const attrs = { learningRate: this.learningRate, beta1: this.beta1, beta2: this.beta2, epsilon: this.epsilon };
@@ -35,7 +43,8 @@ export class FusedAdam extends tf.AdamOptimizer {
         const v = moment(state.accumulatedSecondMoment, 'v');
         if (!g) return;
         // every part reads the old state: assign only after all three ran
-        const part = (p: AdamPart) => tf.engine().runKernel(ADAM_UPDATE, { w, m, v, g, corrections }, { ...attrs, part: p } satisfies AdamUpdateAttrs as unknown as tf.NamedAttrMap) as tf.Tensor;
+        const part = (p: AdamPart) =>
+          tf.engine().runKernel(ADAM_UPDATE, { w, m, v, g, corrections }, { ...attrs, part: p } satisfies AdamUpdateAttrs) as tf.Tensor;
         const [value, first, second] = [part('value'), part('m'), part('v')];
         m.assign(first);
         v.assign(second);

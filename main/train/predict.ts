@@ -26,7 +26,10 @@ interface BatchOutput {
 async function collect(rows: number, batchSize: number, forward: (batch: number[]) => BatchOutput, onRows?: (done: number) => void): Promise<Predictions> {
   const parts: { logits: Float32Array; features: Float32Array; maps: Float32Array }[] = [];
   let [classes, featureSize, mapShape] = [0, 0, [] as number[]];
-  for (const batch of batchesOf(Array.from({ length: rows }, (_, i) => i), batchSize)) {
+  for (const batch of batchesOf(
+    Array.from({ length: rows }, (_, i) => i),
+    batchSize,
+  )) {
     const out = forward(batch);
     [classes, featureSize, mapShape] = [out.logits.shape[1], out.feature.shape[1], out.map ? out.map.shape.slice(1) : []];
     const maps = out.map ? ((await out.map.data()) as Float32Array) : new Float32Array(0);
@@ -62,10 +65,15 @@ export function predictStudent(model: ResNet18, images: Float32Array, rows: numb
 /** Segment centres (evaluation sampling): the same frames every time. */
 export function predictTeacher(model: Teacher, data: TeacherData, rows: number, batchSize: number, onRows?: (done: number) => void): Promise<Predictions> {
   const unused = mulberry32(0); // evaluation sampling draws nothing
-  return collect(rows, batchSize, (batch) => {
-    const inputs = teacherBatch(data, batch, 'eval', unused);
-    const { logits, feature, timeMap } = model.forward(inputs, { training: false });
-    disposeInputs(inputs);
-    return { logits, feature, map: timeMap };
-  }, onRows);
+  return collect(
+    rows,
+    batchSize,
+    (batch) => {
+      const inputs = teacherBatch(data, batch, 'eval', unused);
+      const { logits, feature, timeMap } = model.forward(inputs, { training: false });
+      disposeInputs(inputs);
+      return { logits, feature, map: timeMap };
+    },
+    onRows,
+  );
 }

@@ -19,7 +19,10 @@ export interface TrainingWorkerOptions {
  * Trains `job` in a worker thread. Rejects with the trainer's StudioError as it was thrown, or with an
  * INTERNAL error when the worker dies without an answer.
  */
-export function runTrainingWorker(job: TrainJob, { script = workerEntry(import.meta.url, './worker.ts', './trainWorker.js'), onProgress, onPreparing, ...hooks }: TrainingWorkerOptions): Promise<TrainResult> {
+export function runTrainingWorker(
+  job: TrainJob,
+  { script = workerEntry(import.meta.url, './worker.ts', './trainWorker.js'), onProgress, onPreparing, ...hooks }: TrainingWorkerOptions,
+): Promise<TrainResult> {
   const onUpdate = (update: TrainUpdate) => (update.type === 'step' ? onProgress(update.progress) : onPreparing?.(update.preparation));
   return runInWorker<TrainJob, TrainUpdate, TrainResult>(job, { name: 'training', script, onProgress: onUpdate, ...hooks });
 }

@@ -1,7 +1,8 @@
 /**
  * One training run, start to end or cancel: the model, its inputs, the epochs with validation
  * for model selection and early stopping, a checkpoint each epoch (resume continues from the last
- * one), the best weights, and the test-set evaluation of those best weights.
+ * one), the best weights (the last epoch's when there is no validation split: nothing else may
+ * select), and the test-set evaluation of those best weights.
  * Runs in a worker (runInWorker.ts) so the studio never blocks.
  */
 import * as tf from '@tensorflow/tfjs-core';
@@ -13,6 +14,7 @@ import { batchesOf, disposeInputs, epochRng, shuffledOrder, teacherBatch, type T
 import { decodeCheckpoint, encodeCheckpoint, optimiserWeights, restoreOptimiser } from './checkpoint.ts';
 import { frameSequences, loadSplits, poseSequences, studentImages, type SplitData } from './inputs.ts';
 import type { TrainJob, TrainPreparation, TrainProgress, TrainResult } from './job.ts';
+import type { DistillationInputs, LossResult } from './losses/combine.ts';
 import { distillationLoss } from './losses/registry.ts';
 import { createProjection, type Projection } from './losses/semantic.ts';
 import { argmaxRows, classificationReport } from './metrics.ts';
@@ -21,8 +23,8 @@ import { ResNet18 } from './models/resnet.ts';
 import { Teacher } from './models/teacher.ts';
 import { initFromWeightsDir } from './models/weightsDir.ts';
 import { predictStudent, predictTeacher, type Predictions } from './predict.ts';
-import { disposeSet, pairedBatch, residentSet } from './residentSet.ts';
-import { learningRateAt, makeOptimiser } from './schedule.ts';
+import { disposeSet, pairedBatch, residentSet, type ResidentSet } from './residentSet.ts';
+import { learningRateAt, makeOptimiser, setLearningRate } from './schedule.ts';
 import { decodeWeights, encodeWeights } from './weightsBlob.ts';
 
 export interface TrainHooks {
@@ -57,7 +59,7 @@ interface Setup {
   trainRows: number;
   /** the training labels, in training-set order */
   labels: Int32Array;
-  forwardLoss(rows: number[], epoch: number, step: number): { total: tf.Scalar; terms: Record<string, tf.Scalar>; logits: tf.Tensor2D };
+  forwardLoss(rows: number[], epoch: number, step: number): StepLoss;
   extraVariables: tf.Variable[];
   predict(split: 'val' | 'test'): Promise<Predictions | null>;
   dispose(): void;
@@ -73,7 +75,15 @@ export async function trainRun(job: TrainJob, hooks: TrainHooks): Promise<TrainR
     const result = await runEpochs(project, job, hooks, backend, started).catch((err: unknown) => {
       if (!(err instanceof CancelledWhilePreparing)) throw err;
       hooks.log(`run ${job.runId} cancelled before its first epoch`);
-      return { runId: job.runId, status: 'cancelled', backend, bestEpoch: 0, bestValAccuracy: -1, epochsRun: 0, seconds: (performance.now() - started) / 1000 } satisfies TrainResult;
+      return {
+        runId: job.runId,
+        status: 'cancelled',
+        backend,
+        bestEpoch: 0,
+        bestValAccuracy: -1,
+        epochsRun: 0,
+        seconds: (performance.now() - started) / 1000,
+      } satisfies TrainResult;
     });
     await markRunEnded(project.db, job.runId, result.status);
     return result;
@@ -92,7 +102,8 @@ async function runEpochs(project: Project, job: TrainJob, hooks: TrainHooks, bac
   const optimiser = makeOptimiser(job.optimiser);
   const variables = [...setup.model.trainableVariables, ...setup.extraVariables];
   let firstEpoch = 1;
-  let best = { epoch: 0, valAccuracy: -1 };
+  // valAccuracy null: no validation split (JSON keeps no NaN in the checkpoint)
+  let best: { epoch: number; valAccuracy: number | null } = { epoch: 0, valAccuracy: -1 };
   const saved = await getArtifact(db, job.runId, 'checkpoint');
   if (saved) {
     const checkpoint = decodeCheckpoint(saved.data, `run ${job.runId} checkpoint`);
@@ -100,7 +111,8 @@ async function runEpochs(project: Project, job: TrainJob, hooks: TrainHooks, bac
     await restoreOptimiser(optimiser, checkpoint.optimiser);
     firstEpoch = Number(checkpoint.state.epoch) + 1;
     best = checkpoint.state.best as typeof best;
-    hooks.log(`resuming run ${job.runId} after epoch ${firstEpoch - 1} (best validation accuracy ${best.valAccuracy.toFixed(3)} at epoch ${best.epoch})`);
+    const selected = best.valAccuracy === null ? 'no validation split' : `best validation accuracy ${best.valAccuracy.toFixed(3)} at epoch ${best.epoch}`;
+    hooks.log(`resuming run ${job.runId} after epoch ${firstEpoch - 1} (${selected})`);
   }
 
   let status: TrainResult['status'] = 'done';
@@ -108,7 +120,7 @@ async function runEpochs(project: Project, job: TrainJob, hooks: TrainHooks, bac
   let sinceBest = 0;
   const sampleTimes: number[] = [];
   for (; epoch <= job.epochs; epoch++) {
-    (optimiser as unknown as { learningRate: number }).learningRate = learningRateAt(job.optimiser, epoch, job.epochs);
+    setLearningRate(optimiser, learningRateAt(job.optimiser, epoch, job.epochs));
     const order = shuffledOrder(setup.trainRows, epochRng(job.seed, epoch, 0));
     const batches = batchesOf(order, job.batchSize).filter((b) => b.length > 1 || order.length === 1);
     const sums: Record<string, number> = {};
@@ -123,22 +135,8 @@ async function runEpochs(project: Project, job: TrainJob, hooks: TrainHooks, bac
         status = 'cancelled';
         break;
       }
-      let outputs: { terms: Record<string, tf.Scalar>; logits: tf.Tensor2D } | null = null;
-      const { value, grads } = tf.variableGrads(() => {
-        const result = setup.forwardLoss(rows, epoch, step);
-        outputs = { terms: Object.fromEntries(Object.entries(result.terms).map(([k, v]) => [k, tf.keep(v)])), logits: tf.keep(result.logits) };
-        return result.total;
-      }, variables);
-      if (job.optimiser.weightDecay > 0) {
-        for (const v of variables) {
-          const g = grads[v.name];
-          if (g) grads[v.name] = tf.tidy(() => tf.add(g, tf.mul(v, job.optimiser.weightDecay)));
-          if (g) g.dispose();
-        }
-      }
-      optimiser.applyGradients(grads);
-      tf.dispose(Object.values(grads));
-      const reading = readStep(value, outputs!);
+      const { value, outputs } = trainStep(() => setup.forwardLoss(rows, epoch, step), variables, optimiser, job.optimiser.weightDecay);
+      const reading = readStep(value, outputs);
       await previous;
       previous = reading.then(({ total, predicted, terms }) => {
         for (const [name, v] of Object.entries(terms)) sums[name] = (sums[name] ?? 0) + v * rows.length;
@@ -166,7 +164,8 @@ async function runEpochs(project: Project, job: TrainJob, hooks: TrainHooks, bac
     sampleTimes.push(seen / ((performance.now() - epochStart) / 1000));
 
     const val = await setup.predict('val');
-    const valAccuracy = val ? accuracyOf(val, data.splits.val.labels) : correct / seen;
+    // no validation split: no validation accuracy (NaN, not the training accuracy under its name)
+    const valAccuracy = val ? accuracyOf(val, data.splits.val.labels) : NaN;
     const metrics = {
       ...Object.fromEntries(Object.entries(sums).map(([k, v]) => [k, v / seen])),
       trainAccuracy: correct / seen,
@@ -174,14 +173,32 @@ async function runEpochs(project: Project, job: TrainJob, hooks: TrainHooks, bac
       learningRate: learningRateAt(job.optimiser, epoch, job.epochs),
       samplesPerSecond: sampleTimes.at(-1)!,
     };
-    if (valAccuracy > best.valAccuracy) {
-      best = { epoch, valAccuracy };
+    // without a validation split every epoch replaces the last: training accuracy reaches 100% within
+    // a few epochs and would pin the selection there, on weights that generalise far worse (issue 16)
+    if (!val || valAccuracy > (best.valAccuracy ?? -1)) {
+      best = { epoch, valAccuracy: val ? valAccuracy : null };
       sinceBest = 0;
-      await putArtifact(db, job.runId, 'best', 'weights', encodeWeights(await setup.model.getWeights()), { epoch, valAccuracy, classes: setup.classes });
+      await putArtifact(db, job.runId, 'best', 'weights', encodeWeights(await setup.model.getWeights()), {
+        epoch,
+        valAccuracy: best.valAccuracy,
+        classes: setup.classes,
+      });
     } else sinceBest++;
     const checkpoint = encodeCheckpoint({ weights: await setup.model.getWeights(), optimiser: await optimiserWeights(optimiser), state: { epoch, best } });
     await recordEpoch(db, job.runId, { epoch, metrics }, checkpoint);
-    hooks.onProgress({ runId: job.runId, epoch, epochs: job.epochs, step: batches.length, steps: batches.length, terms: metrics, trainAccuracy: metrics.trainAccuracy, valAccuracy, samplesPerSecond: metrics.samplesPerSecond, etaSeconds: ((job.epochs - epoch) * setup.trainRows) / metrics.samplesPerSecond, backend });
+    hooks.onProgress({
+      runId: job.runId,
+      epoch,
+      epochs: job.epochs,
+      step: batches.length,
+      steps: batches.length,
+      terms: metrics,
+      trainAccuracy: metrics.trainAccuracy,
+      valAccuracy,
+      samplesPerSecond: metrics.samplesPerSecond,
+      etaSeconds: ((job.epochs - epoch) * setup.trainRows) / metrics.samplesPerSecond,
+      backend,
+    });
     if (job.patience > 0 && sinceBest >= job.patience) {
       hooks.log(`early stop after epoch ${epoch}: no better validation accuracy for ${job.patience} epochs`);
       epoch++;
@@ -197,14 +214,60 @@ async function runEpochs(project: Project, job: TrainJob, hooks: TrainHooks, bac
     status,
     backend,
     bestEpoch: best.epoch,
-    bestValAccuracy: best.valAccuracy,
+    bestValAccuracy: best.valAccuracy ?? NaN,
     epochsRun: epoch - firstEpoch,
     seconds: (performance.now() - started) / 1000,
   };
 }
 
+/** What a training step's loss function returns: the total it differentiates, its terms and the logits. */
+export interface StepLoss {
+  total: tf.Scalar;
+  terms: Record<string, tf.Scalar>;
+  logits: tf.Tensor2D;
+}
+
+/** A step's loss value with its terms and logits, kept for reading after the step. */
+export interface StepOutputs {
+  value: tf.Scalar;
+  outputs: { terms: Record<string, tf.Scalar>; logits: tf.Tensor2D };
+}
+
+/**
+ * The gradients of `loss` with respect to `variables`, with L2 weight decay added to each (PyTorch
+ * Adam's and SGD's `weight_decay`: g + λ·w, applied before the optimiser's moments).
+ */
+export function stepGradients(loss: () => StepLoss, variables: tf.Variable[], weightDecay: number): StepOutputs & { grads: tf.NamedTensorMap } {
+  let outputs: StepOutputs['outputs'] | null = null;
+  const { value, grads } = tf.variableGrads(() => {
+    const result = loss();
+    outputs = { terms: Object.fromEntries(Object.entries(result.terms).map(([k, v]) => [k, tf.keep(v)])), logits: tf.keep(result.logits) };
+    return result.total;
+  }, variables);
+  if (weightDecay > 0) {
+    for (const v of variables) {
+      const g = grads[v.name];
+      if (!g) continue;
+      grads[v.name] = tf.tidy(() => tf.add(g, tf.mul(v, weightDecay)));
+      g.dispose();
+    }
+  }
+  return { value, outputs: outputs!, grads };
+}
+
+/** One optimiser step on one batch; the caller reads and frees the returned tensors. */
+export function trainStep(loss: () => StepLoss, variables: tf.Variable[], optimiser: tf.Optimizer, weightDecay: number): StepOutputs {
+  const { value, outputs, grads } = stepGradients(loss, variables, weightDecay);
+  optimiser.applyGradients(grads);
+  tf.dispose(Object.values(grads));
+  return { value, outputs };
+}
+
 /** One step's loss, terms and predicted classes, read back; the tensors are freed once read. */
-async function readStep(value: tf.Scalar, outputs: { terms: Record<string, tf.Scalar>; logits: tf.Tensor2D }): Promise<{ total: number; predicted: ArrayLike<number>; terms: Record<string, number> }> {
+async function readStep(
+  value: tf.Scalar,
+  outputs: { terms: Record<string, tf.Scalar>; logits: tf.Tensor2D },
+): Promise<{ total: number; predicted: ArrayLike<number>; terms: Record<string, number> }> {
   const predictedClasses = tf.argMax(outputs.logits, 1);
   const names = Object.keys(outputs.terms);
   try {
@@ -239,7 +302,9 @@ async function evaluateBest(project: Project, job: TrainJob, setup: Setup, data:
 async function initialise(model: Model, job: TrainJob, log: (line: string) => void): Promise<void> {
   if (!job.initFrom) return;
   const report = await initFromWeightsDir(model, job.initFrom);
-  log(`initialised from ${job.initFrom}: ${report.loaded.length} weights loaded, ${report.skipped.length} skipped, ${report.missing.length} kept their initial values`);
+  log(
+    `initialised from ${job.initFrom}: ${report.loaded.length} weights loaded, ${report.skipped.length} skipped, ${report.missing.length} kept their initial values`,
+  );
 }
 
 /** The teacher for `data`'s inputs: the joint count is the skeletons' own (20 for Kinect v1). */
@@ -254,7 +319,12 @@ function teacherModel(classes: number, settings: TrainJob['teacher'], seed: numb
   });
 }
 
-async function teacherData(project: Project, settings: TrainJob['teacher'], recordings: SplitData['splits']['train']['recordings'], onRecording: () => void): Promise<TeacherData> {
+async function teacherData(
+  project: Project,
+  settings: TrainJob['teacher'],
+  recordings: SplitData['splits']['train']['recordings'],
+  onRecording: () => void,
+): Promise<TeacherData> {
   const { inputs, segments, frameSize } = settings;
   return {
     segments,
@@ -289,11 +359,15 @@ async function teacherSetup(project: Project, job: TrainJob, data: SplitData, ho
       const inputs = teacherBatch(sets.train, rows, 'train', epochRng(job.seed, epoch, step + 1));
       const out = model.forward(inputs, { training: true });
       disposeInputs(inputs);
-      const labels = tf.tensor1d(rows.map((r) => data.splits.train.labels[r]), 'int32');
+      const labels = tf.tensor1d(
+        rows.map((r) => data.splits.train.labels[r]),
+        'int32',
+      );
       const loss = lossFn({ labels, studentLogits: out.logits, teacherLogits: out.logits });
       return { ...loss, logits: out.logits };
     },
-    predict: async (split) => (data.splits[split].recordings.length ? predictTeacher(model, sets[split], data.splits[split].recordings.length, job.batchSize) : null),
+    predict: async (split) =>
+      data.splits[split].recordings.length ? predictTeacher(model, sets[split], data.splits[split].recordings.length, job.batchSize) : null,
     dispose: () => model.dispose(),
   };
 }
@@ -307,18 +381,26 @@ async function teacherOutputs(project: Project, job: TrainJob, data: SplitData, 
   const decoded = cached && decodePredictions(cached.data);
   // caches written before the time maps were kept lack them; only attention transfer needs them
   if (decoded && (decoded.mapShape.length > 0 || job.method !== 'at')) return decoded;
-  if (job.teacherRunId === null) throw new StudioError('INVALID_ARGUMENT', `method ${job.method} distils from a teacher: give a teacher run`, { field: 'teacherRunId' });
+  if (job.teacherRunId === null)
+    throw new StudioError('INVALID_ARGUMENT', `method ${job.method} distils from a teacher: give a teacher run`, { field: 'teacherRunId' });
   const teacherRun = await getRun(project.db, job.teacherRunId);
-  if (teacherRun.kind !== 'teacher') throw new StudioError('INVALID_ARGUMENT', `run ${job.teacherRunId} is a ${teacherRun.kind} run, not a teacher`, { field: 'teacherRunId' });
+  if (teacherRun.kind !== 'teacher')
+    throw new StudioError('INVALID_ARGUMENT', `run ${job.teacherRunId} is a ${teacherRun.kind} run, not a teacher`, { field: 'teacherRunId' });
   const best = await getArtifact(project.db, job.teacherRunId, 'best');
-  if (!best) throw new StudioError('NOT_FOUND', `teacher run ${job.teacherRunId} has no trained weights (status ${teacherRun.status})`, { field: 'teacherRunId' });
+  if (!best)
+    throw new StudioError('NOT_FOUND', `teacher run ${job.teacherRunId} has no trained weights (status ${teacherRun.status})`, { field: 'teacherRunId' });
   const teacherClasses = best.meta.classes as string[];
   if (teacherClasses.join('\n') !== data.classes.join('\n')) {
     throw new StudioError('INVALID_ARGUMENT', `teacher run ${job.teacherRunId} knows other classes than this dataset`, { field: 'teacherRunId' });
   }
   const settings = teacherRun.config.teacher as TrainJob['teacher'];
   const rows = data.splits.train.recordings.length;
-  const inputs = await teacherData(project, settings, data.splits.train.recordings, preparing(job, hooks, `teacher ${teacherInputsName(settings)}`, settings.inputs.length * rows));
+  const inputs = await teacherData(
+    project,
+    settings,
+    data.splits.train.recordings,
+    preparing(job, hooks, `teacher ${teacherInputsName(settings)}`, settings.inputs.length * rows),
+  );
   const teacher = teacherModel(data.classes.length, settings, Number(teacherRun.config.seed ?? 0), inputs);
   try {
     teacher.setWeights(decodeWeights(best.data));
@@ -347,7 +429,15 @@ function decodePredictions(buf: Buffer): Predictions {
   const body = new Float32Array(rows * (classes + featureSize + mapSize));
   new Uint8Array(body.buffer).set(buf.subarray(4 + headerLength, 4 + headerLength + body.byteLength));
   const featuresEnd = rows * (classes + featureSize);
-  return { rows, classes, featureSize, logits: body.slice(0, rows * classes), features: body.slice(rows * classes, featuresEnd), mapShape, maps: body.slice(featuresEnd) };
+  return {
+    rows,
+    classes,
+    featureSize,
+    logits: body.slice(0, rows * classes),
+    features: body.slice(rows * classes, featuresEnd),
+    mapShape,
+    maps: body.slice(featuresEnd),
+  };
 }
 
 async function studentSetup(project: Project, job: TrainJob, data: SplitData, hooks: TrainHooks): Promise<Setup> {
@@ -373,34 +463,37 @@ async function studentSetup(project: Project, job: TrainJob, data: SplitData, ho
     trainRows: data.splits.train.recordings.length,
     labels: data.splits.train.labels,
     extraVariables: projection ? [projection.kernel, projection.bias] : [],
-    forwardLoss(rows) {
-      const batch = pairedBatch(resident, rows);
-      const out = model.forward(batch.images, { training: true });
-      const teacherFeat = batch.teacherFeatures ?? undefined;
-      const teacherMap = batch.teacherMaps;
-      return {
-        ...lossFn({
-          labels: batch.labels,
-          studentLogits: out.logits,
-          teacherLogits: batch.teacherLogits ?? out.logits,
-          studentEmb: out.feature,
-          teacherEmb: teacherFeat,
-          studentFeat: out.feature,
-          teacherFeat,
-          studentMaps: out.maps,
-          // attention transfer pairs every stage of the student with the teacher's time map: the GAF
-          // image's rows are time, so the loss pools each student map to K × 1 and compares where in
-          // time the two networks' activations lie (a pose teacher has no spatial maps to match)
-          teacherMaps: teacherMap ? out.maps.map(() => teacherMap) : undefined,
-        }),
-        logits: out.logits,
-      };
-    },
-    predict: async (split) => (data.splits[split].recordings.length ? predictStudent(model, images[split], data.splits[split].recordings.length, job.batchSize) : null),
+    forwardLoss: (rows) => studentLoss(model, lossFn, pairedBatch(resident, rows)),
+    predict: async (split) =>
+      data.splits[split].recordings.length ? predictStudent(model, images[split], data.splits[split].recordings.length, job.batchSize) : null,
     dispose: () => {
       model.dispose();
       disposeSet(resident);
       if (projection) tf.dispose([projection.kernel, projection.bias]);
     },
+  };
+}
+
+/** The student's training-mode forward pass on one batch of the resident set, and its loss. */
+export function studentLoss(model: ResNet18, lossFn: (inputs: DistillationInputs) => LossResult, batch: ResidentSet): StepLoss {
+  const out = model.forward(batch.images, { training: true });
+  const teacherFeat = batch.teacherFeatures ?? undefined;
+  const teacherMap = batch.teacherMaps;
+  return {
+    ...lossFn({
+      labels: batch.labels,
+      studentLogits: out.logits,
+      teacherLogits: batch.teacherLogits ?? out.logits,
+      studentEmb: out.feature,
+      teacherEmb: teacherFeat,
+      studentFeat: out.feature,
+      teacherFeat,
+      studentMaps: out.maps,
+      // attention transfer pairs every stage of the student with the teacher's time map: the GAF
+      // image's rows are time, so the loss pools each student map to K × 1 and compares where in
+      // time the two networks' activations lie (a pose teacher has no spatial maps to match)
+      teacherMaps: teacherMap ? out.maps.map(() => teacherMap) : undefined,
+    }),
+    logits: out.logits,
   };
 }

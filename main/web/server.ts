@@ -95,7 +95,11 @@ export async function startWebServer(options: WebServerOptions): Promise<WebServ
   // The route table: the first route whose path matches serves the request.
   const routes: Route[] = [
     { matches: (p) => p === '/api' || p.startsWith('/api/'), needsToken: true, handle: (req, res, p) => callApi(dispatch, req, res, p) },
-    { matches: (p) => p === '/events', needsToken: true, handle: async (_req, res) => sendError(res, 426, 'INVALID_ARGUMENT', '/events is a WebSocket: connect with an Upgrade request') },
+    {
+      matches: (p) => p === '/events',
+      needsToken: true,
+      handle: async (_req, res) => sendError(res, 426, 'INVALID_ARGUMENT', '/events is a WebSocket: connect with an Upgrade request'),
+    },
     // a video stream's file for <video>, which cannot send headers: the token comes as ?token=
     { matches: (p) => p.startsWith('/media/'), needsToken: true, handle: (req, res, p) => serveMedia(service, req, res, p) },
     { matches: () => true, needsToken: false, handle: (req, res, p) => serveFile(rendererDir, req, res, p) },

@@ -37,11 +37,22 @@ describe('annotation API methods', () => {
     const second = await call('annotations.create', { recordingId: recA, labelId: sit.id, start: 3, end: 4.5, timeBase: 'sensor' });
     const listed = await call('annotations.list', { recordingId: recA });
     assert.deepEqual(listed.clock, clockA);
-    assert.deepEqual(listed.annotations.map((a) => a.id), [second.id, first.id], 'ordered by video start');
+    assert.deepEqual(
+      listed.annotations.map((a) => a.id),
+      [second.id, first.id],
+      'ordered by video start',
+    );
 
     const { before, after } = await call('annotations.update', { id: first.id, end: 6, labelId: sit.id });
     assert.deepEqual([after.end, after.label], [6, 'sit']);
-    await call('annotations.update', { id: first.id, labelId: before.labelId, start: before.start, end: before.end, timeBase: before.timeBase, note: before.note });
+    await call('annotations.update', {
+      id: first.id,
+      labelId: before.labelId,
+      start: before.start,
+      end: before.end,
+      timeBase: before.timeBase,
+      note: before.note,
+    });
     const deleted = await call('annotations.delete', { id: first.id });
     assert.deepEqual(deleted, first, 'the undone update restored it');
     const { recordingId, labelId, start, end, timeBase, note, id } = deleted;

@@ -51,17 +51,27 @@ describe('annotation CSV', () => {
         { recording: 'rec', label: 'spaced', start: 4.000123456789, end: 5, timeBase: 'sensor', note: '  padded  ' },
       ],
     );
-    assert.deepEqual(back.map((s) => s.source.line), [2, 4], 'the second row starts after the two-line cell');
+    assert.deepEqual(
+      back.map((s) => s.source.line),
+      [2, 4],
+      'the second row starts after the two-line cell',
+    );
   });
 
   it('reads hand-made files: any column order, extra columns, BOM, blank lines, one clock’s columns only', () => {
     const reordered = parseAnnotationsCsv('\uFEFFlabel,comment,end,recording,start,time_base\n\nclap,x,2.5,r1,1,\nclap,y,3,r1,2.5,SENSOR\n', 'in.csv');
-    assert.deepEqual(reordered.map((s) => [s.label, s.start, s.end, s.timeBase, s.note, s.source.line]), [
-      ['clap', 1, 2.5, 'video', '', 3],
-      ['clap', 2.5, 3, 'sensor', '', 4],
-    ]);
+    assert.deepEqual(
+      reordered.map((s) => [s.label, s.start, s.end, s.timeBase, s.note, s.source.line]),
+      [
+        ['clap', 1, 2.5, 'video', '', 3],
+        ['clap', 2.5, 3, 'sensor', '', 4],
+      ],
+    );
     const sensorOnly = parseAnnotationsCsv('recording,label,start_sensor,end_sensor\nr1,wave,7,8\n', 'in.csv');
-    assert.deepEqual(sensorOnly.map((s) => [s.timeBase, s.start, s.end]), [['sensor', 7, 8]]);
+    assert.deepEqual(
+      sensorOnly.map((s) => [s.timeBase, s.start, s.end]),
+      [['sensor', 7, 8]],
+    );
   });
 
   it('names the file, line and column of what is wrong', () => {

@@ -43,7 +43,10 @@ function checkEaf(root: XmlElement): Map<string, number> {
   assert.equal(root.attributes['xsi:noNamespaceSchemaLocation'], 'http://www.mpi.nl/tools/elan/EAFv3.0.xsd', 'schema location');
   assert.ok(!Number.isNaN(Date.parse(root.attributes.DATE)), `DATE is a date: ${root.attributes.DATE}`);
   const order = root.children.map((c) => ORDER.indexOf(c.name));
-  assert.ok(order.every((o, i) => o >= 0 && (i === 0 || o >= order[i - 1])), `children in schema order: ${root.children.map((c) => c.name).join(' ')}`);
+  assert.ok(
+    order.every((o, i) => o >= 0 && (i === 0 || o >= order[i - 1])),
+    `children in schema order: ${root.children.map((c) => c.name).join(' ')}`,
+  );
   assert.equal(root.children[0].name, 'HEADER', 'HEADER comes first');
   assert.equal(root.children[1].name, 'TIME_ORDER', 'TIME_ORDER comes second');
 
@@ -138,7 +141,10 @@ describe('ELAN .eaf', () => {
       return [childNamed(a, 'ANNOTATION_VALUE')!.text, slots.get(a.attributes.TIME_SLOT_REF1), slots.get(a.attributes.TIME_SLOT_REF2)];
     });
     // sensor 5 s → video (5 − 2.5) / 1.00015 = 2.49963 s
-    assert.deepEqual(values, [['wave', 1235, 2500], ['clap & cheer', 2500, 3999]]);
+    assert.deepEqual(values, [
+      ['wave', 1235, 2500],
+      ['clap & cheer', 2500, 3999],
+    ]);
     assert.equal(notes.attributes.PARENT_REF, 'actions');
     assert.equal(childNamed(childrenNamed(notes, 'ANNOTATION')[0].children[0], 'ANNOTATION_VALUE')!.text, 'loud\nand "clear"');
   });
@@ -200,10 +206,13 @@ describe('ELAN .eaf', () => {
     const parsed = parseEaf(foreign, 'in.eaf');
     assert.equal(parsed.recording, null);
     assert.deepEqual(parsed.media, ['file:///v/take1.mp4']);
-    assert.deepEqual(parsed.segments.map((s) => [s.label, s.start, s.end, s.timeBase, s.note, s.source.line]), [
-      ['wave', 0.1, 0.9, 'video', 'fast', 10],
-      ['point', 1.5, 2.25, 'video', '', 13],
-    ]);
+    assert.deepEqual(
+      parsed.segments.map((s) => [s.label, s.start, s.end, s.timeBase, s.note, s.source.line]),
+      [
+        ['wave', 0.1, 0.9, 'video', 'fast', 10],
+        ['point', 1.5, 2.25, 'video', '', 13],
+      ],
+    );
   });
 
   it('refuses bad files naming the file and the element or line', () => {
@@ -212,11 +221,20 @@ describe('ELAN .eaf', () => {
     const alignable = (refs: string, value = 'wave') =>
       `<ANNOTATION><ALIGNABLE_ANNOTATION ANNOTATION_ID="a1" ${refs}><ANNOTATION_VALUE>${value}</ANNOTATION_VALUE></ALIGNABLE_ANNOTATION></ANNOTATION>`;
     assert.throws(() => parseEaf('<TEI/>', 'in.eaf'), badInFile(/not an ELAN file.*<TEI>/, 1));
-    assert.throws(() => parseEaf('<ANNOTATION_DOCUMENT>\n<HEADER>\n</ANNOTATION_DOCUMENT>', 'in.eaf'), badInFile(/malformed XML: Expected closing tag 'HEADER'/, 3));
+    assert.throws(
+      () => parseEaf('<ANNOTATION_DOCUMENT>\n<HEADER>\n</ANNOTATION_DOCUMENT>', 'in.eaf'),
+      badInFile(/malformed XML: Expected closing tag 'HEADER'/, 3),
+    );
     assert.throws(() => parseEaf(wrap('', '<HEADER TIME_UNITS="NTSC-frames"/>'), 'in.eaf'), badInFile(/TIME_UNITS is "NTSC-frames"/, 2));
-    assert.throws(() => parseEaf(wrap(alignable('TIME_SLOT_REF1="ts1" TIME_SLOT_REF2="ts9"')), 'in.eaf'), badInFile(/ANNOTATION a1 in tier t: TIME_SLOT_REF2 ts9 is not a TIME_SLOT/, 5));
+    assert.throws(
+      () => parseEaf(wrap(alignable('TIME_SLOT_REF1="ts1" TIME_SLOT_REF2="ts9"')), 'in.eaf'),
+      badInFile(/ANNOTATION a1 in tier t: TIME_SLOT_REF2 ts9 is not a TIME_SLOT/, 5),
+    );
     assert.throws(() => parseEaf(wrap(alignable('TIME_SLOT_REF1="ts1" TIME_SLOT_REF2="ts3"')), 'in.eaf'), badInFile(/time slot ts3 has no TIME_VALUE/, 5));
-    assert.throws(() => parseEaf(wrap(alignable('TIME_SLOT_REF1="ts2" TIME_SLOT_REF2="ts1"')), 'in.eaf'), badInFile(/ends \(10 ms\) no later than it starts/, 5));
+    assert.throws(
+      () => parseEaf(wrap(alignable('TIME_SLOT_REF1="ts2" TIME_SLOT_REF2="ts1"')), 'in.eaf'),
+      badInFile(/ends \(10 ms\) no later than it starts/, 5),
+    );
     assert.throws(() => parseEaf(wrap(alignable('TIME_SLOT_REF1="ts1" TIME_SLOT_REF2="ts2"', ' ')), 'in.eaf'), badInFile(/value \(the label\) is empty/, 5));
     assert.throws(() => parseEaf(wrap(alignable('TIME_SLOT_REF1="ts1"')), 'in.eaf'), badInFile(/<ALIGNABLE_ANNOTATION> has no TIME_SLOT_REF2/, 5));
   });

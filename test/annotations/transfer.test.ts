@@ -33,7 +33,10 @@ async function source() {
 /** Annotations as they compare across projects: by recording and label name, not ids. */
 async function comparable(db: Database) {
   const names = new Map((await db.all<{ id: number; name: string }>('SELECT id, name FROM recordings')).map((r) => [r.id, r.name]));
-  return (await listAnnotations(db)).map(({ id: _id, labelId: _labelId, recordingId, ...rest }: Annotation) => ({ recording: names.get(recordingId), ...rest }));
+  return (await listAnnotations(db)).map(({ id: _id, labelId: _labelId, recordingId, ...rest }: Annotation) => ({
+    recording: names.get(recordingId),
+    ...rest,
+  }));
 }
 
 function rejectsWith(code: string, pattern: RegExp, detail: { file?: string; line?: number } = {}) {
@@ -53,8 +56,21 @@ describe('annotation export and import', () => {
     const exported = await exportAnnotations(project.db, { format: 'csv', path: file });
     assert.deepEqual([exported.recordings, exported.annotations, exported.files], [2, 4, [file]]);
     // a video-clock row's sensor columns go through rec_a's clock model
-    const [first] = readFileSync(file, 'utf8').split('\r\n').slice(1).map((line) => line.split(','));
-    assert.deepEqual(first.slice(0, 9).map(String), ['rec_a', '1.0000001', '2.123456789', 'wave', 'video', '1.0000001', '2.123456789', String(videoToSensor(clockA, 1.0000001)), String(videoToSensor(clockA, 2.123456789))]);
+    const [first] = readFileSync(file, 'utf8')
+      .split('\r\n')
+      .slice(1)
+      .map((line) => line.split(','));
+    assert.deepEqual(first.slice(0, 9).map(String), [
+      'rec_a',
+      '1.0000001',
+      '2.123456789',
+      'wave',
+      'video',
+      '1.0000001',
+      '2.123456789',
+      String(videoToSensor(clockA, 1.0000001)),
+      String(videoToSensor(clockA, 2.123456789)),
+    ]);
 
     const target = (await fresh()).project;
     const report = await importAnnotations(target.db, { path: file });
@@ -96,7 +112,10 @@ describe('annotation export and import', () => {
     const { project } = await source();
     const csv = join(dir, 'kept.csv');
     writeFileSync(csv, 'mine');
-    await assert.rejects(exportAnnotations(project.db, { format: 'csv', path: csv }), rejectsWith('CONFLICT', /kept\.csv: a file already exists there; export with force/, { file: csv }));
+    await assert.rejects(
+      exportAnnotations(project.db, { format: 'csv', path: csv }),
+      rejectsWith('CONFLICT', /kept\.csv: a file already exists there; export with force/, { file: csv }),
+    );
     assert.equal(readFileSync(csv, 'utf8'), 'mine');
     await exportAnnotations(project.db, { format: 'csv', path: csv, force: true });
     assert.match(readFileSync(csv, 'utf8'), /^recording,/);
@@ -132,8 +151,16 @@ describe('annotation export and import', () => {
     );
     const dry = await importAnnotations(db, { path: file, dryRun: true });
     assert.deepEqual([dry.dryRun, dry.added, dry.skippedDuplicates, dry.labelsCreated], [true, 3, 1, ['clap', 'jump']]);
-    assert.deepEqual((await listAnnotations(db)).map((a) => a.id), [stored.id], 'a dry run adds nothing');
-    assert.deepEqual((await listLabels(db)).map((l) => l.name), ['wave'], 'a dry run creates no label');
+    assert.deepEqual(
+      (await listAnnotations(db)).map((a) => a.id),
+      [stored.id],
+      'a dry run adds nothing',
+    );
+    assert.deepEqual(
+      (await listLabels(db)).map((l) => l.name),
+      ['wave'],
+      'a dry run creates no label',
+    );
 
     const report = await importAnnotations(db, { path: file });
     assert.deepEqual({ ...report, conflicts: [] }, { ...dry, dryRun: false, conflicts: [] });
@@ -144,7 +171,15 @@ describe('annotation export and import', () => {
         [6, 'jump', null, 'clap', 4],
       ],
     );
-    assert.deepEqual((await listAnnotations(db)).map((a) => [a.label, a.start, a.end]), [['wave', 1, 2], ['jump', 2, 3], ['clap', 3, 4], ['clap', 3.5, 4.5]]);
+    assert.deepEqual(
+      (await listAnnotations(db)).map((a) => [a.label, a.start, a.end]),
+      [
+        ['wave', 1, 2],
+        ['jump', 2, 3],
+        ['clap', 3, 4],
+        ['clap', 3.5, 4.5],
+      ],
+    );
   });
 
   it('stores nothing when any file is bad or names an unknown recording', async () => {
@@ -153,13 +188,22 @@ describe('annotation export and import', () => {
     const folder = join(dir, 'mixed');
     const good = 'recording,label,start,end\nrec_a,wave,1,2\n';
     writeFileSync(join(dir, 'unknown.csv'), `${good}rec_z,wave,1,2\n`);
-    await assert.rejects(importAnnotations(db, { path: join(dir, 'unknown.csv') }), rejectsWith('NOT_FOUND', /unknown\.csv:3: no recording named rec_z/, { line: 3 }));
+    await assert.rejects(
+      importAnnotations(db, { path: join(dir, 'unknown.csv') }),
+      rejectsWith('NOT_FOUND', /unknown\.csv:3: no recording named rec_z/, { line: 3 }),
+    );
     writeFileSync(join(dir, 'late.csv'), `${good}rec_a,wave,10,45\n`);
-    await assert.rejects(importAnnotations(db, { path: join(dir, 'late.csv') }), rejectsWith('BAD_INPUT', /late\.csv:3: end \(45 s\) is past the end of recording rec_a/, { line: 3 }));
+    await assert.rejects(
+      importAnnotations(db, { path: join(dir, 'late.csv') }),
+      rejectsWith('BAD_INPUT', /late\.csv:3: end \(45 s\) is past the end of recording rec_a/, { line: 3 }),
+    );
     await exportAnnotations(db, { format: 'eaf', path: folder });
     writeFileSync(join(folder, 'a-good.csv'), good);
     writeFileSync(join(folder, 'broken.eaf'), '<ANNOTATION_DOCUMENT>\n<HEADER>\n');
-    await assert.rejects(importAnnotations(db, { path: folder }), rejectsWith('BAD_INPUT', /broken\.eaf: malformed XML: never closed/, { file: join(folder, 'broken.eaf') }));
+    await assert.rejects(
+      importAnnotations(db, { path: folder }),
+      rejectsWith('BAD_INPUT', /broken\.eaf: malformed XML: never closed/, { file: join(folder, 'broken.eaf') }),
+    );
     await assert.rejects(importAnnotations(db, { path: join(dir, 'nowhere.csv') }), rejectsWith('NOT_FOUND', /no such file/));
     writeFileSync(join(dir, 'stray.eaf'), readFileSync(join(folder, 'rec_b.eaf'), 'utf8').replace(/vskd:recording">rec_b/, 'vskd:recording">gone'));
     await assert.rejects(importAnnotations(db, { path: join(dir, 'stray.eaf') }), rejectsWith('NOT_FOUND', /no recording named "gone" or "stray"/));

@@ -24,7 +24,13 @@ describe('XML reader', () => {
     assert.deepEqual({ ...doc.attributes }, { a: '1', b: 'two & "three"', 'xsi:x': 'AB' });
     assert.equal(doc.line, 3);
     const items = childrenNamed(doc, 'item');
-    assert.deepEqual(items.map((i) => [i.attributes.id, i.text, i.line]), [['i1', 'fish <> chips', 4], ['i2', '<raw> & stuff', 5]]);
+    assert.deepEqual(
+      items.map((i) => [i.attributes.id, i.text, i.line]),
+      [
+        ['i1', 'fish <> chips', 4],
+        ['i2', '<raw> & stuff', 5],
+      ],
+    );
     assert.equal(childNamed(doc, 'empty')?.children.length, 0);
     assert.equal(childNamed(doc, 'missing'), undefined);
   });
@@ -39,7 +45,10 @@ describe('XML reader', () => {
 
   it('names the line of each well-formedness error', () => {
     assert.throws(() => parseXml('<a>\n<b>\n</a>', 'doc.xml'), badAt(3, /Expected closing tag 'b' \(opened in line 2, col 1\) instead of closing tag 'a'/));
-    assert.throws(() => parseXml('<a>\n<b>', 'doc.xml'), (err: StudioError) => /doc\.xml: malformed XML: never closed: <a>, <b>$/.test(err.message));
+    assert.throws(
+      () => parseXml('<a>\n<b>', 'doc.xml'),
+      (err: StudioError) => /doc\.xml: malformed XML: never closed: <a>, <b>$/.test(err.message),
+    );
     assert.throws(() => parseXml('<a x="1" x="2"/>', 'doc.xml'), badAt(1, /Attribute 'x' is repeated/));
     assert.throws(() => parseXml('<a x=1/>', 'doc.xml'), badAt(1, /Attribute 'x' is without value/));
     assert.throws(() => parseXml('<a>\n fish & chips</a>', 'doc.xml'), badAt(2, /char '&' is not expected/));
@@ -48,22 +57,35 @@ describe('XML reader', () => {
     assert.throws(() => parseXml('<a/>\n<b/>', 'doc.xml'), badAt(2, /second root element <b>/));
     assert.throws(() => parseXml('text<a/>', 'doc.xml'), badAt(1, /char 't' is not expected/));
     assert.throws(() => parseXml('<a>\n<!-- never closed', 'doc.xml'), badAt(1, /Unclosed tag 'a'/));
-    assert.throws(() => parseXml('', 'doc.xml'), (err: StudioError) => /doc\.xml: malformed XML: Start tag expected/.test(err.message));
+    assert.throws(
+      () => parseXml('', 'doc.xml'),
+      (err: StudioError) => /doc\.xml: malformed XML: Start tag expected/.test(err.message),
+    );
     assert.throws(() => parseXml('<a b="<"/>', 'doc.xml'), badAt(1, /'<' in a value/));
   });
 
   it('expands no entities: a DOCTYPE is refused, so the billion laughs never start', () => {
-    const laughs = '<?xml version="1.0"?>\n<!DOCTYPE lolz [\n <!ENTITY lol "lol">\n <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">\n]>\n<lolz>&lol2;</lolz>';
+    const laughs =
+      '<?xml version="1.0"?>\n<!DOCTYPE lolz [\n <!ENTITY lol "lol">\n <!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">\n]>\n<lolz>&lol2;</lolz>';
     assert.throws(() => parseXml(laughs, 'doc.xml'), badAt(2, /DOCTYPE or ENTITY declaration is not supported/));
     assert.throws(() => parseXml('<a>&lol;</a>', 'doc.xml'), badAt(1, /unknown entity &lol;/), 'an undeclared entity stays unknown');
   });
 
   it('keeps to its limits on size, depth and element count, naming each', () => {
     const deep = '<a>'.repeat(40) + '</a>'.repeat(40);
-    assert.throws(() => parseXml(deep, 'doc.xml'), (err: StudioError) => /nested more than 32 deep \(maxDepth\)/.test(err.message));
+    assert.throws(
+      () => parseXml(deep, 'doc.xml'),
+      (err: StudioError) => /nested more than 32 deep \(maxDepth\)/.test(err.message),
+    );
     assert.equal(parseXml(deep, 'doc.xml', { maxDepth: 64 }).name, 'a');
-    assert.throws(() => parseXml('<a>' + '<b/>'.repeat(11) + '</a>', 'doc.xml', { maxElements: 10 }), (err: StudioError) => /more than 10 elements \(maxElements\)/.test(err.message));
-    assert.throws(() => parseXml('<a>' + ' '.repeat(100) + '</a>', 'doc.xml', { maxChars: 50 }), (err: StudioError) => /107 characters, over the limit of 50 \(maxChars\)/.test(err.message));
+    assert.throws(
+      () => parseXml('<a>' + '<b/>'.repeat(11) + '</a>', 'doc.xml', { maxElements: 10 }),
+      (err: StudioError) => /more than 10 elements \(maxElements\)/.test(err.message),
+    );
+    assert.throws(
+      () => parseXml('<a>' + ' '.repeat(100) + '</a>', 'doc.xml', { maxChars: 50 }),
+      (err: StudioError) => /107 characters, over the limit of 50 \(maxChars\)/.test(err.message),
+    );
   });
 
   it('refuses names that could pollute a prototype, and keeps attributes in a prototype-less record', () => {
@@ -71,7 +93,10 @@ describe('XML reader', () => {
     assert.equal(Object.getPrototypeOf(doc.attributes), null);
     assert.equal(doc.attributes.id, 't');
     for (const hostile of ['<a __proto__="x"/>', '<a constructor="c"/>', '<a><__proto__/></a>']) {
-      assert.throws(() => parseXml(hostile, 'doc.xml'), (err: StudioError) => err.code === 'BAD_INPUT' && /reserved|malformed/.test(err.message) && !err.message.includes('\n'));
+      assert.throws(
+        () => parseXml(hostile, 'doc.xml'),
+        (err: StudioError) => err.code === 'BAD_INPUT' && /reserved|malformed/.test(err.message) && !err.message.includes('\n'),
+      );
     }
   });
 });

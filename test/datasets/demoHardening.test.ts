@@ -82,7 +82,9 @@ describe('demo import, hardened', () => {
         /decodes to \d+ frames, expected 60/,
         async (video) => {
           // a whole, valid file of the first 30 of its 60 frames
-          await runTool(ffmpeg, ['-v', 'error', '-i', fileInput(video), '-frames:v', '30', '-c', 'copy', '-y', fileInput(`${video}.half.mp4`)], { timeoutMs: 30_000 });
+          await runTool(ffmpeg, ['-v', 'error', '-i', fileInput(video), '-frames:v', '30', '-c', 'copy', '-y', fileInput(`${video}.half.mp4`)], {
+            timeoutMs: 30_000,
+          });
           renameSync(`${video}.half.mp4`, video);
         },
       ],

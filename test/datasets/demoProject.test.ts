@@ -13,7 +13,10 @@ describe('the embedded demo project', () => {
     const lines: string[] = [];
     const path = await ensureDemoProject(cache, (line) => lines.push(line));
     assert.equal(path, join(cache, 'demo.vskd'));
-    assert.ok(lines.some((l) => l.includes('generating the demo dataset')), `log: ${lines.join('; ')}`);
+    assert.ok(
+      lines.some((l) => l.includes('generating the demo dataset')),
+      `log: ${lines.join('; ')}`,
+    );
     assert.ok(!existsSync(`${path}.building`), 'no half-built project left');
     const project = await openProject(path);
     const summary = await projectSummary(project.db);

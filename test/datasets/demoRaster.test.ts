@@ -42,7 +42,10 @@ describe('demo rasterizer', () => {
     // 3 px wide: the centres of columns 8 and 11 lie on its edges, so they get half the colour
     const half = createCanvas(20, 20, [100, 0, 0]);
     drawLine(half, [10, 2], [10, 18], 3, [200, 0, 0]);
-    assert.deepEqual([7, 8, 9, 10, 11, 12].map((i) => red(half, i, 10)), [100, 150, 200, 200, 150, 100]);
+    assert.deepEqual(
+      [7, 8, 9, 10, 11, 12].map((i) => red(half, i, 10)),
+      [100, 150, 200, 200, 150, 100],
+    );
   });
 
   it('a disc covers about its area and is full at the centre', () => {

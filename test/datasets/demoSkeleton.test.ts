@@ -25,7 +25,10 @@ describe('demo skeleton', () => {
   it("has UTD-MHAD's joints in its order, with the hip centre where the trainer centres", () => {
     // "4. hip_center;" lines, as the dataset's Skeleton_joint_order.txt lists them
     const listed = readFileSync(join(fixtures, 'utd-mhad-mini', 'Skeleton', 'Skeleton_joint_order.txt'), 'utf8').matchAll(/^\s*\d+\.\s*(\w+)\s*;/gm);
-    assert.deepEqual(SKELETON_JOINT_NAMES, [...listed].map((m) => m[1]));
+    assert.deepEqual(
+      SKELETON_JOINT_NAMES,
+      [...listed].map((m) => m[1]),
+    );
     assert.equal(SKELETON_JOINT_NAMES[UTD_MHAD_HIP_CENTRE], 'hip_center');
   });
 
@@ -37,7 +40,10 @@ describe('demo skeleton', () => {
       const pose = poseAt(motion, f / FPS);
       for (const k of [0, 1]) {
         const hips = (at(d, f, index('left_hip'), k) + at(d, f, index('right_hip'), k)) / 2;
-        assert.ok(Math.abs(at(d, f, UTD_MHAD_HIP_CENTRE, k) - hips) < 1e-6, `frame ${f}, axis ${k}: hip centre ${at(d, f, UTD_MHAD_HIP_CENTRE, k)}, hips' mean ${hips}`);
+        assert.ok(
+          Math.abs(at(d, f, UTD_MHAD_HIP_CENTRE, k) - hips) < 1e-6,
+          `frame ${f}, axis ${k}: hip centre ${at(d, f, UTD_MHAD_HIP_CENTRE, k)}, hips' mean ${hips}`,
+        );
         assert.equal(at(d, f, index('right_wrist'), k), pose.rightWrist[k], `frame ${f}, axis ${k}: right wrist`);
         assert.equal(at(d, f, index('left_foot'), k), pose.leftFoot[k], `frame ${f}, axis ${k}: left foot`);
         const spine = (pose.neck[k] + pose.pelvis[k]) / 2;

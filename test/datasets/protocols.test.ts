@@ -41,16 +41,25 @@ describe('protocols', () => {
   });
 
   it('draws the same validation set from the same seed, another from another seed', () => {
-    const val = (seed: number) => splitByProtocol(grid, 'cross-subject', { seed }).filter((m) => m.split === 'val').map((m) => m.recordingId);
+    const val = (seed: number) =>
+      splitByProtocol(grid, 'cross-subject', { seed })
+        .filter((m) => m.split === 'val')
+        .map((m) => m.recordingId);
     assert.deepEqual(val(7), val(7));
     assert.notDeepEqual(val(7), val(8));
   });
 
   it('refuses recordings without the fields the protocol needs', () => {
     const noSubject = [{ ...grid[0], subject: 'left wrist' }];
-    assert.throws(() => splitByProtocol(noSubject, 'cross-subject'), (err: StudioError) => err.code === 'BAD_INPUT' && /a1_s1_t1 has no numeric subject \("left wrist"\)/.test(err.message));
+    assert.throws(
+      () => splitByProtocol(noSubject, 'cross-subject'),
+      (err: StudioError) => err.code === 'BAD_INPUT' && /a1_s1_t1 has no numeric subject \("left wrist"\)/.test(err.message),
+    );
     assert.throws(() => splitByProtocol([{ ...grid[0], label: null }], 'subject-specific'), /no action label/);
-    assert.throws(() => splitByProtocol(grid, 'cross-subject', { valFraction: 1 }), (err: StudioError) => err.detail.field === 'valFraction');
+    assert.throws(
+      () => splitByProtocol(grid, 'cross-subject', { valFraction: 1 }),
+      (err: StudioError) => err.detail.field === 'valFraction',
+    );
   });
 
   it('stores a dataset with its members, and refuses a second one of the same name', async () => {

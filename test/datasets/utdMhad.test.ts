@@ -30,7 +30,10 @@ describe('UTD-MHAD import', () => {
     assert.equal(actions.size, 27);
     assert.equal(actions.get(1), 'right arm swipe to the left');
     const sequences = await scanUtdMhad(mini);
-    assert.deepEqual(sequences.map((s) => s.name), ['a1_s1_t1', 'a1_s2_t1', 'a2_s1_t1', 'a2_s2_t1']);
+    assert.deepEqual(
+      sequences.map((s) => s.name),
+      ['a1_s1_t1', 'a1_s2_t1', 'a2_s1_t1', 'a2_s2_t1'],
+    );
     assert.deepEqual(Object.keys(sequences[0].files).sort(), ['depth', 'inertial', 'skeleton']);
   });
 
@@ -48,7 +51,10 @@ describe('UTD-MHAD import', () => {
     assert.equal(first.subject, '1');
     assert.equal(first.trial, 1);
     const byKind = Object.fromEntries(first.streams.map((s) => [s.kind, s]));
-    assert.deepEqual(byKind.sensor.channels.map((c) => c.unit), ['g', 'g', 'g', 'deg/s', 'deg/s', 'deg/s']);
+    assert.deepEqual(
+      byKind.sensor.channels.map((c) => c.unit),
+      ['g', 'g', 'g', 'deg/s', 'deg/s', 'deg/s'],
+    );
     assert.equal(byKind.sensor.rate, 50);
     assert.deepEqual(byKind.depth.meta, { height: 240, width: 320, variable: 'd_depth' });
     assert.equal(byKind.skeleton.meta.joints, 20);
@@ -128,8 +134,16 @@ describe('UTD-MHAD import', () => {
       return data;
     };
     const cases: [string, Buffer, RegExp][] = [
-      ['NaN', writeMat([{ name: 'd_iner', className: 'double', dims: [50, 6], data: column(50, 6, { index: 7, value: NaN }) }]), /non-finite value \(NaN\) at row 8, column 1/],
-      ['Inf', writeMat([{ name: 'd_iner', className: 'double', dims: [50, 6], data: column(50, 6, { index: 120, value: Infinity }) }]), /non-finite value \(Infinity\)/],
+      [
+        'NaN',
+        writeMat([{ name: 'd_iner', className: 'double', dims: [50, 6], data: column(50, 6, { index: 7, value: NaN }) }]),
+        /non-finite value \(NaN\) at row 8, column 1/,
+      ],
+      [
+        'Inf',
+        writeMat([{ name: 'd_iner', className: 'double', dims: [50, 6], data: column(50, 6, { index: 120, value: Infinity }) }]),
+        /non-finite value \(Infinity\)/,
+      ],
       ['wrong shape', writeMat([{ name: 'd_iner', className: 'double', dims: [50, 5], data: column(50, 5) }]), /d_iner has shape 50×5/],
       ['missing variable', writeMat([{ name: 'd_acc', className: 'double', dims: [50, 6], data: column(50, 6) }]), /d_iner/],
       ['too few rows', writeMat([{ name: 'd_iner', className: 'double', dims: [2, 6], data: column(2, 6) }]), /2 rows; at least 3/],

@@ -43,8 +43,14 @@ describe('UTD-MHAD import, hardened', () => {
     assert.equal(first.imported + second.imported, 4);
     const skipped = [...first.skipped, ...second.skipped];
     assert.equal(skipped.length, 4);
-    assert.ok(skipped.every((s) => s.reason === 'already in the project'), JSON.stringify(skipped));
-    assert.deepEqual((await listRecordings(a.db)).map((r) => r.name), ['a1_s1_t1', 'a1_s2_t1', 'a2_s1_t1', 'a2_s2_t1']);
+    assert.ok(
+      skipped.every((s) => s.reason === 'already in the project'),
+      JSON.stringify(skipped),
+    );
+    assert.deepEqual(
+      (await listRecordings(a.db)).map((r) => r.name),
+      ['a1_s1_t1', 'a1_s2_t1', 'a2_s1_t1', 'a2_s2_t1'],
+    );
     await closeProject(a);
     await closeProject(b);
   });
@@ -53,7 +59,10 @@ describe('UTD-MHAD import, hardened', () => {
     const copy = copyOfMini();
     const file = join(copy, 'Skeleton', 'a1_s2_t1_skeleton.mat');
     const skel = requireVariable(parseMat(readFileSync(file), file), 'd_skel', file);
-    for (const [name, nanAt] of [['all NaN', () => true], ['one NaN', (i: number) => i === 61]] as const) {
+    for (const [name, nanAt] of [
+      ['all NaN', () => true],
+      ['one NaN', (i: number) => i === 61],
+    ] as const) {
       const data = Float64Array.from(skel.data, (v, i) => (nanAt(i) ? NaN : v));
       writeFileSync(file, writeMat([{ name: 'd_skel', className: 'double', dims: skel.dims, data }]));
       const project = await createProject(freshPath());
@@ -82,7 +91,10 @@ describe('UTD-MHAD import, hardened', () => {
     // 1.2 million rows of zeros: 58 MB inflated, a few tens of KB compressed
     writeFileSync(file, writeMat([{ name: 'd_iner', className: 'double', dims: [1_200_000, 6], data: new Float64Array(7_200_000) }]));
     const project = await createProject(freshPath());
-    await assert.rejects(importUtdMhad(project, copy), oneLine(file, /d_iner is 1200000×6: a dimension of 1200000, over the limit of 1000000 \(maxDimension\)/));
+    await assert.rejects(
+      importUtdMhad(project, copy),
+      oneLine(file, /d_iner is 1200000×6: a dimension of 1200000, over the limit of 1000000 \(maxDimension\)/),
+    );
     assert.equal((await projectSummary(project.db)).recordings, 0);
     await closeProject(project);
   });

@@ -50,7 +50,10 @@ describe('UTD-MHAD depth as video', () => {
     assert.deepEqual(await transcodeDepth(mat, out), { width, height, frames });
     const info = await probeVideo(out);
     assert.deepEqual([info.width, info.height, info.frameCount, info.fps, info.codec], [320, 240, frames, 30, 'h264']);
-    assert.deepEqual(readdirSync(dir).filter((f) => f.includes('partial')), []);
+    assert.deepEqual(
+      readdirSync(dir).filter((f) => f.includes('partial')),
+      [],
+    );
 
     const f = 20;
     const [decoded] = [await decodeFrames(out, [f], { width, height, channels: 1 })];
@@ -95,7 +98,10 @@ describe('UTD-MHAD depth as video', () => {
     const again = await importUtdMhad(project, mini, { withVideo: true });
     assert.deepEqual(again.videos, { made: 0, reused: 0, failed: [] });
     const recordings = await listRecordings(project.db);
-    assert.deepEqual(recordings.map((r) => r.streams.filter((s) => s.kind === 'video').length), [1, 1, 1, 1]);
+    assert.deepEqual(
+      recordings.map((r) => r.streams.filter((s) => s.kind === 'video').length),
+      [1, 1, 1, 1],
+    );
     await assert.rejects(
       addStreams(project.db, recordings[0].id, [], [{ kind: 'video', name: 'video', rate: 30, length: 1 }]),
       (err: StudioError) => err.code === 'CONFLICT' && /already has a stream named video/.test(err.message),
@@ -105,7 +111,10 @@ describe('UTD-MHAD depth as video', () => {
   it('adds the missing videos to recordings imported without, reusing finished files', async () => {
     const project = await fresh();
     await importUtdMhad(project, mini);
-    assert.ok((await listRecordings(project.db)).every((r) => r.streams.every((s) => s.kind !== 'video')), 'no video yet');
+    assert.ok(
+      (await listRecordings(project.db)).every((r) => r.streams.every((s) => s.kind !== 'video')),
+      'no video yet',
+    );
     // an earlier run finished one video and was killed while another was incomplete
     const finished = depthVideoPath(project.path, 'a1_s2_t1');
     mkdirSync(dirname(finished), { recursive: true });
@@ -118,7 +127,10 @@ describe('UTD-MHAD depth as video', () => {
     assert.equal(report.imported, 0);
     assert.deepEqual(report.videos, { made: 3, reused: 1, failed: [] });
     assert.deepEqual(readFileSync(finished), before);
-    assert.equal((await probeVideo(garbage)).frameCount, (await listRecordings(project.db, { search: 'a2_s1_t1' }))[0].streams.find((s) => s.kind === 'depth')!.length);
+    assert.equal(
+      (await probeVideo(garbage)).frameCount,
+      (await listRecordings(project.db, { search: 'a2_s1_t1' }))[0].streams.find((s) => s.kind === 'depth')!.length,
+    );
   });
 
   it('keeps the recordings and the finished videos when cancelled during the videos; importing again adds the rest', async () => {
@@ -129,7 +141,10 @@ describe('UTD-MHAD depth as video', () => {
     const onVideoProgress = () => stop.abort();
     await assert.rejects(importUtdMhad(project, copies, { withVideo: true, videoConcurrency: 2, signal: stop.signal, onVideoProgress }), (err: StudioError) => {
       assert.equal(err.code, 'CANCELLED');
-      assert.match(err.message, /^depth videos cancelled with \d of 8 done: the recordings and the finished videos are kept; importing again with video adds the other \d$/);
+      assert.match(
+        err.message,
+        /^depth videos cancelled with \d of 8 done: the recordings and the finished videos are kept; importing again with video adds the other \d$/,
+      );
       return true;
     });
     const recordings = await listRecordings(project.db);
@@ -141,12 +156,19 @@ describe('UTD-MHAD depth as video', () => {
     assert.deepEqual(files, withVideo.map((r) => `${r.name}.mp4`).sort());
     for (const r of withVideo) {
       const video = r.streams.find((s) => s.kind === 'video')!;
-      assert.equal((await probeVideo(video.meta.path as string)).frameCount, r.streams.find((s) => s.kind === 'depth')!.length, `${r.name}'s video is complete`);
+      assert.equal(
+        (await probeVideo(video.meta.path as string)).frameCount,
+        r.streams.find((s) => s.kind === 'depth')!.length,
+        `${r.name}'s video is complete`,
+      );
     }
 
     const again = await importUtdMhad(project, copies, { withVideo: true });
     assert.deepEqual([again.imported, again.videos], [0, { made: 8 - withVideo.length, reused: 0, failed: [] }]);
-    assert.ok((await listRecordings(project.db)).every((r) => r.streams.some((s) => s.kind === 'video')), 'every recording has its video now');
+    assert.ok(
+      (await listRecordings(project.db)).every((r) => r.streams.some((s) => s.kind === 'video')),
+      'every recording has its video now',
+    );
   });
 
   it('leaves no video behind for a depth file it cannot read; --skip-bad carries on', async () => {
@@ -165,7 +187,10 @@ describe('UTD-MHAD depth as video', () => {
     assert.ok(!readdirSync(folder).some((f) => f.startsWith('a2_s1_t1')), readdirSync(folder).join(', '));
 
     const report = await importUtdMhad(project, copy, { withVideo: true, skipBad: true });
-    assert.deepEqual(report.videos?.failed.map((f) => f.name), ['a2_s1_t1']);
+    assert.deepEqual(
+      report.videos?.failed.map((f) => f.name),
+      ['a2_s1_t1'],
+    );
     assert.ok(!existsSync(depthVideoPath(project.path, 'a2_s1_t1')), 'no video for the bad sequence');
     const withVideo = (await listRecordings(project.db)).filter((r) => r.streams.some((s) => s.kind === 'video')).map((r) => r.name);
     assert.deepEqual(withVideo, ['a1_s1_t1', 'a1_s2_t1', 'a2_s2_t1']);

@@ -53,9 +53,15 @@ describe('import screen in Chromium', { skip }, () => {
     const demoJob = importer.job('Demo dataset');
     await importer.waitForStatus(demoJob, 'done');
     const seen = await importer.recordedProgress();
-    assert.ok(seen.some((v) => v > 0 && v < 100), `the bar showed a share between 0 and 100%: ${seen}`);
+    assert.ok(
+      seen.some((v) => v > 0 && v < 100),
+      `the bar showed a share between 0 and 100%: ${seen}`,
+    );
     assert.equal(seen.at(-1), 100, `the bar ends full: ${seen}`);
-    assert.ok(seen.every((v, i) => i === 0 || v >= seen[i - 1]), `the bar only moves forward: ${seen}`);
+    assert.ok(
+      seen.every((v, i) => i === 0 || v >= seen[i - 1]),
+      `the bar only moves forward: ${seen}`,
+    );
     assert.match((await demoJob.getByRole('status').textContent()) ?? '', /^Done: 6 recordings imported in \d+\.\d s$/);
     await project.waitForSummary('Recordings', '6 from 2 subject(s)');
     assert.equal((await project.recordingNames(6)).length, 6);
@@ -95,6 +101,9 @@ describe('import screen in Chromium', { skip }, () => {
     await demoJob.waitFor({ state: 'detached' });
     assert.equal(await project.alerts.count(), 0, `no alert: ${await project.alerts.allTextContents()}`);
     // at start the studio asks for the open project: with none, the server's 404 is the answer (Chromium logs it)
-    assert.deepEqual(problems.filter((p) => !/404 \(Not Found\) http:\/\/127\.0\.0\.1:\d+\/api\/project\.summary$/.test(p)), []);
+    assert.deepEqual(
+      problems.filter((p) => !/404 \(Not Found\) http:\/\/127\.0\.0\.1:\d+\/api\/project\.summary$/.test(p)),
+      [],
+    );
   });
 });

@@ -130,7 +130,8 @@ describe('recording view speed with a 1-hour 100 Hz stream', { skip }, () => {
     const canvas = (await view.traceCanvas.boundingBox())!;
     await page.mouse.move(canvas.x + canvas.width / 2, canvas.y + canvas.height / 2);
     await page.evaluate('window.widestSpan = 0');
-    const widest = "const pane = document.querySelector('.trace-pane'); window.widestSpan = Math.max(window.widestSpan, pane.dataset.viewEnd - pane.dataset.viewStart);";
+    const widest =
+      "const pane = document.querySelector('.trace-pane'); window.widestSpan = Math.max(window.widestSpan, pane.dataset.viewEnd - pane.dataset.viewStart);";
     const STEPS = 120;
     const zoomStarted = performance.now();
     const zooming = await frameTimes(
@@ -142,7 +143,9 @@ describe('recording view speed with a 1-hour 100 Hz stream', { skip }, () => {
     );
     const zoomSeconds = (performance.now() - zoomStarted) / 1000;
     const widestSpan = (await page.evaluate('window.widestSpan')) as number;
-    console.log(`playing while wheel-zooming (${STEPS} steps in ${zoomSeconds.toFixed(1)} s, out to ${widestSpan.toFixed(0)} s of view and back, twice): ${describeFrames(zooming)}`);
+    console.log(
+      `playing while wheel-zooming (${STEPS} steps in ${zoomSeconds.toFixed(1)} s, out to ${widestSpan.toFixed(0)} s of view and back, twice): ${describeFrames(zooming)}`,
+    );
     await view.pause();
 
     assert.ok(openMs < 5000, `open took ${openMs.toFixed(0)} ms`);

@@ -16,7 +16,16 @@ import { startWebServer, type WebServer } from '../../main/web/server.ts';
 
 export const root = fileURLToPath(new URL('../../', import.meta.url));
 export const chromiumPath = '/usr/bin/chromium';
-export const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const chromiumArgs = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 export const skip = existsSync(chromiumPath) ? false : `${chromiumPath} is missing (apt-get install -y chromium)`;
 
 /** Builds the app into `outDir`; returns its renderer folder. */

@@ -51,7 +51,12 @@ describe('training screen in Chromium', { skip }, () => {
 
     // each method offers the weights of its own terms, their defaults as placeholders
     await training.pickMethod('dask');
-    assert.deepEqual(await training.lossWeights(), [['α (KD)', '0.01'], ['β (distance, angle)', '1'], ['γ (semantic)', '1'], ['Temperature', '4']]);
+    assert.deepEqual(await training.lossWeights(), [
+      ['α (KD)', '0.01'],
+      ['β (distance, angle)', '1'],
+      ['γ (semantic)', '1'],
+      ['Temperature', '4'],
+    ]);
     await training.pickMethod('at');
     assert.deepEqual(await training.lossWeights(), [['AT weight', '1000']]);
     await training.pickMethod('baseline');

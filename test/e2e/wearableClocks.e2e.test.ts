@@ -18,7 +18,14 @@ import { buildRenderer, demoProject, screenshotPath, skip, startStudio, stopStud
 const accel = (name: string) => {
   const rows = 8 * 50;
   const data = Float64Array.from({ length: rows * 3 }, (_, i) => Math.sin(i / 7));
-  return { kind: 'sensor' as const, name, rate: 50, length: rows, channels: ['x', 'y', 'z'].map((c) => ({ name: c, unit: 'g' })), samples: { rows, cols: 3, data } };
+  return {
+    kind: 'sensor' as const,
+    name,
+    rate: 50,
+    length: rows,
+    channels: ['x', 'y', 'z'].map((c) => ({ name: c, unit: 'g' })),
+    samples: { rows, cols: 3, data },
+  };
 };
 
 describe('several wearables in the recording view', { skip }, () => {

@@ -63,12 +63,18 @@ describe('job manager', () => {
     assert.match(job, /^job-\d+$/);
     const [first] = progress(job);
     const title = 'Demo dataset /data/a';
-    assert.deepEqual({ ...first, startedAt: 'now' }, { job, kind: 'import.demo', title, done: 0, total: 0, message: 'starting', etaSeconds: null, startedAt: 'now' });
+    assert.deepEqual(
+      { ...first, startedAt: 'now' },
+      { job, kind: 'import.demo', title, done: 0, total: 0, message: 'starting', etaSeconds: null, startedAt: 'now' },
+    );
     assert.ok(Math.abs(Date.parse(first.startedAt) - Date.now()) < 60_000, `startedAt ${first.startedAt} is now`);
     assert.deepEqual(manager.running(), [first]);
     next();
     await sleep(20);
-    assert.deepEqual(manager.running().map((p) => [p.done, p.total, p.message]), [[1, 2, 'step 1']]);
+    assert.deepEqual(
+      manager.running().map((p) => [p.done, p.total, p.message]),
+      [[1, 2, 'step 1']],
+    );
     next();
     const end = await manager.wait(job);
     assert.deepEqual({ ...end, seconds: 0 }, { job, kind: 'import.demo', title, status: 'done', result: 2, seconds: 0 });
@@ -105,15 +111,18 @@ describe('job manager', () => {
     assert.ok(eta() >= 1.2 && eta() < 20, `eta ${eta()} s for 8 more steps at >= 0.15 s each`);
     go();
     await manager.wait(job);
-    assert.deepEqual(progress(job).map((p) => [p.message, p.etaSeconds === null ? null : typeof p.etaSeconds]), [
-      ['starting', null],
-      ['counting', null], // no total: no estimate
-      ['phase 1', null], // nothing done yet
-      ['phase 1 ', 'number'],
-      ['phase 1 done', 'number'],
-      ['phase 2', null],
-      ['phase 2 ', 'number'],
-    ]);
+    assert.deepEqual(
+      progress(job).map((p) => [p.message, p.etaSeconds === null ? null : typeof p.etaSeconds]),
+      [
+        ['starting', null],
+        ['counting', null], // no total: no estimate
+        ['phase 1', null], // nothing done yet
+        ['phase 1 ', 'number'],
+        ['phase 1 done', 'number'],
+        ['phase 2', null],
+        ['phase 2 ', 'number'],
+      ],
+    );
     assert.equal(progress(job)[4].etaSeconds, 0, 'nothing left when done === total');
     // counted from the start of phase 2, not of the job (at least 0.4 s before: 8 s more for 20 steps)
     const last = progress(job).at(-1)!.etaSeconds!;
@@ -137,7 +146,11 @@ describe('job manager', () => {
     go();
     await manager.wait(job);
     const sent = progress(job).slice(paused.length);
-    for (const at of [1250, 1500, 1750]) assert.ok(sent.some((p) => p.done === at && p.message === `at ${at}`), `the new message at ${at} is sent`);
+    for (const at of [1250, 1500, 1750])
+      assert.ok(
+        sent.some((p) => p.done === at && p.message === `at ${at}`),
+        `the new message at ${at} is sent`,
+      );
     assert.equal(sent.at(-1)!.done, 2000, 'the last update is sent');
     assert.ok(sent.length < 20, `${sent.length} events for 1000 updates`);
   });
@@ -165,7 +178,11 @@ describe('job manager', () => {
       manager.start({ kind: 'train', title: 'run 2', slot: 'training' }, untilCancelled),
       conflict(new RegExp(`^run 2: job ${run1} \\(run 1\\) is running, and one training job runs at a time`)),
     );
-    assert.deepEqual(manager.running().map((p) => p.title), ['run 1'], 'the refused job sent nothing and is not listed');
+    assert.deepEqual(
+      manager.running().map((p) => p.title),
+      ['run 1'],
+      'the refused job sent nothing and is not listed',
+    );
     assert.equal(progress('job-2').length, 0);
     const unslotted = await manager.start(spec('import'), async () => 3);
     assert.equal((await manager.wait(unslotted)).result, 3);
@@ -201,7 +218,11 @@ describe('job manager', () => {
     const job = await manager.start(spec('bad'), () => {
       throw new StudioError('BAD_INPUT', '/data/c/demo.json: not a demo dataset');
     });
-    assert.deepEqual(events.map((e) => e.event), ['job.progress'], 'nothing ended before start answered');
+    assert.deepEqual(
+      events.map((e) => e.event),
+      ['job.progress'],
+      'nothing ended before start answered',
+    );
     const end = await manager.wait(job);
     assert.deepEqual([end.status, end.error], ['failed', '/data/c/demo.json: not a demo dataset']);
     const late = await manager.start(spec('late'), async () => {
@@ -217,11 +238,18 @@ describe('job manager', () => {
     const jobs = [await manager.start(spec('a'), untilCancelled), await manager.start(spec('b'), untilCancelled)];
     await sleep(10); // both work
     await manager.cancelAll();
-    assert.deepEqual(jobs.map((job) => ended(job).map((e) => e.status)), [['cancelled'], ['cancelled']], 'each ended before cancelAll resolved');
+    assert.deepEqual(
+      jobs.map((job) => ended(job).map((e) => e.status)),
+      [['cancelled'], ['cancelled']],
+      'each ended before cancelAll resolved',
+    );
     assert.deepEqual(manager.running(), []);
     const c = await manager.start(spec('c'), untilCancelled);
     await manager.dispose();
-    assert.deepEqual(ended(c).map((e) => e.status), ['cancelled']);
+    assert.deepEqual(
+      ended(c).map((e) => e.status),
+      ['cancelled'],
+    );
     await assert.rejects(
       manager.start(spec('d'), async () => 1),
       (err: StudioError) => err.code === 'CANCELLED' && /^d: the studio is closing/.test(err.message),
@@ -240,7 +268,11 @@ describe('job manager', () => {
       manager.start({ kind: 'train', title: 'run 3 again', lease: { ...lease, holder: 'another' } }, async () => 0),
       conflict(new RegExp(`^run 3 is held by the studio \\(pid ${process.pid} on host `)),
     );
-    assert.deepEqual(manager.running().map((p) => p.job), [job], 'the refused job is not listed');
+    assert.deepEqual(
+      manager.running().map((p) => p.job),
+      [job],
+      'the refused job is not listed',
+    );
     next();
     await manager.wait(job);
     assert.equal(await leaseHolder(project.db, 'run 3'), null, 'released once done');

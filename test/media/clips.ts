@@ -17,10 +17,17 @@ export async function makeClip(dir: string, name: string, spec: ClipSpec = {}): 
   const { seconds = 2, fps = 25, width = 160, height = 120, codec = 'h264', faststart = true } = spec;
   const { ffmpeg } = await resolveFfmpeg();
   const out = join(dir, name);
-  const encoder = codec === 'h264' ? ['-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', ...(faststart ? ['-movflags', '+faststart'] : [])] : ['-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-pix_fmt', 'yuv420p'];
-  await runTool(ffmpeg, ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', `testsrc2=size=${width}x${height}:rate=${fps}`, '-t', String(seconds), ...encoder, out], {
-    timeoutMs: 60_000,
-  });
+  const encoder =
+    codec === 'h264'
+      ? ['-c:v', 'libx264', '-preset', 'veryfast', '-pix_fmt', 'yuv420p', ...(faststart ? ['-movflags', '+faststart'] : [])]
+      : ['-c:v', 'libvpx-vp9', '-deadline', 'realtime', '-pix_fmt', 'yuv420p'];
+  await runTool(
+    ffmpeg,
+    ['-hide_banner', '-loglevel', 'error', '-y', '-f', 'lavfi', '-i', `testsrc2=size=${width}x${height}:rate=${fps}`, '-t', String(seconds), ...encoder, out],
+    {
+      timeoutMs: 60_000,
+    },
+  );
   return out;
 }
 

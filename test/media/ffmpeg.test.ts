@@ -146,7 +146,10 @@ describe('encodeVideo', () => {
       encodeVideo(out, { width: 4, height: 4, fps: 1, pixFmt: 'rgb24' }, async (write) => write(new Uint8Array(47))),
       /frame 0 has 47 bytes, 4×4 rgb24 needs 48/,
     );
-    await assert.rejects(encodeVideo(out, { width: 4, height: 4, fps: 1, pixFmt: 'rgb24', codec: 'vp9' }, async () => {}), { code: 'INVALID_ARGUMENT' });
+    await assert.rejects(
+      encodeVideo(out, { width: 4, height: 4, fps: 1, pixFmt: 'rgb24', codec: 'vp9' }, async () => {}),
+      { code: 'INVALID_ARGUMENT' },
+    );
     await assert.rejects(
       encodeVideo(out, { width: 4, height: 4, fps: 1, pixFmt: 'rgb24' }, async (write) => {
         await write(new Uint8Array(48));
@@ -154,6 +157,9 @@ describe('encodeVideo', () => {
       }),
       /generator broke/,
     );
-    assert.deepEqual(readdirSync(dir).filter((f) => f.startsWith('bad.')), []);
+    assert.deepEqual(
+      readdirSync(dir).filter((f) => f.startsWith('bad.')),
+      [],
+    );
   });
 });

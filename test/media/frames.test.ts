@@ -66,7 +66,10 @@ describe('decoding frames', () => {
   });
 
   it('refuses indices past the end, and reports frames a file does not have', async () => {
-    await assert.rejects(decodeFrames(clip, [10, 50], { ...size, info }), { code: 'INVALID_ARGUMENT', message: /frame 50 is past the end \(the video has 50 frames\)/ });
+    await assert.rejects(decodeFrames(clip, [10, 50], { ...size, info }), {
+      code: 'INVALID_ARGUMENT',
+      message: /frame 50 is past the end \(the video has 50 frames\)/,
+    });
     await assert.rejects(decodeFrames(clip, [10, 60], size), { code: 'BAD_INPUT', message: /returned 1 of the 2 frames asked for; frame 60/ });
     await assert.rejects(decodeFrames(clip, [-1], size), { code: 'INVALID_ARGUMENT' });
     await assert.rejects(decodeFrames(clip, [], size), { code: 'INVALID_ARGUMENT' });
@@ -82,7 +85,10 @@ describe('decoding frames', () => {
     const whole = readFileSync(clip);
     const cut = join(dir, 'cut.mp4');
     writeFileSync(cut, whole.subarray(0, Math.floor(whole.length * 0.4)));
-    await assert.rejects(decodeFrames(cut, [5, 45], size), { code: 'BAD_INPUT', message: /frame 45 is past the end of the video \(or the file is truncated\)/ });
+    await assert.rejects(decodeFrames(cut, [5, 45], size), {
+      code: 'BAD_INPUT',
+      message: /frame 45 is past the end of the video \(or the file is truncated\)/,
+    });
   });
 
   it('stops decoding when cancelled', async () => {

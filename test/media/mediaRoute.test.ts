@@ -154,7 +154,20 @@ describe('media route', () => {
 
   it('takes nothing but a stream id: paths, encodings and odd numbers never reach the project', async () => {
     resolved.length = 0;
-    for (const id of ['../clip.mp4', '..%2fclip.mp4', '%2e%2e', `${ids.mp4}/../${ids.mp4}`, join(media, 'clip.mp4'), '0', `0${ids.mp4}`, '1.5', '-1', '1e3', '', ' 1']) {
+    for (const id of [
+      '../clip.mp4',
+      '..%2fclip.mp4',
+      '%2e%2e',
+      `${ids.mp4}/../${ids.mp4}`,
+      join(media, 'clip.mp4'),
+      '0',
+      `0${ids.mp4}`,
+      '1.5',
+      '-1',
+      '1e3',
+      '',
+      ' 1',
+    ]) {
       const reply = await get(id);
       assert.equal(reply.status, 404, `${JSON.stringify(id)} is refused`);
       assert.match(errorOf(reply).message, /is not a stream id/);

@@ -9,8 +9,14 @@ describe('mulberry32', () => {
     const b = mulberry32(42);
     const c = mulberry32(43);
     const first = Array.from({ length: 5 }, () => a());
-    assert.deepEqual(first, Array.from({ length: 5 }, () => b()));
-    assert.notDeepEqual(first, Array.from({ length: 5 }, () => c()));
+    assert.deepEqual(
+      first,
+      Array.from({ length: 5 }, () => b()),
+    );
+    assert.notDeepEqual(
+      first,
+      Array.from({ length: 5 }, () => c()),
+    );
     assert.ok(first.every((x) => x >= 0 && x < 1));
   });
 
@@ -28,14 +34,28 @@ describe('segmentIndices', () => {
     assert.deepEqual(segmentIndices(300, 8, 'eval'), [18, 56, 93, 131, 168, 206, 243, 281]);
     assert.deepEqual(segmentIndices(8, 8, 'eval'), [0, 1, 2, 3, 4, 5, 6, 7]);
     assert.deepEqual(segmentIndices(3, 8, 'eval'), [0, 0, 0, 1, 1, 2, 2, 2]); // as Python computes it
-    for (const [F, K] of [[37, 5], [1000, 3], [13, 13], [1, 4]]) {
+    for (const [F, K] of [
+      [37, 5],
+      [1000, 3],
+      [13, 13],
+      [1, 4],
+    ]) {
       const tick = F / K;
-      assert.deepEqual(segmentIndices(F, K, 'eval'), Array.from({ length: K }, (_, k) => Math.floor(tick / 2 + tick * k)));
+      assert.deepEqual(
+        segmentIndices(F, K, 'eval'),
+        Array.from({ length: K }, (_, k) => Math.floor(tick / 2 + tick * k)),
+      );
     }
   });
 
   it('train: one frame inside each equal segment, repeatable from a seed', () => {
-    for (const [F, K] of [[50, 8], [301, 8], [16, 8], [9, 8], [100, 3]]) {
+    for (const [F, K] of [
+      [50, 8],
+      [301, 8],
+      [16, 8],
+      [9, 8],
+      [100, 3],
+    ]) {
       const avg = Math.floor(F / K);
       for (let seed = 0; seed < 50; seed++) {
         const picked = segmentIndices(F, K, 'train', mulberry32(seed));
@@ -49,7 +69,10 @@ describe('segmentIndices', () => {
   it('train: the draws vary with the seed and cover each segment', () => {
     const seen = new Set<number>();
     for (let seed = 0; seed < 200; seed++) seen.add(segmentIndices(50, 8, 'train', mulberry32(seed))[0]);
-    assert.deepEqual([...seen].sort((a, b) => a - b), [0, 1, 2, 3, 4, 5]);
+    assert.deepEqual(
+      [...seen].sort((a, b) => a - b),
+      [0, 1, 2, 3, 4, 5],
+    );
   });
 
   it('train with fewer frames than segments: sorted indices in range, with repeats', () => {
@@ -57,7 +80,10 @@ describe('segmentIndices', () => {
       const picked = segmentIndices(5, 8, 'train', mulberry32(seed));
       assert.equal(picked.length, 8);
       assert.ok(picked.every((f) => Number.isInteger(f) && f >= 0 && f < 5));
-      assert.deepEqual(picked, [...picked].sort((a, b) => a - b));
+      assert.deepEqual(
+        picked,
+        [...picked].sort((a, b) => a - b),
+      );
     }
     assert.deepEqual(segmentIndices(1, 4, 'train', mulberry32(1)), [0, 0, 0, 0]);
   });

@@ -6,14 +6,7 @@ import { after, before, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { deflateSync } from 'node:zlib';
 import { StudioError } from '../../main/shared/errors.ts';
-import {
-  type MatArray,
-  parseMat,
-  readMatDims,
-  readMatFile,
-  requireVariable,
-  toRowMajor2D,
-} from '../../main/sensors/mat.ts';
+import { type MatArray, parseMat, readMatDims, readMatFile, requireVariable, toRowMajor2D } from '../../main/sensors/mat.ts';
 import { writeMat } from '../../main/sensors/matWriter.ts';
 
 const MINI = fileURLToPath(new URL('../fixtures/utd-mhad-mini/', import.meta.url));
@@ -222,7 +215,10 @@ describe('writeMat round trip', () => {
       const buf = writeMat(vars, { compress });
       if (!compress) assert.equal(buf.length % 8, 0, 'uncompressed elements are padded to 8 bytes');
       const read = parseMat(buf, 'roundtrip.mat');
-      assert.deepEqual([...read.keys()], vars.map((v) => v.name));
+      assert.deepEqual(
+        [...read.keys()],
+        vars.map((v) => v.name),
+      );
       assert.deepEqual(read.get('d_iner'), { name: 'd_iner', className: 'double', dims: [3, 2], data: new Float64Array(vars[0]!.data) });
       assert.deepEqual(read.get('s')!.data, new Float32Array(vars[1]!.data));
       assert.equal(read.get('s')!.className, 'single');
@@ -252,7 +248,10 @@ describe('writeMat round trip', () => {
 
   test('stamps the platform and time in the header unless asked not to, and then writes the same bytes', () => {
     const vars = [{ name: 'v', className: 'double' as const, dims: [3], data: [1, 2, 3] }];
-    assert.match(writeMat(vars).subarray(0, 116).toString('latin1'), new RegExp(`^MATLAB 5\\.0 MAT-file, Platform: ${process.platform}, Created on: .* GMT by VSKD Studio`));
+    assert.match(
+      writeMat(vars).subarray(0, 116).toString('latin1'),
+      new RegExp(`^MATLAB 5\\.0 MAT-file, Platform: ${process.platform}, Created on: .* GMT by VSKD Studio`),
+    );
     const plain = writeMat(vars, { stamp: false });
     assert.match(plain.subarray(0, 116).toString('latin1'), /^MATLAB 5\.0 MAT-file, written by VSKD Studio +$/);
     assert.deepEqual(writeMat(vars, { stamp: false }), plain);
@@ -356,10 +355,7 @@ describe('storage types, classes and byte order', () => {
   });
 
   test('asking for an unsupported class by name is a clear error', async () => {
-    assert.throws(
-      () => parseMat(withUnsupported(), 'mixed.mat', { only: ['label'] }),
-      isBadInput('mixed.mat', /unsupported: variable label is a char array/),
-    );
+    assert.throws(() => parseMat(withUnsupported(), 'mixed.mat', { only: ['label'] }), isBadInput('mixed.mat', /unsupported: variable label is a char array/));
     assert.throws(
       () => parseMat(withUnsupported(), 'mixed.mat', { only: ['z'] }),
       isBadInput('mixed.mat', /unsupported: variable z is a complex double array/),
@@ -403,10 +399,7 @@ describe('bad input names the file and the problem', () => {
   test('truncated file (a real fixture cut in half)', async () => {
     const whole = await readFile(inertialPath('a1_s1_t1'));
     const half = await writeTemp('half_inertial.mat', whole.subarray(0, whole.length >> 1));
-    await assert.rejects(
-      readMatFile(half),
-      isBadInput(half, /truncated: element at byte 128 claims 5150 bytes, file has 2507/),
-    );
+    await assert.rejects(readMatFile(half), isBadInput(half, /truncated: element at byte 128 claims 5150 bytes, file has 2507/));
     const depth = await readFile(depthPath('a1_s1_t1'));
     const halfDepth = await writeTemp('half_depth.mat', depth.subarray(0, depth.length >> 1));
     await assert.rejects(readMatDims(halfDepth), isBadInput(halfDepth, /truncated/));
@@ -427,10 +420,7 @@ describe('bad input names the file and the problem', () => {
   test('missing variable', async () => {
     const file = inertialPath('a1_s1_t1');
     const vars = await readMatFile(file);
-    assert.throws(
-      () => requireVariable(vars, 'd_depth', file),
-      isBadInput(file, /variable d_depth not found \(file has d_iner\)/),
-    );
+    assert.throws(() => requireVariable(vars, 'd_depth', file), isBadInput(file, /variable d_depth not found \(file has d_iner\)/));
     await assert.rejects(readMatDims(file, 'd_depth'), isBadInput(file, /variable d_depth not found/));
   });
 
@@ -460,10 +450,7 @@ describe('bad input names the file and the problem', () => {
 
   test('unsupported class requested by name', () => {
     const buf = rawMat(true, [{ name: 'd_iner', classCode: 2, dims: [1, 1], storageType: 2, values: [0] }]);
-    assert.throws(
-      () => parseMat(buf, 'struct.mat', { only: ['d_iner'] }),
-      isBadInput('struct.mat', /unsupported: variable d_iner is a struct array/),
-    );
+    assert.throws(() => parseMat(buf, 'struct.mat', { only: ['d_iner'] }), isBadInput('struct.mat', /unsupported: variable d_iner is a struct array/));
   });
 
   test('missing file is NOT_FOUND', async () => {

@@ -19,7 +19,11 @@ describe('skeleton files', () => {
     assert.equal(skeleton.frames, dims[2]);
     assert.equal(skeleton.data.length, skeleton.frames * 20 * 3);
     const raw = parseMat(readFileSync(fixture), fixture).get('d_skel')!.data;
-    for (const [f, j, k] of [[0, 0, 0], [7, 10, 1], [skeleton.frames - 1, 19, 2]]) {
+    for (const [f, j, k] of [
+      [0, 0, 0],
+      [7, 10, 1],
+      [skeleton.frames - 1, 19, 2],
+    ]) {
       assert.equal(skeleton.data[(f * 20 + j) * 3 + k], Math.fround(raw[j + 20 * (k + 3 * f)]));
     }
     // the head (joint 1) is above the right foot (joint 20) in every frame: y is the second coordinate

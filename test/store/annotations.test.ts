@@ -1,14 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { StudioError } from '../../main/shared/errors.ts';
-import {
-  createAnnotation,
-  deleteAnnotation,
-  getAnnotation,
-  listAnnotations,
-  updateAnnotation,
-  type Annotation,
-} from '../../main/store/annotations.ts';
+import { createAnnotation, deleteAnnotation, getAnnotation, listAnnotations, updateAnnotation, type Annotation } from '../../main/store/annotations.ts';
 import { createLabel, deleteLabel, ensureLabels, listLabels, updateLabel } from '../../main/store/labels.ts';
 import { addRecordings } from '../../main/store/recordings.ts';
 import { sensorToVideo, videoToSensor } from '../../main/shared/clockModel.ts';
@@ -43,7 +36,10 @@ describe('annotations store', () => {
     const sensor = await createAnnotation(db, { recordingId: recA, labelId: clap, start: 4, end: 4.5, timeBase: 'sensor', note: 'hands' });
     await createAnnotation(db, { recordingId: recB, labelId: wave, start: 1, end: 2 });
     const list = await listAnnotations(db, { recordingId: recA });
-    assert.deepEqual(list.map((a) => a.id), [sensor.id, late.id]);
+    assert.deepEqual(
+      list.map((a) => a.id),
+      [sensor.id, late.id],
+    );
     assert.equal(sensor.startVideo, sensorToVideo(clockA, 4));
     assert.equal(sensor.startSensor, 4);
     assert.equal(late.endSensor, videoToSensor(clockA, 6));
@@ -116,7 +112,10 @@ describe('label schema', () => {
     assert.deepEqual([after.name, after.color, after.description], ['hop', null, 'both feet']);
     await assert.rejects(updateLabel(db, jump.id, { name: 'clap' }), rejectsWith('CONFLICT', 'name'));
     await assert.rejects(updateLabel(db, 999, { name: 'z' }), rejectsWith('NOT_FOUND', 'labelId'));
-    assert.deepEqual((await listLabels(db)).map((l) => l.name), ['wave', 'clap', 'hop']);
+    assert.deepEqual(
+      (await listLabels(db)).map((l) => l.name),
+      ['wave', 'clap', 'hop'],
+    );
   });
 
   it('refuses to delete a label in use, saying how many use it', async () => {
@@ -126,7 +125,10 @@ describe('label schema', () => {
     const [recording] = await addRecordings(db, [{ name: 'labelled', label: { name: 'clap' }, sources: [], streams: [] }]);
     assert.ok(recording > 0, 'a recording labelled clap was added');
     await assert.rejects(deleteLabel(db, clap), rejectsWith('CONFLICT', 'id', /1 recording/));
-    assert.deepEqual((await listLabels(db)).map((l) => l.name), ['wave', 'clap']);
+    assert.deepEqual(
+      (await listLabels(db)).map((l) => l.name),
+      ['wave', 'clap'],
+    );
   });
 
   it('deletes an unused label and restores it with its id and position', async () => {
@@ -134,9 +136,15 @@ describe('label schema', () => {
     const sit = await createLabel(db, { name: 'sit', position: 0 });
     const deleted = await deleteLabel(db, sit.id);
     assert.deepEqual(deleted, sit);
-    assert.deepEqual((await listLabels(db)).map((l) => l.name), ['wave', 'clap']);
+    assert.deepEqual(
+      (await listLabels(db)).map((l) => l.name),
+      ['wave', 'clap'],
+    );
     const restored = await createLabel(db, { ...deleted });
     assert.deepEqual(restored, sit);
-    assert.deepEqual((await listLabels(db)).map((l) => l.name), ['wave', 'sit', 'clap']);
+    assert.deepEqual(
+      (await listLabels(db)).map((l) => l.name),
+      ['wave', 'sit', 'clap'],
+    );
   });
 });

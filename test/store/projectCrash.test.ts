@@ -57,7 +57,10 @@ describe('creating a project', () => {
       const target = join(dir, left.replace(/\.\d+-[0-9a-f]+\.creating(-journal)?$/, ''));
       await closeProject(await (existsSync(target) ? openProject(target) : createProject(target)));
     }
-    assert.deepEqual(readdirSync(dir).filter((f) => f.includes('.creating')), []);
+    assert.deepEqual(
+      readdirSync(dir).filter((f) => f.includes('.creating')),
+      [],
+    );
   });
 
   it('refuses to replace a file, even one that appears while the project is being built', async () => {

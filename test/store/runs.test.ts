@@ -21,7 +21,10 @@ describe('training runs in the project', () => {
     assert.equal(run.status, 'done');
     assert.deepEqual(run.config, { seed: 3, lr: 2e-4 });
     assert.ok(run.startedAt && run.finishedAt);
-    assert.deepEqual((await runEpochs(db, id)).map((e) => e.metrics.valAccuracy), [0.4, 0.6]);
+    assert.deepEqual(
+      (await runEpochs(db, id)).map((e) => e.metrics.valAccuracy),
+      [0.4, 0.6],
+    );
     const checkpoint = await getArtifact(db, id, 'checkpoint');
     assert.equal(checkpoint?.data.toString(), 'weights-2');
     assert.deepEqual(checkpoint?.meta, { epoch: 2 });

@@ -82,7 +82,11 @@ describe('checkpoint encoding', () => {
       ['trailing bytes', Buffer.concat([buf, Buffer.alloc(4)]), /4 unexpected bytes after the data/],
     ];
     for (const [what, corrupt, message] of cases) {
-      assert.throws(() => decodeCheckpoint(corrupt, FILE), (err: unknown) => studioError('BAD_INPUT')(err) && message.test((err as Error).message), what);
+      assert.throws(
+        () => decodeCheckpoint(corrupt, FILE),
+        (err: unknown) => studioError('BAD_INPUT')(err) && message.test((err as Error).message),
+        what,
+      );
     }
   });
 
@@ -93,11 +97,29 @@ describe('checkpoint encoding', () => {
 });
 
 describe('optimiser state', () => {
-  const x = tf.tensor2d([[1, 2, 3], [0.5, -1, 2], [-2, 0, 1], [3, 1, -1]]);
-  const y = tf.tensor2d([[1, 0], [0, 1], [1, 1], [-1, 2]]);
+  const x = tf.tensor2d([
+    [1, 2, 3],
+    [0.5, -1, 2],
+    [-2, 0, 1],
+    [3, 1, -1],
+  ]);
+  const y = tf.tensor2d([
+    [1, 0],
+    [0, 1],
+    [1, 1],
+    [-1, 2],
+  ]);
 
   function model(values?: { w: Float32Array; b: Float32Array }) {
-    const w = tf.variable(values ? tf.tensor2d(values.w, [3, 2]) : tf.tensor2d([[0.1, -0.2], [0.3, 0.05], [-0.1, 0.2]]));
+    const w = tf.variable(
+      values
+        ? tf.tensor2d(values.w, [3, 2])
+        : tf.tensor2d([
+            [0.1, -0.2],
+            [0.3, 0.05],
+            [-0.1, 0.2],
+          ]),
+    );
     const b = tf.variable(values ? tf.tensor1d(values.b) : tf.zeros([2]));
     return {
       step: (optimizer: tf.Optimizer) => optimizer.minimize(() => tf.losses.meanSquaredError(y, tf.add(tf.matMul(x, w), b)) as tf.Scalar, false, [w, b]),

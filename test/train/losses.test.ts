@@ -11,7 +11,6 @@ import { MAX_ANGLE_BATCH, rkdAngle } from '../../main/train/losses/rkdAngle.ts';
 import { createProjection, semantic } from '../../main/train/losses/semantic.ts';
 import { adaptiveAvgPool, attention } from '../../main/train/losses/attention.ts';
 import { similarityPreserving } from '../../main/train/losses/similarityPreserving.ts';
-import { dask } from '../../main/train/losses/dask.ts';
 import { distillationLoss } from '../../main/train/losses/registry.ts';
 import { METHOD_NAMES, methodWeightOptions, methodWeights, type TermName } from '../../main/shared/lossMethods.ts';
 import type { DistillationInputs } from '../../main/train/losses/combine.ts';
@@ -66,10 +65,12 @@ function refKd(student: Matrix, teacher: Matrix, temperature: number): number {
 }
 
 function refSmoothL1(a: number[], b: number[]): number {
-  return mean(a.map((v, k) => {
-    const d = Math.abs(v - b[k]);
-    return d < 1 ? 0.5 * d * d : d - 0.5;
-  }));
+  return mean(
+    a.map((v, k) => {
+      const d = Math.abs(v - b[k]);
+      return d < 1 ? 0.5 * d * d : d - 0.5;
+    }),
+  );
 }
 
 function refDistances(e: Matrix): number[] {
@@ -138,13 +139,15 @@ function refAttentionMap(maps: Maps): Matrix {
 }
 
 function refAttention(student: Maps[], teacher: Maps[]): number {
-  return sum(student.map((s, k) => {
-    const h = Math.min(s[0].length, teacher[k][0].length);
-    const w = Math.min(s[0][0].length, teacher[k][0][0].length);
-    const as = refAttentionMap(refPool(s, h, w));
-    const at = refAttentionMap(refPool(teacher[k], h, w));
-    return mean(as.flatMap((row, n) => row.map((v, p) => (v - at[n][p]) ** 2)));
-  }));
+  return sum(
+    student.map((s, k) => {
+      const h = Math.min(s[0].length, teacher[k][0].length);
+      const w = Math.min(s[0][0].length, teacher[k][0][0].length);
+      const as = refAttentionMap(refPool(s, h, w));
+      const at = refAttentionMap(refPool(teacher[k], h, w));
+      return mean(as.flatMap((row, n) => row.map((v, p) => (v - at[n][p]) ** 2)));
+    }),
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -183,7 +186,10 @@ function assertMatchesFiniteDifferences(gradient: Matrix, reference: (s: Matrix)
     const numeric = (reference(plus) - reference(minusH)) / (2 * h);
     assertClose(gradient[i][j], numeric, 1e-3 * Math.max(1, Math.abs(numeric)), `d/ds[${i}][${j}]`);
   }
-  assert.ok(gradient.some((row) => row.some((v) => Math.abs(v) > 1e-4)), 'the gradient is not all zero');
+  assert.ok(
+    gradient.some((row) => row.some((v) => Math.abs(v) > 1e-4)),
+    'the gradient is not all zero',
+  );
 }
 
 const isZero = (m: Matrix): boolean => m.every((row) => row.every((v) => v === 0));
@@ -243,7 +249,11 @@ describe('kd', () => {
     const s = randomMatrix(3, 5, 4, 3);
     const t = randomMatrix(3, 5, 5, 3);
     const [ds, dt] = gradients((a, b) => kd(a, b), s, t);
-    assertMatchesFiniteDifferences(ds, (x) => refKd(x, t, 4), s, [[0, 0], [1, 3], [2, 4]]);
+    assertMatchesFiniteDifferences(ds, (x) => refKd(x, t, 4), s, [
+      [0, 0],
+      [1, 3],
+      [2, 4],
+    ]);
     assert.ok(isZero(dt), 'the teacher got a gradient');
   });
 
@@ -271,13 +281,25 @@ describe('rkdDistance', () => {
     const s = randomMatrix(4, 3, 8, 2);
     const t = randomMatrix(4, 3, 9, 2);
     const [ds, dt] = gradients((a, b) => rkdDistance(a, b), s, t);
-    assertMatchesFiniteDifferences(ds, (x) => refRkdDistance(x, t), s, [[0, 0], [1, 2], [3, 1]]);
+    assertMatchesFiniteDifferences(ds, (x) => refRkdDistance(x, t), s, [
+      [0, 0],
+      [1, 2],
+      [3, 1],
+    ]);
     assert.ok(isZero(dt), 'the teacher got a gradient');
   });
 
   it('keeps gradients finite with duplicate rows', () => {
-    const s = [[1, 2], [1, 2], [0, 1]];
-    const [ds] = gradients((a, b) => rkdDistance(a, b), s, [[0, 0], [1, 0], [0, 3]]);
+    const s = [
+      [1, 2],
+      [1, 2],
+      [0, 1],
+    ];
+    const [ds] = gradients((a, b) => rkdDistance(a, b), s, [
+      [0, 0],
+      [1, 0],
+      [0, 3],
+    ]);
     assert.ok(allFinite(ds), JSON.stringify(ds));
   });
 
@@ -301,7 +323,20 @@ describe('rkdAngle', () => {
     const r = Math.SQRT1_2;
     const huber = (d: number): number => (Math.abs(d) < 1 ? 0.5 * d * d : Math.abs(d) - 0.5);
     const expected = (2 * (huber(0 - 1) + huber(r + 1) + huber(r - 1))) / 27;
-    const actual = value(rkdAngle(tf.tensor2d([[0, 0], [1, 0], [0, 1]]), tf.tensor2d([[0, 0], [1, 0], [2, 0]])));
+    const actual = value(
+      rkdAngle(
+        tf.tensor2d([
+          [0, 0],
+          [1, 0],
+          [0, 1],
+        ]),
+        tf.tensor2d([
+          [0, 0],
+          [1, 0],
+          [2, 0],
+        ]),
+      ),
+    );
     assertClose(actual, expected, 1e-6, 'right angle vs line');
   });
 
@@ -315,14 +350,27 @@ describe('rkdAngle', () => {
     const s = randomMatrix(4, 3, 13, 2);
     const t = randomMatrix(4, 3, 14, 2);
     const [ds, dt] = gradients((a, b) => rkdAngle(a, b), s, t);
-    assertMatchesFiniteDifferences(ds, (x) => refRkdAngle(x, t), s, [[0, 1], [2, 0], [3, 2]]);
+    assertMatchesFiniteDifferences(ds, (x) => refRkdAngle(x, t), s, [
+      [0, 1],
+      [2, 0],
+      [3, 2],
+    ]);
     assert.ok(isZero(dt), 'the teacher got a gradient');
   });
 
   it('keeps gradients finite (no NaN) with duplicate rows in the student, the teacher, or both', () => {
-    const duplicated = [[1, 2, 0], [1, 2, 0], [0, 1, 1], [2, 0, 1]];
+    const duplicated = [
+      [1, 2, 0],
+      [1, 2, 0],
+      [0, 1, 1],
+      [2, 0, 1],
+    ];
     const distinct = randomMatrix(4, 3, 15);
-    for (const [s, t] of [[duplicated, distinct], [distinct, duplicated], [duplicated, duplicated]]) {
+    for (const [s, t] of [
+      [duplicated, distinct],
+      [distinct, duplicated],
+      [duplicated, duplicated],
+    ]) {
       const [ds] = gradients((a, b) => rkdAngle(a, b), s, t);
       assert.ok(allFinite(ds), JSON.stringify(ds));
     }
@@ -347,12 +395,34 @@ describe('semantic', () => {
 
   it('maps the student through the projection (x·W + b) when widths differ', () => {
     const projection = createProjection(2, 3, 1);
-    projection.kernel.assign(tf.tensor2d([[1, 0, 2], [0, 1, -1]]));
+    projection.kernel.assign(
+      tf.tensor2d([
+        [1, 0, 2],
+        [0, 1, -1],
+      ]),
+    );
     projection.bias.assign(tf.tensor1d([0.5, 0, 0]));
     // Student rows [1, 2] and [0, 1] map to [1.5, 2, 0] and [0.5, 1, −1].
-    const t = [[1.5, 2, 1], [0.5, 0, -1]];
+    const t = [
+      [1.5, 2, 1],
+      [0.5, 0, -1],
+    ];
     const expected = (0 + 0 + 1 + 0 + 1 + 0) / 6;
-    assertClose(value(semantic(tf.tensor2d([[1, 2], [0, 1]]), tf.tensor2d(t), projection)), expected, 1e-6, 'projected');
+    assertClose(
+      value(
+        semantic(
+          tf.tensor2d([
+            [1, 2],
+            [0, 1],
+          ]),
+          tf.tensor2d(t),
+          projection,
+        ),
+      ),
+      expected,
+      1e-6,
+      'projected',
+    );
     tf.dispose([projection.kernel, projection.bias]);
   });
 
@@ -410,7 +480,12 @@ describe('attention', () => {
     ];
     const student = pairs.map(([s]) => s);
     const teacher = pairs.map(([, t]) => t);
-    const actual = value(attention(student.map((m) => tf.tensor4d(m)), teacher.map((m) => tf.tensor4d(m))));
+    const actual = value(
+      attention(
+        student.map((m) => tf.tensor4d(m)),
+        teacher.map((m) => tf.tensor4d(m)),
+      ),
+    );
     assertClose(actual, refAttention(student, teacher), 1e-6, 'two pairs');
   });
 
@@ -427,7 +502,10 @@ describe('attention', () => {
     const [ds, dt] = tf.grads((a: tf.Tensor, b: tf.Tensor) => attention([a], [b]))([s, t]);
     const studentGrad = ds.dataSync();
     assert.ok(studentGrad.every(Number.isFinite) && studentGrad.some((v) => v !== 0));
-    assert.ok(dt.dataSync().every((v) => v === 0), 'the teacher got a gradient');
+    assert.ok(
+      dt.dataSync().every((v) => v === 0),
+      'the teacher got a gradient',
+    );
   });
 
   it('rejects unpaired or non-4D maps', () => {
@@ -452,11 +530,35 @@ describe('similarityPreserving', () => {
     // Student rows e1, e2: G = I. Teacher rows equal: G rows = [√½, √½]. ‖ΔG‖² = 2(1 − √½)² + 2·½ over 4.
     const r = Math.SQRT1_2;
     const expected = (2 * (1 - r) ** 2 + 2 * r * r) / 4;
-    assertClose(value(similarityPreserving(tf.tensor2d([[1, 0], [0, 1]]), tf.tensor2d([[1, 1], [1, 1]]))), expected, 1e-6, 'hand');
+    assertClose(
+      value(
+        similarityPreserving(
+          tf.tensor2d([
+            [1, 0],
+            [0, 1],
+          ]),
+          tf.tensor2d([
+            [1, 1],
+            [1, 1],
+          ]),
+        ),
+      ),
+      expected,
+      1e-6,
+      'hand',
+    );
   });
 
   it('gives the student gradients and the teacher none, finite even for an all-zero row', () => {
-    const [ds, dt] = gradients((a, b) => similarityPreserving(a, b), [[0, 0], [1, 2], [2, -1]], randomMatrix(3, 2, 31));
+    const [ds, dt] = gradients(
+      (a, b) => similarityPreserving(a, b),
+      [
+        [0, 0],
+        [1, 2],
+        [2, -1],
+      ],
+      randomMatrix(3, 2, 31),
+    );
     assert.ok(allFinite(ds) && ds.some((row) => row.some((v) => v !== 0)), JSON.stringify(ds));
     assert.ok(isZero(dt), 'the teacher got a gradient');
   });
@@ -528,11 +630,9 @@ describe('distillationLoss registry', () => {
     assert.throws(() => methodWeightOptions('fitnet'), invalidArgument('method', /unknown distillation method 'fitnet'/));
   });
 
-  it('dask() equals the registry entry and its terms equal the separate losses (RKD on logits by default)', () => {
+  it("dask's terms equal the separate losses (RKD on logits by default)", () => {
     const inputs = batchInputs();
-    const direct = dask(inputs);
-    const viaRegistry = distillationLoss('dask')(inputs);
-    assertClose(direct.total.dataSync()[0], viaRegistry.total.dataSync()[0], 1e-6, 'total');
+    const direct = distillationLoss('dask')(inputs);
     assertClose(direct.terms.rkdDistance.dataSync()[0], value(rkdDistance(inputs.studentLogits, inputs.teacherLogits)), 1e-6, 'D');
     assertClose(direct.terms.rkdAngle.dataSync()[0], value(rkdAngle(inputs.studentLogits, inputs.teacherLogits)), 1e-6, 'A');
     assertClose(direct.terms.semantic.dataSync()[0], value(semantic(inputs.studentFeat!, inputs.teacherFeat!)), 1e-6, 'S');
@@ -550,11 +650,16 @@ describe('distillationLoss registry', () => {
   it('gives finite gradients to the student and zero to the teacher through the whole DASK loss', () => {
     const inputs = batchInputs();
     const loss = distillationLoss('dask');
-    const [dsLogits, dsFeat, dtLogits, dtFeat] = tf.grads((sl: tf.Tensor, sf: tf.Tensor, tl: tf.Tensor, tfe: tf.Tensor) =>
-      loss({ ...inputs, studentLogits: sl, studentFeat: sf, teacherLogits: tl, teacherFeat: tfe }).total,
+    const [dsLogits, dsFeat, dtLogits, dtFeat] = tf.grads(
+      (sl: tf.Tensor, sf: tf.Tensor, tl: tf.Tensor, tfe: tf.Tensor) =>
+        loss({ ...inputs, studentLogits: sl, studentFeat: sf, teacherLogits: tl, teacherFeat: tfe }).total,
     )([inputs.studentLogits, inputs.studentFeat!, inputs.teacherLogits, inputs.teacherFeat!]);
     for (const g of [dsLogits, dsFeat]) assert.ok(g.dataSync().every(Number.isFinite) && g.dataSync().some((v) => v !== 0));
-    for (const g of [dtLogits, dtFeat]) assert.ok(g.dataSync().every((v) => v === 0), 'the teacher got a gradient');
+    for (const g of [dtLogits, dtFeat])
+      assert.ok(
+        g.dataSync().every((v) => v === 0),
+        'the teacher got a gradient',
+      );
   });
 
   it('leaves only the returned tensors behind', () => {

@@ -7,7 +7,11 @@ describe('metrics', () => {
   it('computes accuracy, macro-F1, recall and the confusion matrix by hand-checked numbers', () => {
     // truth 0 0 0 1 1 2; predicted 0 0 1 1 2 2
     const r = classificationReport([0, 0, 0, 1, 1, 2], [0, 0, 1, 1, 2, 2], 3);
-    assert.deepEqual(r.confusion, [[2, 1, 0], [0, 1, 1], [0, 0, 1]]);
+    assert.deepEqual(r.confusion, [
+      [2, 1, 0],
+      [0, 1, 1],
+      [0, 0, 1],
+    ]);
     assert.equal(r.accuracy, 4 / 6);
     assert.deepEqual(r.perClassRecall, [2 / 3, 1 / 2, 1]);
     // F1: class 0 = 2·2/(3+2) = 0.8; class 1 = 2·1/(2+2) = 0.5; class 2 = 2·1/(1+2) = 2/3
@@ -51,4 +55,3 @@ describe('report', () => {
     assert.equal(table[3], '| dask | 95.00 ± 0.00 | 94.00 ± 0.00 | 1 | 97.00 ± 0.00 | 96.00 ± 0.00 | 1 |');
   });
 });
-

@@ -29,10 +29,22 @@ describe('residentSet', () => {
       const batch = pairedBatch(set, rows);
       const firstPixels = Array.from(await batch.images.data()).filter((_, i) => i % perImage === 0);
       assert.deepEqual(firstPixels, rows);
-      assert.deepEqual(Array.from(await batch.labels.data()), rows.map((r) => 100 + r));
-      assert.deepEqual(await batch.teacherLogits!.array(), rows.map((r) => [r, 10 * r]));
-      assert.deepEqual(Array.from(await batch.teacherFeatures!.data()), rows.map((r) => -r));
-      assert.deepEqual(await batch.teacherMaps!.array(), rows.map((r) => [[[r]], [[2 * r]]]));
+      assert.deepEqual(
+        Array.from(await batch.labels.data()),
+        rows.map((r) => 100 + r),
+      );
+      assert.deepEqual(
+        await batch.teacherLogits!.array(),
+        rows.map((r) => [r, 10 * r]),
+      );
+      assert.deepEqual(
+        Array.from(await batch.teacherFeatures!.data()),
+        rows.map((r) => -r),
+      );
+      assert.deepEqual(
+        await batch.teacherMaps!.array(),
+        rows.map((r) => [[[r]], [[2 * r]]]),
+      );
       disposeSet(batch);
     }
     disposeSet(set);
@@ -44,7 +56,15 @@ describe('residentSet', () => {
     assert.equal(set.teacherMaps, null);
     disposeSet(set);
     const before = tf.memory().numTensors;
-    const teacher: Predictions = { rows: 1, classes: 1, logits: Float32Array.of(1), featureSize: 1, features: Float32Array.of(2), mapShape: [1, 1, 1], maps: Float32Array.of(3) };
+    const teacher: Predictions = {
+      rows: 1,
+      classes: 1,
+      logits: Float32Array.of(1),
+      featureSize: 1,
+      features: Float32Array.of(2),
+      mapShape: [1, 1, 1],
+      maps: Float32Array.of(3),
+    };
     const withoutMaps = residentSet(new Float32Array(12), 2, Int32Array.of(0), teacher, false);
     assert.equal(withoutMaps.teacherMaps, null);
     assert.equal(tf.memory().numTensors, before + 4);

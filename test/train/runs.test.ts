@@ -8,7 +8,14 @@ import { invalidArgument } from '../helpers/errors.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { tinyProject } from './tinyProject.ts';
 
-const student = (method: string, loss: Record<string, number>): JobRequest => ({ ...defaultJob, dataset: 'tiny', kind: 'student', method: method as MethodName, teacherRunId: 1, loss });
+const student = (method: string, loss: Record<string, number>): JobRequest => ({
+  ...defaultJob,
+  dataset: 'tiny',
+  kind: 'student',
+  method: method as MethodName,
+  teacherRunId: 1,
+  loss,
+});
 
 describe('prepareRun', () => {
   it('refuses an unknown method, a bad weight or one the method does not use, before storing a run', async () => {
@@ -30,7 +37,18 @@ describe('prepareRun', () => {
 });
 
 describe('rowLabel', () => {
-  const run = (kind: 'student' | 'teacher', method: string, config: Record<string, unknown>): RunSummary => ({ id: 1, datasetId: 1, kind, method, config, backend: 'wasm', status: 'done', error: null, startedAt: null, finishedAt: null });
+  const run = (kind: 'student' | 'teacher', method: string, config: Record<string, unknown>): RunSummary => ({
+    id: 1,
+    datasetId: 1,
+    kind,
+    method,
+    config,
+    backend: 'wasm',
+    status: 'done',
+    error: null,
+    startedAt: null,
+    finishedAt: null,
+  });
 
   it('names a student by its method and the weights it changed from the defaults, a teacher by its inputs', () => {
     assert.equal(rowLabel(run('student', 'dask', { loss: {} })), 'dask');

@@ -35,7 +35,14 @@ function recording(dir: string, action: number, subject: number, trial: number, 
     label: { name: action === 1 ? 'slow' : 'fast' },
     sources: [{ role: 'skeleton', path, sha256: '0'.repeat(64), bytes: 1 }],
     streams: [
-      { kind: 'sensor', name: 'inertial', rate: 50, length: ROWS, channels: ['x', 'y', 'z', 'gx', 'gy', 'gz'].map((n) => ({ name: n, unit: '' })), samples: { rows: ROWS, cols: 6, data } },
+      {
+        kind: 'sensor',
+        name: 'inertial',
+        rate: 50,
+        length: ROWS,
+        channels: ['x', 'y', 'z', 'gx', 'gy', 'gz'].map((n) => ({ name: n, unit: '' })),
+        samples: { rows: ROWS, cols: 6, data },
+      },
       { kind: 'skeleton', name: 'skeleton', rate: 30, length: FRAMES, meta: { joints: JOINTS }, sourceRole: 'skeleton' },
     ],
   };

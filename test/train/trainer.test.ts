@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { createDataset, datasetMembers } from '../../main/store/datasets.ts';
 import { closeProject, openProject } from '../../main/store/project.ts';
 import { getArtifact, getRun, runEpochs } from '../../main/store/runs.ts';
 import type { TrainJob, TrainPreparation, TrainProgress } from '../../main/train/job.ts';
@@ -43,9 +44,18 @@ describe('trainer', () => {
     assert.equal(result.status, 'done');
     assert.equal(result.backend, 'wasm');
     const epochs = await epochMetrics(path, job.runId);
-    assert.deepEqual(epochs.map((e) => e.epoch), [1, 2, 3]);
-    assert.ok(epochs.every((e) => Number.isFinite(e.metrics.crossEntropy) && e.metrics.valAccuracy >= 0), JSON.stringify(epochs));
-    assert.ok(h.progress.some((p) => p.step === 1 && p.samplesPerSecond > 0), 'progress per step with samples/s');
+    assert.deepEqual(
+      epochs.map((e) => e.epoch),
+      [1, 2, 3],
+    );
+    assert.ok(
+      epochs.every((e) => Number.isFinite(e.metrics.crossEntropy) && e.metrics.valAccuracy >= 0),
+      JSON.stringify(epochs),
+    );
+    assert.ok(
+      h.progress.some((p) => p.step === 1 && p.samplesPerSecond > 0),
+      'progress per step with samples/s',
+    );
     const p = await openProject(path);
     const run = await getRun(p.db, job.runId);
     const evaluation = await getArtifact(p.db, job.runId, 'evaluation');
@@ -64,27 +74,44 @@ describe('trainer', () => {
     const interrupted = await prepareRun(path, request);
     const first = await trainRun(interrupted, hooks(1));
     assert.equal(first.status, 'cancelled');
-    assert.deepEqual((await epochMetrics(path, interrupted.runId)).map((e) => e.epoch), [1]);
+    assert.deepEqual(
+      (await epochMetrics(path, interrupted.runId)).map((e) => e.epoch),
+      [1],
+    );
     const resumed: TrainJob = await resumeJob(path, interrupted.runId);
     const second = await trainRun(resumed, hooks());
     assert.equal(second.status, 'done');
     const a = await epochMetrics(path, whole.runId);
     const b = await epochMetrics(path, interrupted.runId);
-    assert.deepEqual(b.map((e) => e.epoch), [1, 2, 3]);
+    assert.deepEqual(
+      b.map((e) => e.epoch),
+      [1, 2, 3],
+    );
     for (let i = 0; i < 3; i++) {
-      assert.ok(Math.abs(a[i].metrics.crossEntropy - b[i].metrics.crossEntropy) < 1e-6, `epoch ${i + 1}: ${a[i].metrics.crossEntropy} vs ${b[i].metrics.crossEntropy}`);
+      assert.ok(
+        Math.abs(a[i].metrics.crossEntropy - b[i].metrics.crossEntropy) < 1e-6,
+        `epoch ${i + 1}: ${a[i].metrics.crossEntropy} vs ${b[i].metrics.crossEntropy}`,
+      );
     }
   });
 
   it('distils from a teacher whose outputs are computed once, paired with the same recordings', { timeout: 180_000 }, async () => {
     const path = await project();
-    const teacherJob = await prepareRun(path, { ...settings, dataset: 'tiny', kind: 'teacher', method: 'baseline', teacherRunId: null, teacher: { inputs: ['pose'], segments: 4, frameSize: 16 } });
+    const teacherJob = await prepareRun(path, {
+      ...settings,
+      dataset: 'tiny',
+      kind: 'teacher',
+      method: 'baseline',
+      teacherRunId: null,
+      teacher: { inputs: ['pose'], segments: 4, frameSize: 16 },
+    });
     assert.equal((await trainRun(teacherJob, hooks())).status, 'done');
     const job = await prepareRun(path, { ...settings, epochs: 2, dataset: 'tiny', kind: 'student', method: 'dask', teacherRunId: teacherJob.runId });
     const h = hooks();
     await trainRun(job, h);
     const last = h.progress.at(-1)!;
-    for (const term of ['crossEntropy', 'kd', 'rkdDistance', 'rkdAngle', 'semantic']) assert.ok(Number.isFinite(last.terms[term]), `term ${term}: ${last.terms[term]}`);
+    for (const term of ['crossEntropy', 'kd', 'rkdDistance', 'rkdAngle', 'semantic'])
+      assert.ok(Number.isFinite(last.terms[term]), `term ${term}: ${last.terms[term]}`);
     const p = await openProject(path);
     const cached = await getArtifact(p.db, job.runId, 'teacher-outputs');
     await closeProject(p);
@@ -94,7 +121,15 @@ describe('trainer', () => {
 
   it('transfers attention from a pose teacher through its time map', { timeout: 180_000 }, async () => {
     const path = await project();
-    const teacherJob = await prepareRun(path, { ...settings, epochs: 1, dataset: 'tiny', kind: 'teacher', method: 'baseline', teacherRunId: null, teacher: { inputs: ['pose'], segments: 4, frameSize: 16 } });
+    const teacherJob = await prepareRun(path, {
+      ...settings,
+      epochs: 1,
+      dataset: 'tiny',
+      kind: 'teacher',
+      method: 'baseline',
+      teacherRunId: null,
+      teacher: { inputs: ['pose'], segments: 4, frameSize: 16 },
+    });
     assert.equal((await trainRun(teacherJob, hooks())).status, 'done');
     const job = await prepareRun(path, { ...settings, epochs: 1, dataset: 'tiny', kind: 'student', method: 'at', teacherRunId: teacherJob.runId });
     const h = hooks();
@@ -111,13 +146,39 @@ describe('trainer', () => {
     const result = await trainRun(job, { ...hooks(), onPreparing: (p) => preparations.push(p), isCancelled: () => preparations.length > 3 });
     assert.equal(result.status, 'cancelled');
     assert.equal(result.epochsRun, 0);
-    assert.ok(preparations.every((p) => p.done < p.total), `stopped among the GAF images: ${JSON.stringify(preparations.at(-1))}`);
+    assert.ok(
+      preparations.every((p) => p.done < p.total),
+      `stopped among the GAF images: ${JSON.stringify(preparations.at(-1))}`,
+    );
     assert.deepEqual(await epochMetrics(path, job.runId), []);
     const p = await openProject(path);
     assert.equal((await getRun(p.db, job.runId)).status, 'cancelled');
     await closeProject(p);
     assert.equal((await trainRun(await resumeJob(path, job.runId), hooks())).status, 'done');
-    assert.deepEqual((await epochMetrics(path, job.runId)).map((e) => e.epoch), [1]);
+    assert.deepEqual(
+      (await epochMetrics(path, job.runId)).map((e) => e.epoch),
+      [1],
+    );
+  });
+
+  it('keeps the last epoch when there is no validation split, with no validation accuracy under that name', { timeout: 120_000 }, async () => {
+    const path = await project();
+    const p = await openProject(path);
+    const members = (await datasetMembers(p.db, 1)).map((m) => ({ recordingId: m.recordingId, split: m.split === 'val' ? ('train' as const) : m.split }));
+    await createDataset(p.db, { name: 'no-val', protocol: 'subject-specific', members });
+    await closeProject(p);
+    const job = await prepareRun(path, { ...settings, dataset: 'no-val', kind: 'student', method: 'baseline', teacherRunId: null, patience: 1 });
+    const result = await trainRun(job, hooks());
+    assert.equal(result.bestEpoch, 3, 'the last epoch, whatever the training accuracy did');
+    assert.equal(result.epochsRun, 3, 'no early stop without validation');
+    assert.ok(Number.isNaN(result.bestValAccuracy));
+    const q = await openProject(path);
+    const best = await getArtifact(q.db, job.runId, 'best');
+    const evaluation = await getArtifact(q.db, job.runId, 'evaluation');
+    await closeProject(q);
+    assert.deepEqual([best?.meta.epoch, best?.meta.valAccuracy], [3, null]);
+    assert.equal(evaluation?.meta.bestEpoch, 3);
+    assert.ok((await epochMetrics(path, job.runId)).every((e) => e.metrics.valAccuracy === null && e.metrics.trainAccuracy >= 0));
   });
 
   it('refuses to distil without a trained teacher', async () => {

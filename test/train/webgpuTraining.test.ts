@@ -23,19 +23,33 @@ async function stepTerms(path: string, request: Parameters<typeof prepareRun>[1]
 describe('training on webgpu', { skip: unavailable }, () => {
   it('follows the cpu backend step by step for a DASK student (same seed, same teacher)', { timeout: 600_000 }, async () => {
     const { path } = await tinyProject(tempDir());
-    const teacher = await prepareRun(path, { ...settings, backend: 'cpu', dataset: 'tiny', kind: 'teacher', method: 'baseline', teacherRunId: null, teacher: { inputs: ['pose'], segments: 4, frameSize: 16 } });
+    const teacher = await prepareRun(path, {
+      ...settings,
+      backend: 'cpu',
+      dataset: 'tiny',
+      kind: 'teacher',
+      method: 'baseline',
+      teacherRunId: null,
+      teacher: { inputs: ['pose'], segments: 4, frameSize: 16 },
+    });
     await trainRun(teacher, { onProgress: () => undefined, isCancelled: () => false, log: () => undefined });
     const student = { ...settings, dataset: 'tiny', kind: 'student' as const, method: 'dask' as const, teacherRunId: teacher.runId };
     const cpu = await stepTerms(path, { ...student, backend: 'cpu' });
     const webgpu = await stepTerms(path, { ...student, backend: 'webgpu' });
     assert.equal(webgpu.length, cpu.length, 'as many steps');
     assert.ok(cpu.length >= 4, `${cpu.length} steps`);
-    assert.ok(webgpu.every((p) => p.backend === 'webgpu'), 'trained on webgpu');
+    assert.ok(
+      webgpu.every((p) => p.backend === 'webgpu'),
+      'trained on webgpu',
+    );
     for (const [k, expected] of cpu.entries()) {
       for (const [term, value] of Object.entries(expected.terms)) {
         const actual = webgpu[k].terms[term];
         // float32 on both; the sums run in another order on the GPU, and Adam carries that forward
-        assert.ok(Math.abs(actual - value) <= 1e-3 * Math.max(1, Math.abs(value)), `epoch ${expected.epoch} step ${expected.step} ${term}: webgpu ${actual}, cpu ${value}`);
+        assert.ok(
+          Math.abs(actual - value) <= 1e-3 * Math.max(1, Math.abs(value)),
+          `epoch ${expected.epoch} step ${expected.step} ${term}: webgpu ${actual}, cpu ${value}`,
+        );
       }
     }
   });

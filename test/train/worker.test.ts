@@ -44,8 +44,15 @@ describe('runTrainingWorker', () => {
   it('forwards progress and log lines and resolves with the result', async () => {
     const progress: TrainProgress[] = [];
     const lines: string[] = [];
-    const result = await runTrainingWorker(job({ loss: { fake: 'progress' } }), { onProgress: (p) => progress.push(p), onLog: (l) => lines.push(l), script: fakeWorker });
-    assert.deepEqual(progress.map((p) => p.step), [1, 2, 3]);
+    const result = await runTrainingWorker(job({ loss: { fake: 'progress' } }), {
+      onProgress: (p) => progress.push(p),
+      onLog: (l) => lines.push(l),
+      script: fakeWorker,
+    });
+    assert.deepEqual(
+      progress.map((p) => p.step),
+      [1, 2, 3],
+    );
     assert.equal(progress[0].runId, 7);
     assert.deepEqual(lines, ['epoch 1 done']);
     assert.equal(result.status, 'done');
@@ -82,7 +89,7 @@ describe('runTrainingWorker', () => {
     );
   });
 
-  it('runs the real worker.ts under tsx: a missing project comes back as the trainer\'s NOT_FOUND', async () => {
+  it("runs the real worker.ts under tsx: a missing project comes back as the trainer's NOT_FOUND", async () => {
     const missing = job();
     const lines: string[] = [];
     await assert.rejects(
@@ -90,6 +97,9 @@ describe('runTrainingWorker', () => {
       studioError('NOT_FOUND', (err) => assert.equal(err.detail.file, missing.projectPath, err.message)),
     );
     // the trainer picked its backend in the worker before opening the project
-    assert.ok(lines.some((l) => l.startsWith('training on cpu')), `log: ${lines.join(' | ')}`);
+    assert.ok(
+      lines.some((l) => l.startsWith('training on cpu')),
+      `log: ${lines.join(' | ')}`,
+    );
   });
 });

@@ -126,7 +126,9 @@ describe('web mode server', () => {
     assert.equal(await wsOutcome(foreign), 403);
     assert.equal(await wsOutcome(new WebSocket(`ws://127.0.0.1:${server.port}/elsewhere?token=${server.token}`)), 404);
 
-    const viaProtocol = new WebSocket(`ws://127.0.0.1:${server.port}/events`, ['vskd-studio', `vskd-token.${server.token}`], { origin: `http://127.0.0.1:${server.port}` });
+    const viaProtocol = new WebSocket(`ws://127.0.0.1:${server.port}/events`, ['vskd-studio', `vskd-token.${server.token}`], {
+      origin: `http://127.0.0.1:${server.port}`,
+    });
     assert.equal(await wsOutcome(viaProtocol), 'open');
     assert.equal(viaProtocol.protocol, 'vskd-studio');
     viaProtocol.close();
@@ -184,7 +186,13 @@ describe('web mode server', () => {
     assert.equal(index.headers['content-type'], 'text/html; charset=utf-8');
     assert.match(index.text, /<title>VSKD Studio<\/title>/);
     const csp = String(index.headers['content-security-policy']);
-    for (const directive of ["default-src 'self'", "script-src 'self'", `connect-src 'self' ws://127.0.0.1:${server.port}`, "object-src 'none'", "frame-ancestors 'none'"]) {
+    for (const directive of [
+      "default-src 'self'",
+      "script-src 'self'",
+      `connect-src 'self' ws://127.0.0.1:${server.port}`,
+      "object-src 'none'",
+      "frame-ancestors 'none'",
+    ]) {
       assert.ok(csp.includes(directive), `CSP lacks ${directive}: ${csp}`);
     }
     assert.equal(index.headers['x-content-type-options'], 'nosniff');

@@ -93,7 +93,13 @@ export function renderPose(pose: Pose, view: View, background: Canvas, headRadiu
   const [ex, ey] = px('rightElbow');
   const along = Math.hypot(ex - wx, ey - wy) || 1;
   const [cx, cy] = [wx + ((ex - wx) / along) * limb * 1.1, wy + ((ey - wy) / along) * limb * 1.1];
-  drawLine(canvas, [cx - ((ey - wy) / along) * limb * 0.7, cy + ((ex - wx) / along) * limb * 0.7], [cx + ((ey - wy) / along) * limb * 0.7, cy - ((ex - wx) / along) * limb * 0.7], limb * 0.8, COLORS.sensor);
+  drawLine(
+    canvas,
+    [cx - ((ey - wy) / along) * limb * 0.7, cy + ((ex - wx) / along) * limb * 0.7],
+    [cx + ((ey - wy) / along) * limb * 0.7, cy - ((ex - wx) / along) * limb * 0.7],
+    limb * 0.8,
+    COLORS.sensor,
+  );
   return canvas.data;
 }
 

@@ -26,4 +26,3 @@ export function requireSameBatch(student: tf.Tensor, teacher: tf.Tensor, student
     throw invalid(teacherField, `batch of ${teacher.shape[0]} differs from ${studentField}'s ${student.shape[0]}`);
   }
 }
-

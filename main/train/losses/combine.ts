@@ -82,8 +82,7 @@ const termFunctions: Record<TermName, (inputs: DistillationInputs, options: Reso
   kd: (inputs, options) => kd(inputs.studentLogits, inputs.teacherLogits, options.temperature),
   rkdDistance: (inputs, options) => rkdDistance(...rkdPair(inputs, options, 'rkdDistance')),
   rkdAngle: (inputs, options) => rkdAngle(...rkdPair(inputs, options, 'rkdAngle'), options.maxAngleBatch),
-  semantic: (inputs, options) =>
-    semantic(required(inputs, 'studentFeat', 'semantic'), required(inputs, 'teacherFeat', 'semantic'), options.projection),
+  semantic: (inputs, options) => semantic(required(inputs, 'studentFeat', 'semantic'), required(inputs, 'teacherFeat', 'semantic'), options.projection),
   attention: (inputs) => attention(required(inputs, 'studentMaps', 'attention'), required(inputs, 'teacherMaps', 'attention')),
   similarityPreserving: (inputs) =>
     similarityPreserving(required(inputs, 'studentFeat', 'similarityPreserving'), required(inputs, 'teacherFeat', 'similarityPreserving')),

@@ -13,7 +13,10 @@ export interface Projection {
 
 /** Glorot-uniform kernel and zero bias, as tfjs-layers' Dense initialises them; `seed` makes it repeatable. */
 export function createProjection(studentWidth: number, teacherWidth: number, seed?: number): Projection {
-  for (const [value, field] of [[studentWidth, 'studentWidth'], [teacherWidth, 'teacherWidth']] as const) {
+  for (const [value, field] of [
+    [studentWidth, 'studentWidth'],
+    [teacherWidth, 'teacherWidth'],
+  ] as const) {
     if (!Number.isInteger(value) || value < 1) throw invalid(field, `expected a positive integer, got ${value}`);
   }
   const limit = Math.sqrt(6 / (studentWidth + teacherWidth));

@@ -36,6 +36,20 @@ function glorotUniform(fanIn: number, fanOut: number): Init {
   };
 }
 
+/**
+ * PyTorch's nn.Linear default, U(±1/√fan_in) for the kernel and the bias (kaiming_uniform with a = √5).
+ * For the student's classifier it matters: with Glorot's limit √(6 / (fan_in + fan_out)), about 2.2×
+ * larger at 128 → 27, the same recipe generalised 7–10 points worse in PyTorch on UTD-MHAD (docs/RESULTS.md).
+ */
+function pytorchUniform(fanIn: number): Init {
+  const limit = 1 / Math.sqrt(fanIn);
+  return (rng, size) => {
+    const out = new Float32Array(size);
+    for (let k = 0; k < size; k++) out[k] = (2 * rng() - 1) * limit;
+    return out;
+  };
+}
+
 const zeros: Init = (_, size) => new Float32Array(size);
 const ones: Init = (_, size) => new Float32Array(size).fill(1);
 
@@ -114,13 +128,20 @@ export class BatchNorm {
   }
 }
 
+export interface LinearOptions {
+  bias?: boolean;
+  /** 'glorot' (default): Glorot-uniform kernel, zero bias; 'pytorch': nn.Linear's default for both */
+  init?: 'glorot' | 'pytorch';
+}
+
 export class Linear {
   readonly kernel: tf.Variable;
   readonly bias: tf.Variable | null;
 
-  constructor(scope: VariableScope, inFeatures: number, outFeatures: number, options: { bias?: boolean } = {}) {
-    this.kernel = scope.add('kernel', [inFeatures, outFeatures], glorotUniform(inFeatures, outFeatures));
-    this.bias = options.bias === false ? null : scope.add('bias', [outFeatures], zeros);
+  constructor(scope: VariableScope, inFeatures: number, outFeatures: number, options: LinearOptions = {}) {
+    const pytorch = options.init === 'pytorch';
+    this.kernel = scope.add('kernel', [inFeatures, outFeatures], pytorch ? pytorchUniform(inFeatures) : glorotUniform(inFeatures, outFeatures));
+    this.bias = options.bias === false ? null : scope.add('bias', [outFeatures], pytorch ? pytorchUniform(inFeatures) : zeros);
   }
 
   apply(x: tf.Tensor2D): tf.Tensor2D {

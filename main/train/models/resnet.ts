@@ -74,7 +74,8 @@ export class ResNet18 extends Model {
     this.config = resolved;
     this.trunk = new ResNetTrunk(this.scope, trunkConfig(resolved));
     this.featureSize = this.trunk.outChannels;
-    this.fc = new Linear(this.scope.child('fc'), this.featureSize, resolved.classes);
+    // PyTorch's default: the classifier's initial scale sets how well the recipe generalises (layers.ts)
+    this.fc = new Linear(this.scope.child('fc'), this.featureSize, resolved.classes, { init: 'pytorch' });
   }
 
   /** x: [B, S, S, inChannels]. Training mode normalises with batch statistics and updates the running ones. */

@@ -96,9 +96,7 @@ export class TrnHead {
 
   /** min(subsetsPerScale, #subsets) distinct subsets of each scale (all of them at scale K). */
   sampleSubsets(rng: Rng): number[][][] {
-    return this.relations.map((all) =>
-      randomSubset(rng, all.length, Math.min(this.config.subsetsPerScale, all.length)).map((k) => all[k]),
-    );
+    return this.relations.map((all) => randomSubset(rng, all.length, Math.min(this.config.subsetsPerScale, all.length)).map((k) => all[k]));
   }
 
   /** x: [B, K, d]. Not wrapped in tf.tidy: the owner's forward pass is. */
@@ -114,7 +112,15 @@ export class TrnHead {
     const features: tf.Tensor2D[] = [];
     subsets.forEach((scaleSubsets, s) => {
       // all subsets of a scale go through its MLP as one batch: [n·B, scale·d]
-      const input = tf.concat(scaleSubsets.map((subset) => tf.concat(subset.map((k) => frames[k]), 1)), 0);
+      const input = tf.concat(
+        scaleSubsets.map((subset) =>
+          tf.concat(
+            subset.map((k) => frames[k]),
+            1,
+          ),
+        ),
+        0,
+      );
       const { fc1, fc2 } = this.mlps[s];
       const bottleneck = tf.relu(fc1.apply(tf.relu(input)));
       const n = scaleSubsets.length;

@@ -97,9 +97,7 @@ export class ResNetTrunk {
   ) {
     this.stemConv = new Conv2d(scope.child('stem/conv'), stemSpec(config));
     this.stemBn = new BatchNorm(scope.child('stem/bn'), config.widths[0]);
-    this.stages = blockSpecs(config).map((stage, s) =>
-      stage.map((specs, b) => new BasicBlock(scope.child(`stage${s + 1}/block${b + 1}`), specs)),
-    );
+    this.stages = blockSpecs(config).map((stage, s) => stage.map((specs, b) => new BasicBlock(scope.child(`stage${s + 1}/block${b + 1}`), specs)));
   }
 
   get outChannels(): number {

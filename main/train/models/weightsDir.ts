@@ -126,10 +126,7 @@ async function readGroup(dir: string, manifestPath: string, group: ManifestGroup
 
 function checkEntry(entry: ManifestEntry, manifestPath: string): number {
   const fine =
-    typeof entry?.name === 'string' &&
-    Array.isArray(entry.shape) &&
-    entry.shape.every((d) => Number.isInteger(d) && d >= 0) &&
-    typeof entry.dtype === 'string';
+    typeof entry?.name === 'string' && Array.isArray(entry.shape) && entry.shape.every((d) => Number.isInteger(d) && d >= 0) && typeof entry.dtype === 'string';
   if (!fine) throw badInput(manifestPath, `a weightsManifest entry is malformed: ${JSON.stringify(entry)}`, { field: 'weightsManifest' });
   return sizeOf(entry.shape);
 }

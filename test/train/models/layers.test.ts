@@ -1,7 +1,7 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { assertClose, randomInput, tf, values } from './tfCpu.ts';
-import { BatchNorm, Conv2d, convOutputSize, dropout } from '../../../main/train/models/layers.ts';
+import { BatchNorm, Conv2d, convOutputSize, dropout, Linear } from '../../../main/train/models/layers.ts';
 import { VariableScope, VariableStore } from '../../../main/train/models/parameters.ts';
 import { mulberry32 } from '../../../main/random.ts';
 
@@ -41,6 +41,33 @@ describe('layers', () => {
       tf.dispose([x, a, b]);
     }
     assert.equal(convOutputSize(224, 7, 2), 112);
+    store.dispose();
+  });
+
+  it("initialises a Linear as PyTorch's nn.Linear when asked: kernel and bias uniform in ±1/√fan_in", () => {
+    const store = new VariableStore(4);
+    const glorot = new Linear(new VariableScope(store, 'glorot'), 128, 27);
+    const pytorch = new Linear(new VariableScope(store, 'pytorch'), 128, 27, { init: 'pytorch' });
+    const limit = 1 / Math.sqrt(128);
+    const kernel = values(pytorch.kernel);
+    const bias = values(pytorch.bias!);
+    assert.ok(
+      [...kernel, ...bias].every((v) => Math.abs(v) <= limit),
+      'inside ±1/√fan_in',
+    );
+    // a uniform's largest magnitude nears its limit; its standard deviation is limit/√3
+    assert.ok(Math.max(...kernel.map(Math.abs)) > 0.99 * limit);
+    const std = Math.sqrt(kernel.reduce((a, v) => a + v * v, 0) / kernel.length);
+    assert.ok(Math.abs(std - limit / Math.sqrt(3)) < 0.05 * limit, `std ${std}`);
+    assert.ok(
+      bias.some((v) => v !== 0),
+      'a drawn bias, not zeros',
+    );
+    assert.ok(
+      values(glorot.bias!).every((v) => v === 0),
+      'the default keeps a zero bias',
+    );
+    assert.ok(Math.max(...values(glorot.kernel).map(Math.abs)) > 1.5 * limit, "Glorot's limit √(6 / 155) is larger");
     store.dispose();
   });
 

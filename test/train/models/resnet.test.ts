@@ -45,7 +45,12 @@ describe('ResNet18 student', () => {
       assert.deepEqual(out.feature.shape, [2, 64]);
       assert.deepEqual(
         out.maps.map((m) => m.shape),
-        [[2, 16, 16, 8], [2, 8, 8, 16], [2, 4, 4, 32], [2, 2, 2, 64]],
+        [
+          [2, 16, 16, 8],
+          [2, 8, 8, 16],
+          [2, 4, 4, 32],
+          [2, 2, 2, 64],
+        ],
       );
       tf.dispose(out);
     }
@@ -59,7 +64,10 @@ describe('ResNet18 student', () => {
     const model = new ResNet18({ ...TINY, inputSize: 32, stem: 'imagenet' });
     const x = randomInput<tf.Rank.R4>([1, 32, 32, 3], 2);
     const out = model.forward(x, { training: false });
-    assert.deepEqual(out.maps.map((m) => m.shape[1]), [8, 4, 2, 1]);
+    assert.deepEqual(
+      out.maps.map((m) => m.shape[1]),
+      [8, 4, 2, 1],
+    );
     tf.dispose([out, x]);
     model.dispose();
   });
@@ -133,8 +141,18 @@ describe('ResNet18 student', () => {
     const stem = tf.conv2d(x, tf.tensor4d(before['stem/conv/kernel'].data, [3, 3, 3, 8]), 1, 1);
     const { mean, variance } = tf.moments(stem, [0, 1, 2]);
     const n = 4 * 16 * 16;
-    assertClose(after['stem/bn/runningMean'].data, values(mean).map((m) => 0.1 * m), 1e-4, 'running mean');
-    assertClose(after['stem/bn/runningVariance'].data, values(variance).map((v) => 0.9 + (0.1 * v * n) / (n - 1)), 1e-4, 'running variance');
+    assertClose(
+      after['stem/bn/runningMean'].data,
+      values(mean).map((m) => 0.1 * m),
+      1e-4,
+      'running mean',
+    );
+    assertClose(
+      after['stem/bn/runningVariance'].data,
+      values(variance).map((v) => 0.9 + (0.1 * v * n) / (n - 1)),
+      1e-4,
+      'running variance',
+    );
     assert.deepEqual(after['stem/bn/gamma'].data, before['stem/bn/gamma'].data); // a forward pass trains nothing
 
     // inference: a sample's output does not depend on its batch; training: it does
@@ -148,7 +166,10 @@ describe('ResNet18 student', () => {
     assertClose(logitsOf(first, false), logitsOf(x, false), 1e-4, 'inference logits');
     const alone = logitsOf(first, true);
     const inBatch = logitsOf(x, true);
-    assert.ok(alone.some((v, k) => Math.abs(v - inBatch[k]) > 1e-3), 'training mode uses batch statistics');
+    assert.ok(
+      alone.some((v, k) => Math.abs(v - inBatch[k]) > 1e-3),
+      'training mode uses batch statistics',
+    );
     tf.dispose([x, stem, mean, variance, first]);
     model.dispose();
   });

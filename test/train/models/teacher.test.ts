@@ -45,8 +45,14 @@ describe('teacher', () => {
       const perFrame = (withFrames ? 8 : 0) + (withPose ? 12 : 0);
       assert.deepEqual((await model.getWeights())['projection/kernel'].shape, [perFrame, 8]);
       const names = Object.keys(await model.getWeights());
-      assert.equal(names.some((n) => n.startsWith('frames/')), withFrames);
-      assert.equal(names.some((n) => n.startsWith('pose/')), withPose);
+      assert.equal(
+        names.some((n) => n.startsWith('frames/')),
+        withFrames,
+      );
+      assert.equal(
+        names.some((n) => n.startsWith('pose/')),
+        withPose,
+      );
       tf.dispose([frames, pose]);
       model.dispose();
     });
@@ -108,10 +114,7 @@ describe('centreSkeleton', () => {
   it("subtracts each frame's hip joint", () => {
     // two frames of three joints; joint 1 is the hip
     const data = Float32Array.from([1, 2, 3, 10, 20, 30, 4, 4, 4, /* frame 2 */ 0, 0, 0, -1, 5, 2, 7, 8, 9]);
-    assert.deepEqual(
-      Array.from(centreSkeleton(data, 3, 1)),
-      [-9, -18, -27, 0, 0, 0, -6, -16, -26, /* frame 2 */ 1, -5, -2, 0, 0, 0, 8, 3, 7],
-    );
+    assert.deepEqual(Array.from(centreSkeleton(data, 3, 1)), [-9, -18, -27, 0, 0, 0, -6, -16, -26, /* frame 2 */ 1, -5, -2, 0, 0, 0, 8, 3, 7]);
     assert.equal(data[0], 1, 'input untouched');
     assert.equal(UTD_MHAD_HIP_CENTRE, 3);
     assert.throws(() => centreSkeleton(data, 4, 1), studioError('INVALID_ARGUMENT', 'data'));

@@ -20,16 +20,32 @@ const relu = (v: number[]) => v.map((x) => Math.max(0, x));
 describe('multi-scale TRN head', () => {
   it('relates scales K … 2 over ordered subsets, one at scale K and at most 3 below', () => {
     assert.deepEqual(trnScales(8), [8, 7, 6, 5, 4, 3, 2]);
-    assert.deepEqual(combinations(4, 2), [[0, 1], [0, 2], [0, 3], [1, 2], [1, 3], [2, 3]]);
+    assert.deepEqual(combinations(4, 2), [
+      [0, 1],
+      [0, 2],
+      [0, 3],
+      [1, 2],
+      [1, 3],
+      [2, 3],
+    ]);
     const model = new TrnModel({ segments: 8, featureDim: 4, classes: 3, hidden: 5 });
     const { head } = model;
-    assert.deepEqual(head.relations.map((r) => r.length), [1, 8, 28, 56, 70, 56, 28]);
-    assert.deepEqual(head.evaluationSubsets.map((r) => r.length), [1, 3, 3, 3, 3, 3, 3]);
+    assert.deepEqual(
+      head.relations.map((r) => r.length),
+      [1, 8, 28, 56, 70, 56, 28],
+    );
+    assert.deepEqual(
+      head.evaluationSubsets.map((r) => r.length),
+      [1, 3, 3, 3, 3, 3, 3],
+    );
     head.evaluationSubsets.forEach((subsets, s) => {
       assert.equal(new Set(subsets.map(String)).size, subsets.length, 'distinct subsets');
       for (const subset of subsets) {
         assert.equal(subset.length, head.scales[s]);
-        assert.ok(subset.every((v, k) => k === 0 || v > subset[k - 1]), `time order kept: ${subset}`);
+        assert.ok(
+          subset.every((v, k) => k === 0 || v > subset[k - 1]),
+          `time order kept: ${subset}`,
+        );
       }
     });
     // per scale s: Linear(s·d, 5) and Linear(5, 3)
@@ -82,7 +98,10 @@ describe('multi-scale TRN head', () => {
     const data = values(x);
     const out = model.forward(x, { training: true, rng: mulberry32(9) });
     // scale 4: the one subset; scales 3 and 2 (4 and 6 subsets): three each
-    assert.deepEqual(out.subsets.map((s) => s.length), [1, 3, 3]);
+    assert.deepEqual(
+      out.subsets.map((s) => s.length),
+      [1, 3, 3],
+    );
     const logits: number[] = [];
     const feature: number[] = [];
     for (let b = 0; b < 2; b++) {

@@ -105,7 +105,10 @@ describe('weights', () => {
     assert.deepEqual(Array.from(read.weights.b.data), [3, 4, 5, 6]);
     assert.deepEqual(read.weights.b.shape, [2, 2]);
     assert.deepEqual(Array.from(read.weights.c.data), [1]);
-    assert.deepEqual(read.unreadable.map((u) => u.name), ['steps', 'q']);
+    assert.deepEqual(
+      read.unreadable.map((u) => u.name),
+      ['steps', 'q'],
+    );
     assert.equal(read.meta, null);
   });
 
@@ -126,9 +129,15 @@ describe('weights', () => {
     const model = new ResNet18(STUDENT);
     const weights = await model.getWeights();
     delete weights['fc/bias'];
-    assert.throws(() => model.setWeights(weights), (err: Error) => studioError('INVALID_ARGUMENT', 'weights')(err) && /missing fc\/bias/.test(err.message));
+    assert.throws(
+      () => model.setWeights(weights),
+      (err: Error) => studioError('INVALID_ARGUMENT', 'weights')(err) && /missing fc\/bias/.test(err.message),
+    );
     const wrong = { ...(await model.getWeights()), 'fc/kernel': { shape: [3, 64], data: new Float32Array(192) } };
-    assert.throws(() => model.setWeights(wrong), (err: Error) => /fc\/kernel: shape 3×64, the model has 64×3/.test(err.message));
+    assert.throws(
+      () => model.setWeights(wrong),
+      (err: Error) => /fc\/kernel: shape 3×64, the model has 64×3/.test(err.message),
+    );
     model.dispose();
   });
 });

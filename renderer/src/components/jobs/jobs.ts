@@ -91,7 +91,13 @@ export function describeEnd(end: JobEnded): string | null {
   if (end.kind === 'demo.generate')
     return end.result ? `${plural(end.result.clips, 'clip')} written to ${end.result.dir} in ${end.result.seconds.toFixed(1)} s` : null;
   if (end.kind === 'export.dataset') return end.result ? `${end.result.written} files written, ${end.result.kept} kept in ${end.result.outDir}` : null;
-  if (end.kind === 'import.demo' || end.kind === 'import.utdMhad' || end.kind === 'import.sensor' || end.kind === 'import.session' || end.kind === 'import.folder') {
+  if (
+    end.kind === 'import.demo' ||
+    end.kind === 'import.utdMhad' ||
+    end.kind === 'import.sensor' ||
+    end.kind === 'import.session' ||
+    end.kind === 'import.folder'
+  ) {
     return end.result ? describeImport(end.result) : null;
   }
   return null;
