@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
+import { sha256File } from '../../main/files/checksum.ts';
 import { addRecordings, listRecordings } from '../../main/store/recordings.ts';
 import type { WebServer } from '../../main/web/server.ts';
 import { tempDir } from '../helpers/tmp.ts';
@@ -83,9 +84,10 @@ describe('recording view speed with a 1-hour 100 Hz stream', { skip }, () => {
         await addRecordings(project.db, [
           {
             name: 'hour_100hz',
-            sources: [],
+            // the clip's video, imported with its checksum as the media route requires
+            sources: [{ role: 'video', path: String(video.meta.path), ...(await sha256File(String(video.meta.path))) }],
             streams: [
-              { kind: 'video', name: 'video', rate: video.rate, length: video.length, meta: video.meta },
+              { kind: 'video', name: 'video', rate: video.rate, length: video.length, meta: video.meta, sourceRole: 'video' },
               { kind: 'sensor', name: 'wrist', rate: 100, length: HOUR_ROWS, channels, samples: { rows: HOUR_ROWS, cols: 3, data: hourOfAccelerometer() } },
             ],
           },

@@ -45,7 +45,7 @@ describe('training screen in Chromium', { skip }, () => {
 
     // a new dataset by protocol: cross-subject puts subject 1 in training, a quarter of each action held out
     await training.createDataset('cross', 'cross-subject', 25);
-    assert.equal(await training.dataset(), 'cross (cross-subject)', 'the new dataset is picked');
+    assert.equal(await training.dataset(), 'cross (cross-subject: odd subjects train, even subjects test · val 25% of train)', 'the new dataset is picked');
     assert.equal(await training.splitSizes(), '6 train · 2 validation · 8 test samples');
     await training.pickDataset('tiny (subject-specific)');
 
