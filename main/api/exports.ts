@@ -5,16 +5,14 @@
 import { exportDataset } from '../export/datasetExport.ts';
 import { defaultExportDir, prepareExportDir } from '../export/exportDir.ts';
 import { runExportWorker } from '../export/exportInWorker.ts';
-import { DEFAULT_LATENCY_RUNS, quantizationOrder } from '../export/exportStudent.ts';
+import { quantizationOrder } from '../export/exportStudent.ts';
+import { DEFAULT_EXPORT_FRAME_SIZE, DEFAULT_LATENCY_RUNS } from '../shared/exportSettings.ts';
 import { StudioError } from '../shared/errors.ts';
 import type { Project } from '../store/project.ts';
 import { getRun } from '../store/runs.ts';
 import { defaultJob } from '../train/runs.ts';
 import type { ServiceContext } from './context.ts';
 import type { DomainHandlers } from './domains.ts';
-
-/** the frames' side in a dataset export, unless asked */
-const DEFAULT_FRAME_SIZE = 112;
 
 /** A run that can be exported: a student that finished; else an error naming runId. */
 async function checkExportable(project: Project, runId: number): Promise<void> {
@@ -63,7 +61,7 @@ export function exportHandlers(context: ServiceContext): DomainHandlers<'exports
           splits: (['train', 'val', 'test'] as const).filter((s) => splits.includes(s)),
           what: what ? (['gaf', 'raw', 'frames'] as const).filter((w) => what.includes(w)) : null,
           gaf: { size: gafSize ?? student.gafSize, method: gafMethod ?? student.gafMethod, variant: gafVariant ?? student.gafVariant },
-          frames: { segments: segments ?? defaultJob.teacher.segments, size: frameSize ?? DEFAULT_FRAME_SIZE },
+          frames: { segments: segments ?? defaultJob.teacher.segments, size: frameSize ?? DEFAULT_EXPORT_FRAME_SIZE },
           log: (line) => progress(++lines, 0, line),
         });
         const counts = Object.fromEntries(Object.entries(result.manifest.splits).map(([split, s]) => [split, s?.recordings.length ?? 0]));

@@ -1,5 +1,8 @@
 /** The API's tools on files rather than on the open project: a sensor file's GAF, a video's frames, the demo data, the machine. */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { generateDemo } from '../datasets/demo/generate.ts';
+import { DEMO_MANIFEST, readDemoManifest } from '../datasets/demo/manifest.ts';
 import { DEMO_CLASSES, type DemoClass } from '../datasets/demo/skeleton.ts';
 import { decodeFrames } from '../media/frames.ts';
 import { resolveFfmpeg } from '../media/ffmpeg.ts';
@@ -62,19 +65,19 @@ export function toolHandlers({ jobs }: ServiceContext): DomainHandlers<'tools'> 
         values: Buffer.from(frames.buffer, frames.byteOffset, frames.byteLength).toString('base64'),
       };
     },
-    'demo.generate': async ({ out, classes, ...options }) => {
+    'demo.generate': async ({ out, classes, reuse, ...options }) => {
       const unknown = classes?.find((c) => !isDemoClass(c));
       if (unknown !== undefined)
         throw new StudioError('INVALID_ARGUMENT', `classes: no demo class ${unknown} (there are ${DEMO_CLASSES.join(', ')})`, { field: 'classes' });
       const job = await jobs.start({ kind: 'demo.generate', title: `Demo dataset in ${out}`, key: out }, async ({ progress }) => {
         const started = performance.now();
-        const manifest = await generateDemo(out, {
-          ...options,
-          classes: classes?.filter(isDemoClass),
-          onProgress: (done, total) => progress(done, total, 'writing clips'),
-        });
+        const reused = reuse === true && existsSync(join(out, DEMO_MANIFEST));
+        const manifest = reused
+          ? await readDemoManifest(out)
+          : await generateDemo(out, { ...options, classes: classes?.filter(isDemoClass), onProgress: (done, total) => progress(done, total, 'writing clips') });
         return {
           dir: out,
+          reused,
           clips: manifest.recordings.length,
           classes: manifest.classes.length,
           sessions: manifest.sessions.length,

@@ -42,6 +42,8 @@ export interface ImportReport {
   imported: number;
   skipped: { name: string; reason: string }[];
   missing: string[];
+  /** those of `missing` that the published dataset is known to lack (UTD_MHAD.knownMissing) */
+  knownMissing: string[];
   seconds: number;
   /** with `withVideo` only */
   videos?: VideoReport;
@@ -239,7 +241,9 @@ export async function importUtdMhad(project: Project, dirArg: string, opts: UtdI
   const { added, alreadyThere } = await addNewRecordings(project.db, ready);
   for (const name of alreadyThere) skipped.push({ name, reason: 'already in the project' });
   const videos = opts.withVideo ? await addDepthVideos(project, sequences, opts) : undefined;
-  return { imported: added.length, skipped, missing: missingFiles(sequences), seconds: (performance.now() - started) / 1000, videos };
+  const missing = missingFiles(sequences);
+  const knownMissing = missing.filter((m) => (UTD_MHAD.knownMissing as readonly string[]).includes(m));
+  return { imported: added.length, skipped, missing, knownMissing, seconds: (performance.now() - started) / 1000, videos };
 }
 
 /** Where a sequence's depth video goes: <project>.media/depth/<name>.mp4 */

@@ -29,9 +29,6 @@ import { studentOnnx, type OnnxPrecision } from './studentOnnx.ts';
 export type ExportFormat = 'tfjs' | 'onnx';
 export type Quantization = 'float16' | 'int8';
 
-/** timed runs per latency figure when the caller does not say */
-export const DEFAULT_LATENCY_RUNS = 50;
-
 /** canonical order, once each: the bundle does not depend on how the list was given */
 export function quantizationOrder(asked: readonly string[]): Quantization[] {
   return (['float16', 'int8'] as const).filter((q) => asked.includes(q));

@@ -73,6 +73,8 @@ const importReport = z.object({
   skipped: z.array(z.object({ name: z.string(), reason: z.string() })),
   /** the files a dataset lacks (UTD-MHAD) */
   missing: z.array(z.string()),
+  /** those of missing that the dataset is known to lack (UTD-MHAD's three absent sequences) */
+  knownMissing: z.array(z.string()).optional(),
   seconds: z.number(),
   /** the recordings this import added (a sensor file's one; left out for datasets) */
   recordings: z.array(z.object({ id, name: z.string() })).optional(),
@@ -342,10 +344,14 @@ const demoGenerateArgs = z
     classes: z.array(nameText.min(1)).min(1).max(100).optional(),
     sessions: z.number().int().nonnegative().max(100).optional(),
     sessionSeconds: z.number().nonnegative().max(3600).optional(),
+    /** a folder that holds a demo dataset already is used as it is (otherwise refused) */
+    reuse: z.boolean().optional(),
   })
   .strict();
 const demoGenerated = z.object({
   dir: z.string(),
+  /** the folder held the dataset already (reuse) */
+  reused: z.boolean(),
   clips: z.number().int(),
   classes: z.number().int(),
   sessions: z.number().int(),

@@ -4,9 +4,7 @@
  * dataset of the annotated segments → per seed a pose teacher, a baseline student and a DASK student
  * → the table over seeds, and what it does and does not show.
  */
-import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { DEMO_MANIFEST } from '../../datasets/demo/manifest.ts';
 import { optionalString, optionalWhole, progressBar, type CliIO, type Command } from '../command.ts';
 import type { StudioClient } from '../client.ts';
 import { importInto } from '../importInto.ts';
@@ -92,13 +90,9 @@ export const demoCommand: Command = {
     const dataDir = join(dir, 'data');
     const seeds = optionalWhole(values, 'seeds', 1) ?? DEMO_RECIPE.seeds;
     const studentEpochs = optionalWhole(values, 'epochs', 1) ?? DEMO_RECIPE.student.epochs;
-    if (!existsSync(join(dataDir, DEMO_MANIFEST))) {
-      io.out(`generating the demo dataset in ${dataDir}`);
-      await studio.job(
-        (await studio.call('demo.generate', { out: dataDir, perClass: optionalWhole(values, 'per-class', 1), sessions: 0 })).job,
-        progressBar(io, 'generating'),
-      );
-    }
+    const { job } = await studio.call('demo.generate', { out: dataDir, perClass: optionalWhole(values, 'per-class', 1), sessions: 0, reuse: true });
+    const generated = await studio.job(job, progressBar(io, 'generating'));
+    if (generated.kind === 'demo.generate' && generated.result && !generated.result.reused) io.out(`generated the demo dataset in ${dataDir}`);
     const projectPath = join(dir, 'demo.vskd');
     await importInto(studio, io, projectPath, () => studio.call('import.demo', { dir: dataDir }));
     await demoDataset(studio, io);

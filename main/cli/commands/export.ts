@@ -1,5 +1,5 @@
 /** vskd export: a trained student as a device bundle (ONNX or tfjs) with its manifest and report. */
-import { DEFAULT_LATENCY_RUNS } from '../../export/exportStudent.ts';
+import { DEFAULT_LATENCY_RUNS } from '../../shared/exportSettings.ts';
 import { listOf, oneOf, optionalWhole, requireString, UsageError, type Command } from '../command.ts';
 
 export const exportCommand: Command = {

@@ -1,9 +1,8 @@
 /** vskd export-dataset: a dataset's splits as NumPy files (GAF images, raw sensor windows, video frames) with a manifest. */
+import { DEFAULT_EXPORT_FRAME_SIZE } from '../../shared/exportSettings.ts';
 import { gafMethods, gafVariants } from '../../shared/trainSettings.ts';
 import { defaultJob } from '../../train/runs.ts';
 import { listOf, oneOf, optionalWhole, progressBar, requireString, type Command } from '../command.ts';
-
-const DEFAULT_FRAME_SIZE = 112;
 
 export const exportDatasetCommand: Command = {
   usage: 'vskd export-dataset <project.vskd> --dataset NAME --out <dir> [--split train,val,test] [--what gaf,raw,frames] [--gaf-size N]',
@@ -15,7 +14,7 @@ export const exportDatasetCommand: Command = {
     '  --what LIST         gaf, raw, frames (default gaf,raw, and frames when every recording has a video)',
     `  --gaf-size N        GAF image side (default ${defaultJob.student.gafSize})    --gaf-method summation|difference    --gaf-variant pyts|vskd`,
     `  --segments K        frames per recording, at the segment centres (default ${defaultJob.teacher.segments})`,
-    `  --frame-size N      side of the frames (default ${DEFAULT_FRAME_SIZE})`,
+    `  --frame-size N      side of the frames (default ${DEFAULT_EXPORT_FRAME_SIZE})`,
     '',
     'Rerunning into the same folder keeps the files whose inputs and checksums are unchanged (resume).',
   ].join('\n'),

@@ -1,4 +1,3 @@
-import { UTD_MHAD } from '../../datasets/utdMhad.ts';
 import { optionalWhole, requireString, type Command } from '../command.ts';
 import { importInto } from '../importInto.ts';
 
@@ -30,7 +29,7 @@ export const importUtdMhadCommand: Command = {
       io.out(`depth videos: ${made} made, ${reused} reused from an earlier run${failed.length ? `, ${failed.length} failed` : ''}`);
       for (const f of failed) io.out(`no video for ${f.name}: ${f.reason}`);
     }
-    const known = report.missing.filter((m) => (UTD_MHAD.knownMissing as readonly string[]).includes(m));
+    const known = report.knownMissing ?? [];
     const other = report.missing.filter((m) => !known.includes(m));
     if (known.length) io.out(`missing in the dataset (known): ${known.join(', ')}`);
     if (other.length) io.out(`missing files: ${other.join(', ')}`);
