@@ -188,8 +188,8 @@ export function trainingHandlers(context: ServiceContext): DomainHandlers<'train
   async function startTraining(title: string, prepare: () => Promise<TrainJob>, lease?: number): Promise<{ runId: number; job: string }> {
     const { db } = context.project();
     // the manager's slot refuses a second run too; this says which run holds it
-    for (const { runId } of active.values())
-      throw new StudioError('CONFLICT', `run ${runId} is training: cancel it or wait for it to end before starting another`, { field: 'run' });
+    const [busy] = active.values();
+    if (busy) throw new StudioError('CONFLICT', `run ${busy.runId} is training: cancel it or wait for it to end before starting another`, { field: 'run' });
     let stored!: (runId: number) => void;
     const prepared = new Promise<number>((resolve) => (stored = resolve));
     const spec = {
