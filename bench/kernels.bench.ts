@@ -9,6 +9,7 @@ import '@tensorflow/tfjs-backend-cpu';
 // the stock wasm kernels, registered on import (one is timed below before ours replaces it)
 import '@tensorflow/tfjs-backend-wasm';
 import { selectBackend } from '../main/train/backend.ts';
+import { tensorTimesMs } from './tensorTimes.ts';
 
 const X: [number, number, number, number] = [32, 16, 16, 128];
 const FILTER: [number, number, number, number] = [3, 3, 128, 128];
@@ -18,16 +19,7 @@ const FLOP = 2 * X[0] * X[1] * X[2] * FILTER[0] * FILTER[1] * FILTER[2] * FILTER
 
 /** Median milliseconds of `runs` calls after one warm-up call (none when runs is 1: cpu is slow). */
 function medianMs(work: () => tf.Tensor, runs: number): number {
-  if (runs > 1) work().dispose();
-  const times: number[] = [];
-  for (let k = 0; k < runs; k++) {
-    const start = performance.now();
-    const out = work();
-    out.dataSync();
-    times.push(performance.now() - start);
-    out.dispose();
-  }
-  times.sort((a, b) => a - b);
+  const times = tensorTimesMs(work, runs, runs > 1);
   return times[Math.floor(times.length / 2)];
 }
 
@@ -59,7 +51,7 @@ export default async function run(): Promise<void> {
     medianMs(() => tf.conv2d(x, filter, 1, 'same'), 5),
   );
   const wasmFilterMs = report(
-    'wasm Conv2DBackpropFilter (dilated Conv2D)',
+    'wasm Conv2DBackpropFilter (a matmul per tap)',
     medianMs(kernel('Conv2DBackpropFilter', { x, dy }, { ...convAttrs, filterShape: FILTER }), 5),
   );
   report('wasm Conv2DBackpropInput (flipped Conv2D)', medianMs(kernel('Conv2DBackpropInput', { dy, filter }, { ...convAttrs, inputShape: X }), 5));

@@ -3,7 +3,8 @@
 // say so in a line and serve the same studio to a browser instead: the web mode.
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { whyNoWindow } from './electronWindow.js';
+import { electronBinary, whyNoWindow } from './electronWindow.js';
+import { applyFuses } from './fuses.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 
@@ -23,6 +24,12 @@ if (reason) {
   web.on('exit', (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 } else {
   buildOrExit();
+  // the window's fuses (no ELECTRON_RUN_AS_NODE, no NODE_OPTIONS, cookies encrypted), set once in the binary
+  const flipped = await applyFuses(electronBinary().binary).catch((err) => {
+    console.error(`VSKD Studio: ${err.message}`);
+    process.exit(1);
+  });
+  if (flipped.length) console.error(`VSKD Studio: Electron fuses set: ${flipped.join(', ')}`);
   const run = spawnSync('npx', ['electron-vite', 'preview'], { cwd: root, stdio: 'inherit' });
   process.exit(run.status ?? 0);
 }

@@ -25,8 +25,3 @@ export interface ImportedSegment {
   note: string;
   source: SegmentSource;
 }
-
-/** "file:line" with the element when there is one: for messages. */
-export function describeSource(source: SegmentSource): string {
-  return `${source.file}:${source.line}${source.element ? ` (${source.element})` : ''}`;
-}

@@ -34,6 +34,13 @@ export interface ExportOptions {
   force?: boolean;
 }
 
+/** How long work reports itself and hears a cancel (the job manager's progress and signal). */
+export interface Progress {
+  progress?: (done: number, total: number, message: string) => void;
+  /** checked between files: a cancelled export keeps the whole files it wrote, a cancelled import stores nothing */
+  signal?: AbortSignal;
+}
+
 export interface ExportReport {
   format: AnnotationFormat;
   files: string[];
@@ -102,7 +109,7 @@ function fileNameOf(name: string): string {
   return name.replace(/[\u0000-\u001f<>:"/\\|?*]/g, '_').replace(/^\.+/, '_') || '_';
 }
 
-export async function exportAnnotations(db: Queryable, options: ExportOptions): Promise<ExportReport> {
+export async function exportAnnotations(db: Queryable, options: ExportOptions, { progress, signal }: Progress = {}): Promise<ExportReport> {
   const path = resolve(options.path);
   const all = await listRecordings(db);
   const wanted = options.recordingIds ? new Set(options.recordingIds) : null;
@@ -121,6 +128,7 @@ export async function exportAnnotations(db: Queryable, options: ExportOptions): 
     await refuseToReplace([path], options.force);
     await mkdir(dirname(path), { recursive: true });
     await writeWhole(path, writeAnnotationsCsv(annotations));
+    progress?.(1, 1, basename(path));
     return { format: 'csv', files: [path], recordings: recordings.length, annotations: annotations.length };
   }
 
@@ -148,7 +156,8 @@ export async function exportAnnotations(db: Queryable, options: ExportOptions): 
   await mkdir(dir, { recursive: true });
   const labels = await listLabels(db);
   const date = new Date();
-  for (const { recording, file } of targets) {
+  for (const [done, { recording, file }] of targets.entries()) {
+    signal?.throwIfAborted();
     const video = recording.streams.find((s) => s.kind === 'video' && typeof s.meta.path === 'string');
     const text = writeEaf({
       recording: recording.name,
@@ -160,6 +169,7 @@ export async function exportAnnotations(db: Queryable, options: ExportOptions): 
       date,
     });
     await writeWhole(file, text);
+    progress?.(done + 1, targets.length, basename(file));
   }
   return { format: 'eaf', files, recordings: recordings.length, annotations: annotations.length };
 }
@@ -227,10 +237,12 @@ async function readAnnotationText(file: string): Promise<string> {
   }
 }
 
-async function readSegments(db: Queryable, files: { file: string; format: AnnotationFormat }[]): Promise<ImportedSegment[]> {
+async function readSegments(db: Queryable, files: { file: string; format: AnnotationFormat }[], { progress, signal }: Progress): Promise<ImportedSegment[]> {
   const known = await recordingNames(db);
   const segments: ImportedSegment[] = [];
-  for (const { file, format } of files) {
+  for (const [done, { file, format }] of files.entries()) {
+    signal?.throwIfAborted();
+    progress?.(done, files.length, `reading ${basename(file)}`);
     const text = await readAnnotationText(file);
     if (format === 'csv') segments.push(...parseAnnotationsCsv(text, file));
     else {
@@ -239,6 +251,7 @@ async function readSegments(db: Queryable, files: { file: string; format: Annota
       segments.push(...eaf.segments.map((s) => ({ ...s, recording })));
     }
   }
+  progress?.(files.length, files.length, `${segments.length} segment(s) read`);
   return segments;
 }
 
@@ -256,11 +269,12 @@ function atSource(err: unknown, source: SegmentSource): unknown {
   return badInput(source.file, `${source.element ? `${source.element}: ` : ''}${err.message}`, { line: source.line, field: err.detail.field });
 }
 
-export async function importAnnotations(db: Database, options: ImportOptions): Promise<ImportReport> {
+export async function importAnnotations(db: Database, options: ImportOptions, reporting: Progress = {}): Promise<ImportReport> {
   const path = resolve(options.path);
   const files = await inputFiles(path, options.format);
   // every file is read and checked before the project is touched
-  const segments = await readSegments(db, files);
+  const segments = await readSegments(db, files, reporting);
+  reporting.signal?.throwIfAborted();
   const dryRun = options.dryRun === true;
 
   return db.transaction(async (tx) => {

@@ -13,6 +13,8 @@ export interface ServiceContext {
   emit: Emit;
   /** the open project; NOT_FOUND (field project) when none is */
   project(): Project;
+  /** whether a project is open */
+  hasProject(): boolean;
   /** opens `next` in place of the open project, cancelling the open project's jobs first */
   replaceProject(next: () => Promise<Project>): Promise<Project>;
   /** cancels the open project's jobs, then closes it */

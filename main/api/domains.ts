@@ -11,6 +11,7 @@ export const methodDomain = {
   'project.open': 'project',
   'project.close': 'project',
   'project.summary': 'project',
+  'project.current': 'project',
   'recordings.list': 'project',
   'recordings.find': 'project',
   'labels.list': 'project',

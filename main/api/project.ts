@@ -40,6 +40,7 @@ export function projectHandlers(context: ServiceContext): DomainHandlers<'projec
       return null;
     },
     'project.summary': async () => projectSummary(db()),
+    'project.current': async () => (context.hasProject() ? projectSummary(db()) : null),
     'recordings.list': async (filter) => listRecordings(db(), filter),
     'recordings.find': async ({ ref }) => findRecording(db(), ref),
     'labels.list': async () => listLabels(db()),

@@ -58,6 +58,7 @@ export function createStudioService({ version, emit, recentFile, holder = 'VSKD 
       if (!project) throw new StudioError('NOT_FOUND', 'no project is open: create or open one first', { field: 'project' });
       return project;
     },
+    hasProject: () => project !== null,
     async replaceProject(next) {
       const opened = await next();
       // the jobs work on the open project: they end before it closes (what a cancel keeps: each job says)

@@ -96,7 +96,8 @@ function jobRequest(args: StartArgs, datasetId: number): JobRequest {
       segments: args.segments ?? d.teacher.segments,
       frameSize: args.frameSize ?? d.teacher.frameSize,
     };
-    return { ...base, kind: 'teacher', method: 'baseline', teacherRunId: null, teacher };
+    // the augmentation is the student's: a teacher's run records none
+    return { ...base, kind: 'teacher', method: 'baseline', teacherRunId: null, teacher, augment: undefined };
   }
   const loss = Object.fromEntries(WEIGHT_OPTIONS.flatMap((name) => (args[name] === undefined ? [] : [[name, args[name]]])));
   const student = {
@@ -105,7 +106,12 @@ function jobRequest(args: StartArgs, datasetId: number): JobRequest {
     gafMethod: args.gafMethod ?? d.student.gafMethod,
     gafVariant: args.gafVariant ?? d.student.gafVariant,
   };
-  return { ...base, kind: 'student', method: args.method, teacherRunId: args.teacherRunId ?? null, student, loss };
+  const augment = {
+    crop: args.augmentCrop ?? d.augment.crop,
+    jitter: args.augmentJitter ?? d.augment.jitter,
+    rotate: args.augmentRotate ?? d.augment.rotate,
+  };
+  return { ...base, kind: 'student', method: args.method, teacherRunId: args.teacherRunId ?? null, student, augment, loss };
 }
 
 /** the run an argument names; NOT_FOUND names the argument */

@@ -9,6 +9,7 @@ export const methodNames = [
   'project.open',
   'project.close',
   'project.summary',
+  'project.current',
   'recordings.list',
   'labels.list',
   'recordings.find',

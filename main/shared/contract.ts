@@ -305,6 +305,8 @@ export const jobKinds = [
   'demo.generate',
   'import.session',
   'import.folder',
+  'export.annotations',
+  'import.annotations',
 ] as const;
 export type JobKind = (typeof jobKinds)[number];
 const jobKind = z.enum(jobKinds);
@@ -600,6 +602,10 @@ const runsStartArgs = z
         gafSize: z.number().int().min(4).max(256).optional(),
         gafMethod: gafMethod.optional(),
         gafVariant: z.enum(gafVariants).optional(),
+        /** augmentation of the training signals before their GAF (main/train/augment.ts): shortest crop share, noise over sd, degrees */
+        augmentCrop: z.number().gt(0).max(1).optional(),
+        augmentJitter: z.number().nonnegative().max(10).optional(),
+        augmentRotate: z.number().nonnegative().max(180).optional(),
         alpha: z.number().nonnegative().optional(),
         beta: z.number().nonnegative().optional(),
         gamma: z.number().nonnegative().optional(),
@@ -933,6 +939,7 @@ const datasetExported = z.object({
   written: z.number().int(),
   kept: z.number().int(),
 });
+const annotationsExported = z.object({ format: annotationFormat, files: z.array(z.string()), recordings: z.number().int(), annotations: z.number().int() });
 const jobEnded = <K extends JobKind, R extends z.ZodType>(kind: K, result: R) =>
   z.object({
     job: jobId,
@@ -957,6 +964,8 @@ const jobEvents = {
     jobEnded('export.student', runsExported),
     jobEnded('export.dataset', datasetExported),
     jobEnded('demo.generate', demoGenerated),
+    jobEnded('export.annotations', annotationsExported),
+    jobEnded('import.annotations', annotationImportReport),
   ]),
 };
 // ── end of the events of jobs ──
@@ -969,6 +978,8 @@ export const methods = {
   'project.open': method(z.object({ path, create: z.boolean().optional() }).strict(), projectSummary),
   'project.close': method(z.object({}).strict(), z.null()),
   'project.summary': method(z.object({}).strict(), projectSummary),
+  /** the open project's summary, null when none is open (a window asking what to show) */
+  'project.current': method(z.object({}).strict(), projectSummary.nullable()),
   'recordings.list': method(
     z
       .object({
@@ -1032,12 +1043,13 @@ export const methods = {
     z.object({ before: annotation, after: annotation }),
   ),
   'annotations.delete': method(z.object({ id }).strict(), annotation),
+  /** a job (export.annotations); force: replace files that exist (refused otherwise, CONFLICT naming the first) */
   'annotations.export': method(
-    /** force: replace files that exist (refused otherwise, CONFLICT naming the first) */
     z.object({ format: annotationFormat, path, recordingIds: z.array(id).min(1).max(maxListed).optional(), force: z.boolean().optional() }).strict(),
-    z.object({ format: annotationFormat, files: z.array(z.string()), recordings: z.number().int(), annotations: z.number().int() }),
+    jobStarted,
   ),
-  'annotations.import': method(z.object({ path, format: annotationFormat.optional(), dryRun: z.boolean().optional() }).strict(), annotationImportReport),
+  /** a job (import.annotations) whose result is the report: what was (or, dryRun, would be) added, and the conflicts */
+  'annotations.import': method(z.object({ path, format: annotationFormat.optional(), dryRun: z.boolean().optional() }).strict(), jobStarted),
   'labels.create': method(
     z
       .object({

@@ -14,3 +14,10 @@ export const scheduleNames = ['cosine', 'step', 'constant'] as const;
 export const gafMethods = ['summation', 'difference'] as const;
 export const gafVariants = ['pyts', 'vskd'] as const;
 export const teacherInputs = ['pose', 'frames'] as const;
+
+/**
+ * The student's default signal augmentation (main/train/augment.ts), chosen on validation splits of
+ * both UTD-MHAD protocols (docs/RESULTS.md, issue 16): the shortest crop share, noise over each axis'
+ * standard deviation, the largest rotation in degrees.
+ */
+export const defaultAugmentation = { crop: 0.8, jitter: 0, rotate: 30 } as const;

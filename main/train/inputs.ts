@@ -119,24 +119,54 @@ export function sensorRows(db: Queryable): (sample: DatasetSample) => Promise<{ 
   };
 }
 
-/** GAF images of the first three channels of each sample's sensor window: [N, S, S, 3]. */
-export async function studentImages(db: Queryable, samples: DatasetSample[], settings: StudentSettings, onSample?: () => void): Promise<Float32Array> {
-  const s = settings.gafSize;
-  const pixels = s * s;
-  const images = new Float32Array(samples.length * pixels * 3);
-  const chw = new Float32Array(3 * pixels);
+/** A sample's accelerometer window: its first three sensor channels, row-major rows × 3. */
+export interface AxesWindow {
+  rows: number;
+  data: Float64Array;
+}
+
+/** The first three channels of each sample's sensor window, read once (augmentation redraws images from them each epoch). */
+export async function studentSignals(db: Queryable, samples: DatasetSample[], onSample?: () => void): Promise<AxesWindow[]> {
   const rowsOf = sensorRows(db);
-  for (const [n, sample] of samples.entries()) {
+  const windows: AxesWindow[] = [];
+  for (const sample of samples) {
     const rows = await rowsOf(sample);
     if (rows.cols < 3)
       throw new StudioError('BAD_INPUT', `recording ${sample.name}: its sensor stream has ${rows.cols} channels; 3 are needed`, { field: 'sensor' });
-    gafFromRows(rows.data, rows.rows, rows.cols, [0, 1, 2], { size: s, method: settings.gafMethod, variant: settings.gafVariant }, chw);
-    // CHW (one image per axis) → HWC, the layout of the convolutions
-    const base = n * pixels * 3;
-    for (let p = 0; p < pixels; p++) for (let c = 0; c < 3; c++) images[base + p * 3 + c] = chw[c * pixels + p];
+    const data = new Float64Array(rows.rows * 3);
+    for (let t = 0; t < rows.rows; t++) for (let c = 0; c < 3; c++) data[t * 3 + c] = rows.data[t * rows.cols + c];
+    windows.push({ rows: rows.rows, data });
     onSample?.();
   }
-  return images;
+  return windows;
+}
+
+/**
+ * GAF images [N, S, S, 3] of the windows, each drawn through `augment` first when given (training),
+ * written into `out` when given (an epoch's images replace the last's).
+ */
+export function gafImagesOf(
+  windows: AxesWindow[],
+  settings: StudentSettings,
+  augment?: (window: AxesWindow) => AxesWindow,
+  out: Float32Array<ArrayBuffer> = new Float32Array(windows.length * settings.gafSize * settings.gafSize * 3),
+): Float32Array<ArrayBuffer> {
+  const s = settings.gafSize;
+  const pixels = s * s;
+  const chw = new Float32Array(3 * pixels);
+  for (const [n, window] of windows.entries()) {
+    const w = augment ? augment(window) : window;
+    gafFromRows(w.data, w.rows, 3, [0, 1, 2], { size: s, method: settings.gafMethod, variant: settings.gafVariant }, chw);
+    // CHW (one image per axis) → HWC, the layout of the convolutions
+    const base = n * pixels * 3;
+    for (let p = 0; p < pixels; p++) for (let c = 0; c < 3; c++) out[base + p * 3 + c] = chw[c * pixels + p];
+  }
+  return out;
+}
+
+/** GAF images of the first three channels of each sample's sensor window: [N, S, S, 3]. */
+export async function studentImages(db: Queryable, samples: DatasetSample[], settings: StudentSettings, onSample?: () => void): Promise<Float32Array> {
+  return gafImagesOf(await studentSignals(db, samples, onSample), settings);
 }
 
 /** A recording's frames (or skeleton poses) as one flat array, `frameSize` values per frame. */

@@ -3,6 +3,7 @@
  * worker boundary (structured clone), so everything here is plain data.
  */
 import type { GafMethod, GafVariant } from '../shared/gaf.ts';
+import type { SignalAugmentation } from './augment.ts';
 import type { MethodName } from '../shared/lossMethods.ts';
 import type { BackendChoice, BackendName, optimiserNames, scheduleNames, teacherInputs } from '../shared/trainSettings.ts';
 
@@ -48,6 +49,8 @@ export interface TrainJob {
   backend: BackendChoice;
   optimiser: OptimiserSettings;
   student: StudentSettings;
+  /** the student's training signals, redrawn each epoch before their GAF; absent (runs before it existed): none */
+  augment?: SignalAugmentation;
   teacher: TeacherSettings;
   /** loss weights and options (alpha, beta, gamma, temperature, ...) */
   loss: Record<string, number | string>;

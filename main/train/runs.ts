@@ -9,10 +9,12 @@ import { createRun, getArtifact, getRun, listRuns, markRunEnded, runEpochs, type
 import type { Queryable } from '../store/db.ts';
 import type { DatasetSummary } from '../store/datasets.ts';
 import type { TrainJob } from './job.ts';
+import type { SignalAugmentation } from './augment.ts';
+import { defaultAugmentation } from '../shared/trainSettings.ts';
 import { checkMethodWeights, DEFAULT_WEIGHTS, isMethodName, methodWeightOptions, type WeightOptions } from '../shared/lossMethods.ts';
 import type { RunResult, SettingValue } from './report.ts';
 
-export const defaultJob: Omit<TrainJob, 'projectPath' | 'runId' | 'datasetId' | 'kind' | 'method' | 'teacherRunId'> = {
+export const defaultJob: Omit<TrainJob, 'projectPath' | 'runId' | 'datasetId' | 'kind' | 'method' | 'teacherRunId'> & { augment: SignalAugmentation } = {
   seed: 1,
   epochs: 30,
   batchSize: 16,
@@ -20,6 +22,7 @@ export const defaultJob: Omit<TrainJob, 'projectPath' | 'runId' | 'datasetId' | 
   backend: 'auto',
   optimiser: { optimiser: 'adam', learningRate: 1e-3, weightDecay: 1e-5, schedule: 'cosine' },
   student: { width: 0.25, gafSize: 32, gafMethod: 'summation', gafVariant: 'pyts' },
+  augment: { ...defaultAugmentation },
   teacher: { inputs: ['pose'], segments: 8, frameSize: 48 },
   loss: {},
   initFrom: null,
@@ -140,6 +143,8 @@ export function runSettings(run: RunSummary): Record<string, SettingValue> {
           gafSize: c.student?.gafSize ?? null,
           gafMethod: c.student?.gafMethod ?? null,
           gafVariant: c.student?.gafVariant ?? null,
+          // a run from before augmentation trained on the plain signals
+          augment: c.augment ? `crop ${c.augment.crop}, jitter ${c.augment.jitter}, rotate ${c.augment.rotate}` : 'none',
         }
       : { segments: c.teacher?.segments ?? null, frameSize: c.teacher?.frameSize ?? null };
   return {

@@ -12,7 +12,8 @@ import { getArtifact, getRun, markRunEnded, markRunStarted, putArtifact, recordE
 import { selectBackend } from './backend.ts';
 import { batchesOf, disposeInputs, epochRng, shuffledOrder, teacherBatch, type TeacherData } from './batches.ts';
 import { decodeCheckpoint, encodeCheckpoint, optimiserWeights, restoreOptimiser } from './checkpoint.ts';
-import { frameSequences, loadSplits, poseSequences, studentImages, type SplitData } from './inputs.ts';
+import { augmentAxes, augments, checkAugmentation } from './augment.ts';
+import { frameSequences, gafImagesOf, loadSplits, poseSequences, studentSignals, type SplitData } from './inputs.ts';
 import type { TrainJob, TrainPreparation, TrainProgress, TrainResult } from './job.ts';
 import type { DistillationInputs, LossResult } from './losses/combine.ts';
 import { distillationLoss } from './losses/registry.ts';
@@ -60,6 +61,8 @@ interface Setup {
   /** the training labels, in training-set order */
   labels: Int32Array;
   forwardLoss(rows: number[], epoch: number, step: number): StepLoss;
+  /** before each epoch's steps: redraws what is drawn per epoch (the student's augmented images) */
+  startEpoch?(epoch: number): void;
   extraVariables: tf.Variable[];
   predict(split: 'val' | 'test'): Promise<Predictions | null>;
   dispose(): void;
@@ -121,6 +124,7 @@ async function runEpochs(project: Project, job: TrainJob, hooks: TrainHooks, bac
   const sampleTimes: number[] = [];
   for (; epoch <= job.epochs; epoch++) {
     setLearningRate(optimiser, learningRateAt(job.optimiser, epoch, job.epochs));
+    setup.startEpoch?.(epoch);
     const order = shuffledOrder(setup.trainRows, epochRng(job.seed, epoch, 0));
     const batches = batchesOf(order, job.batchSize).filter((b) => b.length > 1 || order.length === 1);
     const sums: Record<string, number> = {};
@@ -440,14 +444,24 @@ function decodePredictions(buf: Buffer): Predictions {
   };
 }
 
+/** epochRng's purpose for the augmentation draws (0 is the epoch order, 1… a teacher's steps) */
+const AUGMENT_PURPOSE = 0x5eed;
+
 async function studentSetup(project: Project, job: TrainJob, data: SplitData, hooks: TrainHooks): Promise<Setup> {
   const s = job.student.gafSize;
   const tick = preparing(job, hooks, 'GAF images', recordingCount(data));
-  const images = {
-    train: await studentImages(project.db, data.splits.train.recordings, job.student, tick),
-    val: await studentImages(project.db, data.splits.val.recordings, job.student, tick),
-    test: await studentImages(project.db, data.splits.test.recordings, job.student, tick),
+  const signals = {
+    train: await studentSignals(project.db, data.splits.train.recordings, tick),
+    val: await studentSignals(project.db, data.splits.val.recordings, tick),
+    test: await studentSignals(project.db, data.splits.test.recordings, tick),
   };
+  const images = {
+    train: gafImagesOf(signals.train, job.student),
+    val: gafImagesOf(signals.val, job.student),
+    test: gafImagesOf(signals.test, job.student),
+  };
+  // checked even when it draws nothing: a setting out of range fails the run instead of passing unseen
+  const augment = job.augment && augments(checkAugmentation(job.augment)) ? job.augment : null;
   const distils = job.method !== 'baseline';
   const teacher = distils ? await teacherOutputs(project, job, data, hooks) : null;
   // made once the inputs are ready: a cancel while preparing leaves nothing to free
@@ -464,6 +478,15 @@ async function studentSetup(project: Project, job: TrainJob, data: SplitData, ho
     labels: data.splits.train.labels,
     extraVariables: projection ? [projection.kernel, projection.bias] : [],
     forwardLoss: (rows) => studentLoss(model, lossFn, pairedBatch(resident, rows)),
+    startEpoch(epoch) {
+      if (!augment) return;
+      // a generator per epoch: a resumed run draws the images it would have
+      const rng = epochRng(job.seed, epoch, AUGMENT_PURPOSE);
+      gafImagesOf(signals.train, job.student, (w) => augmentAxes(w.data, w.rows, 3, augment, rng), images.train);
+      const shape = resident.images.shape;
+      resident.images.dispose();
+      resident.images = tf.tensor4d(images.train, shape);
+    },
     predict: async (split) =>
       data.splits[split].recordings.length ? predictStudent(model, images[split], data.splits[split].recordings.length, job.batchSize) : null,
     dispose: () => {

@@ -6,6 +6,7 @@ import { createDispatcher } from '../../main/api/dispatch.ts';
 import { unwrap } from '../../main/shared/envelope.ts';
 import { createStudioService } from '../../main/api/service.ts';
 import { closeProject } from '../../main/store/project.ts';
+import { eventLog, resultOf } from '../helpers/events.ts';
 import { tempDir } from '../helpers/tmp.ts';
 import { annotatedProject, clockA } from './fixture.ts';
 
@@ -15,7 +16,8 @@ let n = 0;
 async function studio() {
   const { project, recA } = await annotatedProject(dir, `api${n++}.vskd`);
   await closeProject(project);
-  const service = createStudioService({ version: '0.0.0-test', emit: () => undefined });
+  const log = eventLog();
+  const service = createStudioService({ version: '0.0.0-test', emit: log.emit });
   const dispatch = createDispatcher(service.handlers);
   /** A call that must succeed, its result checked against the contract's schema. */
   async function call<M extends MethodName>(method: M, args: MethodArgs<M>): Promise<MethodResult<M>> {
@@ -25,7 +27,7 @@ async function studio() {
     return value;
   }
   await call('project.open', { path: project.path });
-  return { call, dispatch, service, recA };
+  return { call, dispatch, service, recA, log };
 }
 
 describe('annotation API methods', () => {
@@ -78,15 +80,31 @@ describe('annotation API methods', () => {
     await service.dispose();
   });
 
-  it('exports and imports (dry run) through the contract', async () => {
-    const { call, service, recA } = await studio();
+  it('exports and imports (dry run) as jobs with progress, through the contract', async () => {
+    const { call, dispatch, service, recA, log } = await studio();
     const wave = await call('labels.create', { name: 'wave' });
     await call('annotations.create', { recordingId: recA, labelId: wave.id, start: 1, end: 2 });
     const file = join(dir, 'api-export.csv');
-    const exported = await call('annotations.export', { format: 'csv', path: file });
+    const exportJob = await call('annotations.export', { format: 'csv', path: file });
+    const exported = resultOf(await log.ended(exportJob.job), 'export.annotations');
     assert.deepEqual([exported.files, exported.annotations], [[file], 1]);
-    const report = await call('annotations.import', { path: file, dryRun: true });
+    assert.ok(
+      log.payloads('job.progress', exportJob.job).some((p) => p.done === 1 && p.total === 1),
+      'the export reports its progress',
+    );
+    const importJob = await call('annotations.import', { path: file, dryRun: true });
+    const report = resultOf(await log.ended(importJob.job), 'import.annotations');
     assert.deepEqual([report.dryRun, report.added, report.skippedDuplicates], [true, 0, 1]);
+    assert.ok(
+      log.payloads('job.progress', importJob.job).some((p) => /1 segment\(s\) read/.test(p.message)),
+      'the import reports the files it read',
+    );
+    // a second export to the same file is refused by the job, naming the file; nothing is replaced
+    const again = await log.ended((await call('annotations.export', { format: 'csv', path: file })).job);
+    assert.equal(again.status, 'failed');
+    assert.match(again.error ?? '', /api-export\.csv: a file already exists/);
+    const bad = await dispatch('annotations.import', { path: file, format: 'pdf' } as never);
+    assert.ok(!bad.ok && bad.error.field === 'format', JSON.stringify(bad));
     await service.dispose();
   });
 });

@@ -46,8 +46,11 @@ describe('API contract dispatch', () => {
   it('creates a project, imports UTD-MHAD as a job with progress events and lists recordings', async () => {
     const { dispatch, log, service } = studio();
     const path = join(tempDir(), 'api.vskd');
+    // a window asking what to show gets null, not an error, before a project is open
+    assert.equal(unwrap(await dispatch('project.current', {})), null);
     const created = unwrap(await dispatch('project.create', { path })) as { recordings: number };
     assert.equal(created.recordings, 0);
+    assert.deepEqual(unwrap(await dispatch('project.current', {})), created);
     const { job } = unwrap(await dispatch('import.utdMhad', { dir: join(fixtures, 'utd-mhad-mini') })) as { job: string };
     const end = await log.ended(job);
     assert.equal(end.status, 'done');

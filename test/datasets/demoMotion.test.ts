@@ -162,6 +162,15 @@ describe('demo accelerometer', () => {
     for (const v of t) assert.ok(Math.abs(v * 50 - Math.round(v * 50)) < 1e-9, `${v} is off the 50 Hz grid`);
   });
 
+  it("saturates at a ±16 g part's full scale, as the default demo's sessions reach it", () => {
+    // the default session's jumps between actions pass 16 g on the wrist path; a real part reads ±16 g there
+    const [plan] = planSessions();
+    const trace = synthesizeAccelerometer(plan.motion, plan.clock, 60, quiet, mulberry32(1));
+    const magnitudes = Array.from(trace.acc, Math.abs);
+    assert.equal(Math.max(...magnitudes), 16);
+    assert.ok(magnitudes.filter((m) => m === 16).length < magnitudes.length / 100, 'only the jumps saturate');
+  });
+
   it('equals the differentiated wrist path plus gravity, at the video times the clock maps to', () => {
     const m = motionOf('wave', 3);
     const clock: ClockRelation = { offset: 0.73, drift: 180e-6 };

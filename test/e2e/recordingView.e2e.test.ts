@@ -164,6 +164,15 @@ describe('recording view in Chromium', { skip }, () => {
     await view.alignment.getByRole('button', { name: 'Fit anchors' }).click();
     await view.alignment.getByText(/^rms \d/).waitFor();
     assert.equal(await view.alignment.locator('.anchors tbody tr').count(), 3);
+    // the table reads sensor times on the file's own axis, as the trace does (the model's are from the first sample)
+    const sensorCells = await view.alignment
+      .locator('.anchors td[data-sensor]')
+      .evaluateAll((cells) =>
+        cells.map((c) => ({ fromFirst: Number(c.getAttribute('data-sensor')), shown: Number.parseFloat((c.textContent ?? '').replace('−', '-')) })),
+      );
+    for (const { fromFirst, shown } of sensorCells)
+      assert.ok(Math.abs(shown - (fromFirst + startTime)) < 1e-3, `${shown} shown for ${fromFirst} + ${startTime}`);
+    if (startTime !== 0) await view.alignment.getByRole('columnheader', { name: 'sensor (file time)' }).waitFor();
     const fitted = await view.playhead();
     assert.ok(
       Math.abs(fitted.offset - offset) < 0.05 && Math.abs(fitted.drift) < 0.05,

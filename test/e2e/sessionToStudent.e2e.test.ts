@@ -142,6 +142,15 @@ describe('from the long demo session to a student in Chromium', { skip }, () => 
       await page.getByRole('button', { name: '← Project' }).click();
       await project.summary.waitFor();
 
+      // every session's annotations out from the project screen, one .eaf per recording
+      const everyEaf = join(dir, 'all-eaf');
+      const total = sessions.reduce((n, s) => n + s.entry.segments.length, 0);
+      assert.match(
+        await project.annotations.export('eaf', everyEaf),
+        new RegExp(`^Exported ${total} annotation\\(s\\) of ${sessions.length} recording\\(s\\) to .*all-eaf`),
+      );
+      assert.deepEqual((await project.annotations.import(everyEaf, 'Check')).added, 0, 'the folder reads back as what is stored');
+
       // the first session's annotations out as ELAN, one deleted, and the file imported back with no conflicts
       const { entry } = sessions[0];
       await view.open(entry.name);

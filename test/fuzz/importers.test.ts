@@ -221,9 +221,9 @@ before(async () => {
   await call('annotations.create', { recordingId: first.id, labelId: swipe.id, start: 0.5, end: 1.5, note: 'first' });
   await call('annotations.create', { recordingId: first.id, labelId: rest.id, start: 2, end: 2.5 });
   await call('annotations.create', { recordingId: second.id, labelId: swipe.id, start: 1, end: 2 });
-  await call('annotations.export', { format: 'csv', path: exported.csv });
+  resultOf(await log.ended((await call('annotations.export', { format: 'csv', path: exported.csv })).job), 'export.annotations');
   mkdirSync(exported.eaf);
-  await call('annotations.export', { format: 'eaf', path: exported.eaf, recordingIds: [first.id] });
+  resultOf(await log.ended((await call('annotations.export', { format: 'eaf', path: exported.eaf, recordingIds: [first.id] })).job), 'export.annotations');
   await service.dispose();
   await generateDemo(demo, { seed: SEED, classes: ['wave', 'clap'], perClass: 1, seconds: 2, sessions: 0 });
 });

@@ -8,6 +8,7 @@ Layouts: the studio is NHWC with convolution kernels [kh, kw, in, out] and Linea
 PyTorch is NCHW with [out, in, kh, kw] and [out, in]. `load_studio_weights` and `studio_weights`
 convert between the two under the studio's weight names ("stage2/block1/conv1/kernel", ...).
 """
+import argparse
 import math
 
 import numpy as np
@@ -213,3 +214,47 @@ def similarity_preserving(student_feature, teacher_feature):
     t = teacher_feature.detach().view(n, -1)
     g_t = F.normalize(t @ t.t())
     return (g_t - g_s).pow(2).sum() / (n * n)
+
+
+def accuracy(model, x, y, batch=64):
+    """The share of rows of x whose eval-mode logits pick their label."""
+    model.eval()
+    correct = 0
+    with torch.no_grad():
+        for i in range(0, len(x), batch):
+            logits, _, _ = model(x[i : i + batch])
+            correct += (logits.argmax(1) == y[i : i + batch]).sum().item()
+    return correct / len(x)
+
+
+def train_epoch(model, opt, x, y, order, batch, label_smoothing=0.0):
+    """One epoch of cross-entropy steps over x[order] in batches (a last batch of one row is skipped,
+    as BatchNorm cannot train on it); answers the summed loss and the rows classified right."""
+    model.train()
+    total, correct = 0.0, 0
+    for i in range(0, len(order), batch):
+        rows = order[i : i + batch]
+        if len(rows) < 2:
+            continue
+        logits, _, _ = model(x[rows])
+        loss = F.cross_entropy(logits, y[rows], label_smoothing=label_smoothing)
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+        total += loss.item() * len(rows)
+        correct += (logits.argmax(1) == y[rows]).sum().item()
+    return total, correct
+
+
+def recipe_arguments():
+    """The command line of a run of the student recipe on an exported dataset: its folder, then the
+    studio's defaults (docs/RESULTS.md, issue 16)."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("data")
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--epochs", type=int, default=30)
+    ap.add_argument("--batch", type=int, default=16)
+    ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument("--weight-decay", type=float, default=1e-5)
+    ap.add_argument("--width", type=float, default=0.25)
+    return ap

@@ -7,16 +7,14 @@ selects on it).
 
   /usr/bin/python3 test/reference/train_reference.py DIR --seed 1 [--epochs 30 --batch 16 --width 0.25]
 """
-import argparse
 import json
 import os
 import time
 
 import numpy as np
 import torch
-import torch.nn.functional as F
 
-from student import ResNet18, he_normal_init, load_studio_weights, studio_weights
+from student import ResNet18, accuracy, recipe_arguments, he_normal_init, load_studio_weights, studio_weights, train_epoch
 
 
 def load(root, split):
@@ -25,25 +23,10 @@ def load(root, split):
     return torch.from_numpy(x), torch.from_numpy(y)
 
 
-def accuracy(model, x, y, batch):
-    model.eval()
-    correct = 0
-    with torch.no_grad():
-        for i in range(0, len(x), batch):
-            logits, _, _ = model(x[i : i + batch])
-            correct += (logits.argmax(1) == y[i : i + batch]).sum().item()
-    return correct / len(x)
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("data")
-    ap.add_argument("--seed", type=int, default=1)
-    ap.add_argument("--epochs", type=int, default=30)
-    ap.add_argument("--batch", type=int, default=16)
-    ap.add_argument("--lr", type=float, default=1e-3)
-    ap.add_argument("--weight-decay", type=float, default=1e-5)
-    ap.add_argument("--width", type=float, default=0.25)
+    ap = recipe_arguments()
     ap.add_argument("--fc-init", choices=["pytorch", "glorot"], default="pytorch", help="glorot: Glorot-uniform kernel, zero bias")
     ap.add_argument("--init", help="the studio's initial weights: PREFIX.npy (flat) and PREFIX.json (names, shapes)")
     ap.add_argument("--init-only", default="", help="take only the --init weights whose names start with this")
@@ -76,20 +59,8 @@ def main():
     g = torch.Generator().manual_seed(args.seed)
     started = time.time()
     for epoch in range(1, args.epochs + 1):
-        model.train()
         order = torch.randperm(len(xtr), generator=g)
-        total, correct = 0.0, 0
-        for i in range(0, len(order), args.batch):
-            rows = order[i : i + args.batch]
-            if len(rows) < 2:
-                continue
-            logits, _, _ = model(xtr[rows])
-            loss = F.cross_entropy(logits, ytr[rows])
-            opt.zero_grad()
-            loss.backward()
-            opt.step()
-            total += loss.item() * len(rows)
-            correct += (logits.argmax(1) == ytr[rows]).sum().item()
+        total, correct = train_epoch(model, opt, xtr, ytr, order, args.batch)
         sched.step()
         print(f"epoch {epoch} ce {total / len(xtr):.4f} train {correct / len(xtr):.4f} test {accuracy(model, xte, yte, 64):.4f} {time.time() - started:.0f}s", flush=True)
     print(f"final test accuracy {accuracy(model, xte, yte, 64) * 100:.2f}")

@@ -115,6 +115,31 @@ describe('annotation edits', () => {
     );
   });
 
+  it('a label made for a segment is undone with it, and redone with its id', async () => {
+    const { edits, last } = editsOf(recB);
+    await edits.load();
+    const segment = last().annotations[0];
+    const kick = (await edits.addLabel('kick', '#aa3300'))!;
+    await edits.update(segment, { labelId: kick.id });
+    assert.equal((await stored(recB))[0].label, 'kick');
+    edits.undo(); // the relabel
+    edits.undo(); // the label it made
+    await edits.settled();
+    assert.equal((await stored(recB))[0].label, segment.label);
+    assert.ok(!last().labels.some((l) => l.name === 'kick'), 'the label is gone from what is shown');
+    assert.ok(!(unwrap(await dispatch('labels.list', {})) as MethodResult<'labels.list'>).some((l) => l.name === 'kick'), 'and from the schema');
+    edits.redo();
+    edits.redo();
+    await edits.settled();
+    assert.deepEqual(
+      last()
+        .labels.filter((l) => l.name === 'kick')
+        .map((l) => [l.id, l.color]),
+      [[kick.id, '#aa3300']],
+    );
+    assert.equal((await stored(recB))[0].label, 'kick');
+  });
+
   it('moves a segment kept on the sensor clock by its video times, written on the sensor clock', async () => {
     const { edits, last } = editsOf(recA);
     await edits.load();

@@ -10,6 +10,8 @@ import { selectBackend } from '../../main/train/backend.ts';
 import { registerBackendKernels } from '../../main/train/kernels/register.ts';
 import { WASM_GRADIENT_KERNELS } from '../../main/train/kernels/wasmGradients.ts';
 import { WASM_SHARED_DATA_KERNELS } from '../../main/train/kernels/wasmSharedData.ts';
+import { withHeapView } from '../../main/train/kernels/wasmHeapViews.ts';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { StudioError } from '../../main/shared/errors.ts';
 
 type Padding = 'same' | 'valid' | number | [[number, number], [number, number], [number, number], [number, number]];
@@ -163,8 +165,35 @@ describe('wasm gradient kernels', () => {
         { dy, filter: tf.ones([3, 3, 2, 2]) },
         { strides: 2, pad: 'same', dilations: 1, inputShape: [2, 8, 8, 2] },
       ) as tf.Tensor;
-    assert.equal(tf.backend().numDataIds(), before + 3, 'dW, the ones filter and depthwise dx');
-    tf.dispose([x, dy, dW, depthwiseDx]);
+    const filter = tf.ones([3, 3, 3, 4]);
+    const dx = tf
+      .engine()
+      .runKernel('Conv2DBackpropInput', { dy, filter }, { strides: 2, pad: 'same', dataFormat: 'NHWC', inputShape: [2, 8, 8, 3] }) as tf.Tensor;
+    const dWStride1 = tf
+      .engine()
+      .runKernel('Conv2DBackpropFilter', { x, dy: x }, { strides: 1, pad: 'same', dataFormat: 'NHWC', filterShape: [3, 3, 3, 3] }) as tf.Tensor;
+    assert.equal(tf.backend().numDataIds(), before + 6, 'dW, the ones filter, depthwise dx, the filter, dx and the stride-1 dW');
+    tf.dispose([x, dy, dW, depthwiseDx, filter, dx, dWStride1]);
+  });
+
+  it('a heap view reads its base in place, leaves no tensor behind, and refuses a range outside the base', async () => {
+    await tf.setBackend('wasm');
+    const backend = tf.backend() as BackendWasm;
+    const base = tf.tensor1d([1, 2, 3, 4, 5, 6]);
+    const before = backend.numDataIds();
+    const sum = withHeapView(backend, base, 2, [1, 2, 2], (view) => {
+      assert.deepEqual(Array.from(backend.typedArrayFromHeap(view)), [3, 4, 5, 6]);
+      // a kernel of the backend reads it as any tensor
+      const out = tf.getKernel('Sum', 'wasm')!.kernelFunc({ inputs: { x: view }, attrs: { axis: [1, 2], keepDims: false }, backend }) as tf.TensorInfo;
+      const value = backend.typedArrayFromHeap(out)[0];
+      backend.disposeData(out.dataId);
+      return value;
+    });
+    assert.equal(sum, 18);
+    assert.equal(backend.numDataIds(), before, 'the view is unregistered');
+    assert.deepEqual(Array.from(base.dataSync()), [1, 2, 3, 4, 5, 6], 'the base is untouched');
+    assert.throws(() => withHeapView(backend, base, 3, [4], () => 0), /outside the base/);
+    base.dispose();
   });
 
   it('refuses NCHW with INVALID_ARGUMENT naming dataFormat', async () => {

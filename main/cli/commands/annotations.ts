@@ -1,9 +1,26 @@
-import { describeSource } from '../../annotations/segments.ts';
-import type { MethodResult } from '../../shared/contract.ts';
-import { oneOf, optionalString, requireString, type Command, type OptionValues } from '../command.ts';
+import type { EventPayload } from '../../shared/contract.ts';
+import type { StudioClient } from '../client.ts';
+import { oneOf, optionalString, progressBar, requireString, type CliIO, type Command, type OptionValues } from '../command.ts';
 
 const annotationFormats = ['csv', 'eaf'] as const;
-type Conflict = MethodResult<'annotations.import'>['conflicts'][number];
+type Ended<K> = Extract<EventPayload<'job.ended'>, { kind: K }>;
+type ImportReport = NonNullable<Ended<'import.annotations'>['result']>;
+type Conflict = ImportReport['conflicts'][number];
+
+/** The result of an annotation export or import job, once it is done. */
+async function resultOf<K extends 'export.annotations' | 'import.annotations'>(
+  studio: StudioClient,
+  io: CliIO,
+  kind: K,
+  started: { job: string },
+): Promise<NonNullable<Ended<K>['result']>> {
+  const end = await studio.job(started.job, progressBar(io, kind === 'export.annotations' ? 'exporting' : 'reading'));
+  if (end.kind !== kind || end.status !== 'done' || !end.result) throw new Error(`${end.title}: ${end.status}${end.error ? `: ${end.error}` : ''}`);
+  return end.result as NonNullable<Ended<K>['result']>;
+}
+
+/** "file:line" with the element when there is one. */
+const describeSource = (source: Conflict['source']) => `${source.file}:${source.line}${source.element ? ` (${source.element})` : ''}`;
 
 function formatOption(values: OptionValues, required: boolean) {
   if (required) requireString(values, 'format');
@@ -70,7 +87,12 @@ export const annotationsExportCommand: Command = {
     await studio.call('project.open', { path: file });
     const refs = (values.recording as string[] | undefined) ?? [];
     const recordingIds = refs.length ? await Promise.all(refs.map(async (ref) => (await studio.call('recordings.find', { ref })).id)) : undefined;
-    const report = await studio.call('annotations.export', { format, path: out, recordingIds, force: values.force === true });
+    const report = await resultOf(
+      studio,
+      io,
+      'export.annotations',
+      await studio.call('annotations.export', { format, path: out, recordingIds, force: values.force === true }),
+    );
     const where = report.files.length === 1 ? report.files[0] : `${report.files.length} files in ${out}`;
     io.out(`exported ${report.annotations} annotation(s) of ${report.recordings} recording(s) to ${where}`);
   },
@@ -101,7 +123,12 @@ export const annotationsImportCommand: Command = {
   async run([file, input], values, io, studio) {
     const format = formatOption(values, false);
     await studio.call('project.open', { path: file });
-    const report = await studio.call('annotations.import', { path: input, format, dryRun: values['dry-run'] === true });
+    const report = await resultOf(
+      studio,
+      io,
+      'import.annotations',
+      await studio.call('annotations.import', { path: input, format, dryRun: values['dry-run'] === true }),
+    );
     if (values.json) return io.out(JSON.stringify(report, null, 2));
     const verb = report.dryRun ? 'would add' : 'added';
     io.out(

@@ -40,7 +40,9 @@ function printPreview(io: CliIO, preview: MethodResult<'datasets.preview'>, unit
     const perClass = Object.entries(s.perClass)
       .map(([name, n]) => `${name} ${n}`)
       .join(', ');
-    io.out(`  ${split.padEnd(5)} ${s.total} ${unit} (${s.recordings} recordings)${s.total ? `: ${perClass}` : ''}`);
+    // samples of whole recordings are the recordings: their count once
+    const from = unit === 'recordings' ? '' : ` (${s.recordings} recordings)`;
+    io.out(`  ${split.padEnd(5)} ${s.total} ${unit}${from}${s.total ? `: ${perClass}` : ''}`);
   }
   if (preview.leftOut.length) io.out(`left out: ${preview.leftOut.map((l) => `${l.count} ${l.reason}`).join('; ')}`);
   for (const warning of preview.warnings) io.err(`warning: ${warning}`);

@@ -50,10 +50,17 @@ const studentOptions: OptionSpec = {
   'gaf-size': { type: 'string' },
   'gaf-method': { type: 'string' },
   'gaf-variant': { type: 'string' },
+  crop: { type: 'string' },
+  jitter: { type: 'string' },
+  rotate: { type: 'string' },
 };
 const studentHelp = [
   `  --width W           ResNet18 width multiplier (default ${defaultJob.student.width}; 1 = full width)`,
   `  --gaf-size N        GAF image side (default ${defaultJob.student.gafSize})    --gaf-method ${gafMethods.join('|')}    --gaf-variant ${gafVariants.join('|')}`,
+  '  training signals are augmented each epoch before their GAF (validation and test never are):',
+  `  --crop F            keep a random stretch of U(F, 1) of each window (default ${defaultJob.augment.crop}; 1: whole)`,
+  `  --jitter S          add noise of S × each axis' standard deviation (default ${defaultJob.augment.jitter}; 0: none)`,
+  `  --rotate D          rotate the axes by up to D degrees about a random axis (default ${defaultJob.augment.rotate}; 0: none)`,
 ].join('\n');
 
 /** a loss weight's command-line option: atWeight → at-weight */
@@ -84,6 +91,9 @@ function studentSettings(values: OptionValues) {
     gafSize: optionalWhole(values, 'gaf-size', 4),
     gafMethod: oneOf(values, 'gaf-method', gafMethods),
     gafVariant: oneOf(values, 'gaf-variant', gafVariants),
+    augmentCrop: optionalNumber(values, 'crop'),
+    augmentJitter: optionalNumber(values, 'jitter'),
+    augmentRotate: optionalNumber(values, 'rotate'),
   };
 }
 

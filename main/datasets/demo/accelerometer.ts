@@ -7,11 +7,15 @@
  * axes (x to the image's right, y up, z toward the camera) turned about x by the strap's tilt: each
  * subject wears the sensor a little rolled, so z reads part of y, as a real wrist sensor's axes never
  * line up with the room's. Untilted, a wrist at rest reads (0, 1, 0).
+ * Readings saturate at ±16 g, as a real part's do.
  */
 import { randomGaussian, type Rng } from '../../random.ts';
+import { DEFAULT_FULL_SCALE } from '../../sensors/channelUnits.ts';
 import { poseAt, type Motion } from './skeleton.ts';
 
 export const STANDARD_GRAVITY = 9.80665;
+/** the range of the simulated part, the widest common MEMS accelerometers offer */
+const FULL_SCALE_G = DEFAULT_FULL_SCALE.g;
 
 /** sensor_time = video_time × (1 + drift) + offset */
 export interface ClockRelation {
@@ -74,7 +78,8 @@ export function synthesizeAccelerometer(motion: Motion, clock: ClockRelation, se
   const acc = new Float64Array(t.length * 3);
   for (let i = 0; i < t.length; i++) {
     const reading = sensorReading(motion, toVideoTime(clock, t[i]), opts.tilt);
-    for (let k = 0; k < 3; k++) acc[3 * i + k] = reading[k] + opts.noise * randomGaussian(rng);
+    // a wearable saturates at its full scale: a jump between two actions reads ±16 g, not 34 g
+    for (let k = 0; k < 3; k++) acc[3 * i + k] = Math.max(-FULL_SCALE_G, Math.min(FULL_SCALE_G, reading[k] + opts.noise * randomGaussian(rng)));
   }
   return { t, acc };
 }

@@ -60,6 +60,8 @@ export function kernelConfig<Inputs extends object, Attrs extends object, Backen
 export interface Scope {
   /** `inputs` is a list for the kernels that take one (Concat), as tfjs-core's ConcatInputs says. */
   run(kernelName: string, inputs: NamedTensorInfoMap | TensorInfo[], attrs?: NamedAttrMap): TensorInfo;
+  /** Tracks a tensor made on the backend outside `run` (freed with the rest); returns it. */
+  track(info: TensorInfo): TensorInfo;
 }
 
 /**
@@ -74,6 +76,10 @@ export function composed(backendName: string, backend: KernelBackend, body: (sco
       const out = getKernel(kernelName, backendName).kernelFunc({ inputs: inputs as NamedTensorInfoMap, attrs, backend }) as TensorInfo;
       intermediates.add(out);
       return out;
+    },
+    track(info) {
+      intermediates.add(info);
+      return info;
     },
   };
   const result = body(scope);

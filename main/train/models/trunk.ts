@@ -79,10 +79,9 @@ class BasicBlock {
   }
 
   apply(x: tf.Tensor4D, training: boolean): tf.Tensor4D {
-    const h = tf.relu(this.bn1.apply(this.conv1.apply(x), training));
-    const y = this.bn2.apply(this.conv2.apply(h), training);
+    const h = this.bn1.apply(this.conv1.apply(x), training, { relu: true });
     const identity = this.shortcut ? this.shortcut.bn.apply(this.shortcut.conv.apply(x), training) : x;
-    return tf.relu(tf.add(y, identity) as tf.Tensor4D);
+    return this.bn2.apply(this.conv2.apply(h), training, { residual: identity, relu: true });
   }
 }
 
@@ -106,7 +105,7 @@ export class ResNetTrunk {
 
   /** The output of every stage, [B, H_s, W_s, widths[s]]. */
   apply(x: tf.Tensor4D, training: boolean): tf.Tensor4D[] {
-    let h = tf.relu(this.stemBn.apply(this.stemConv.apply(x), training));
+    let h = this.stemBn.apply(this.stemConv.apply(x), training, { relu: true });
     if (this.config.stem === 'imagenet') h = tf.maxPool(h, 3, 2, 1);
     const maps: tf.Tensor4D[] = [];
     for (const stage of this.stages) {

@@ -16,7 +16,12 @@ export type AnnotationChange = Omit<MethodArgs<'annotations.update'>, 'id'>;
 export const MIN_SEGMENT = 0.001;
 
 /** what one edit did, enough to undo and redo it */
-type Op = { kind: 'create'; annotation: Annotation } | { kind: 'update'; before: Annotation; after: Annotation } | { kind: 'delete'; annotation: Annotation };
+type Op =
+  | { kind: 'create'; annotation: Annotation }
+  | { kind: 'update'; before: Annotation; after: Annotation }
+  | { kind: 'delete'; annotation: Annotation }
+  /** a label made while editing (a new name typed for a segment): undone, it leaves the schema again */
+  | { kind: 'label'; label: Label };
 
 export interface EditsSnapshot {
   annotations: Annotation[];
@@ -169,6 +174,17 @@ export class AnnotationEdits {
     this.drop((await this.client.call('annotations.delete', { id })).id);
   }
 
+  private async removeLabel(id: number): Promise<void> {
+    const removed = await this.client.call('labels.delete', { id });
+    this.labels = this.labels.filter((l) => l.id !== removed.id);
+  }
+
+  private async restoreLabel(label: Label): Promise<void> {
+    const { id, name, description, color, position } = label;
+    const restored = await this.client.call('labels.create', { id, name, description, position, ...(color !== null && { color }) });
+    this.labels = [...this.labels, restored].sort((a, b) => a.position - b.position);
+  }
+
   private async overwrite(a: Annotation): Promise<void> {
     this.put((await this.client.call('annotations.update', { id: a.id, ...fields(a) })).after);
   }
@@ -179,6 +195,7 @@ export class AnnotationEdits {
     this.undoStack = this.undoStack.slice(0, -1);
     void this.save(async () => {
       if (op.kind === 'create') await this.remove(op.annotation.id);
+      else if (op.kind === 'label') await this.removeLabel(op.label.id);
       else if (op.kind === 'delete') await this.restore(op.annotation);
       else await this.overwrite(op.before);
       this.redoStack = [...this.redoStack, op];
@@ -191,17 +208,19 @@ export class AnnotationEdits {
     this.redoStack = this.redoStack.slice(0, -1);
     void this.save(async () => {
       if (op.kind === 'create') await this.restore(op.annotation);
+      else if (op.kind === 'label') await this.restoreLabel(op.label);
       else if (op.kind === 'delete') await this.remove(op.annotation.id);
       else await this.overwrite(op.after);
       this.undoStack = [...this.undoStack, op];
     });
   }
 
-  /** A new label in the schema; resolves to it once stored. */
+  /** A new label in the schema, undone like an edit; resolves to it once stored. */
   addLabel(name: string, color: string): Promise<Label | null> {
     return this.save(async () => {
       const label = await this.client.call('labels.create', { name, color });
       this.labels = [...this.labels, label];
+      this.record({ kind: 'label', label });
       return label;
     });
   }

@@ -1,5 +1,6 @@
 /** The project screen as a user sees it: the project form, its summary and the recording list. */
 import type { Locator, Page } from 'playwright-core';
+import { AnnotationTransferPage } from './annotationTransferPage.ts';
 
 export class ProjectPage {
   readonly projectFile: Locator;
@@ -8,6 +9,8 @@ export class ProjectPage {
   readonly actionFilter: Locator;
   readonly shownCount: Locator;
   readonly alerts: Locator;
+  /** every recording's annotations out and in */
+  readonly annotations: AnnotationTransferPage;
 
   constructor(readonly page: Page) {
     this.projectFile = page.getByRole('textbox', { name: 'Project file', exact: true });
@@ -16,6 +19,7 @@ export class ProjectPage {
     this.actionFilter = page.getByLabel('Action');
     this.shownCount = page.locator('.count');
     this.alerts = page.getByRole('alert');
+    this.annotations = new AnnotationTransferPage(page);
   }
 
   async goto(url: string): Promise<void> {

@@ -3,6 +3,7 @@
  * alignment panel. Times are read from the data attributes the panes expose.
  */
 import type { Locator, Page } from 'playwright-core';
+import { AnnotationTransferPage } from './annotationTransferPage.ts';
 
 export interface Playhead {
   video: number;
@@ -243,36 +244,14 @@ export class RecordingPage {
     );
   }
 
-  /** opens the annotations' export and import */
-  private async transfer(): Promise<Locator> {
-    const details = this.page.locator('details.transfer');
-    if (!(await details.evaluate((el) => (el as HTMLDetailsElement).open))) await details.locator('summary').click();
-    return details;
-  }
-
-  /** exports this recording's annotations as `format` to `path`; resolves to the status line */
-  async exportAnnotations(format: 'eaf' | 'csv', path: string): Promise<string> {
-    const transfer = await this.transfer();
-    await transfer.getByLabel('Export format').selectOption(format);
-    await transfer.getByLabel('Export to').fill(path);
-    await transfer.getByRole('button', { name: 'Export', exact: true }).click();
-    return (
-      (await transfer
-        .getByRole('status')
-        .filter({ hasText: /^Exported/ })
-        .textContent()) ?? ''
-    );
+  /** this recording's annotations out (as `format`, to `path`); resolves to the status line */
+  exportAnnotations(format: 'eaf' | 'csv', path: string): Promise<string> {
+    return new AnnotationTransferPage(this.page).export(format, path);
   }
 
   /** checks (dry run) or imports the annotations at `path`; resolves to the report's counts */
-  async importAnnotations(path: string, how: 'Check' | 'Import'): Promise<{ added: number; conflicts: number; dryRun: boolean; text: string }> {
-    const transfer = await this.transfer();
-    await transfer.getByLabel('Import from').fill(path);
-    await transfer.getByRole('button', { name: how, exact: true }).click();
-    const report = transfer.locator(`[aria-label="Import report"][data-dry-run="${how === 'Check'}"]`);
-    await report.waitFor();
-    const [added, conflicts] = await Promise.all(['data-added', 'data-conflicts'].map(async (name) => Number(await report.getAttribute(name))));
-    return { added, conflicts, dryRun: how === 'Check', text: (await report.textContent()) ?? '' };
+  importAnnotations(path: string, how: 'Check' | 'Import') {
+    return new AnnotationTransferPage(this.page).import(path, how);
   }
 
   async back(): Promise<void> {

@@ -28,6 +28,47 @@ describe('layers', () => {
     store.dispose();
   });
 
+  it('BatchNorm + residual + ReLU in training (one custom-gradient op) equals the same taped op by op: values, every gradient, running statistics', () => {
+    const store = new VariableStore(1);
+    const bn = new BatchNorm(new VariableScope(store, 'bn'), 3);
+    tf.tidy(() => {
+      bn.gamma.assign(tf.tensor1d([0.5, 2, -1]));
+      bn.beta.assign(tf.tensor1d([0.1, 0, 0.3]));
+    });
+    const x = randomInput<tf.Rank.R4>([2, 3, 3, 3], 1);
+    const residual = randomInput<tf.Rank.R4>([2, 3, 3, 3], 3);
+    const dy = randomInput<tf.Rank.R4>([2, 3, 3, 3], 2);
+    const gamma = bn.gamma as tf.Tensor1D;
+    const beta = bn.beta as tf.Tensor1D;
+    const reference = (input: tf.Tensor4D, g: tf.Tensor1D, b: tf.Tensor1D, r: tf.Tensor4D) => {
+      const { mean, variance } = tf.moments(input, [0, 1, 2]);
+      return tf.relu(tf.add(tf.batchNorm(input, mean, variance, b, g, 1e-5), r));
+    };
+    const loss = (y: tf.Tensor) => tf.sum(tf.mul(y, dy));
+    // γ and β reach bn.apply as its own variables: the same tensors tf.grads is given
+    const ours = tf.grads((input: tf.Tensor, _g: tf.Tensor, _b: tf.Tensor, r: tf.Tensor) =>
+      loss(bn.apply(input as tf.Tensor4D, true, { residual: r as tf.Tensor4D, relu: true })),
+    )([x, gamma, beta, residual]);
+    const theirs = tf.grads((input: tf.Tensor, g: tf.Tensor, b: tf.Tensor, r: tf.Tensor) =>
+      loss(reference(input as tf.Tensor4D, g as tf.Tensor1D, b as tf.Tensor1D, r as tf.Tensor4D)),
+    )([x, gamma, beta, residual]);
+    for (const [k, what] of ['dL/dx', 'dL/dγ', 'dL/dβ', 'dL/dresidual'].entries()) assertClose(values(ours[k]), values(theirs[k]), 1e-4, what);
+    const y = bn.apply(x, true, { residual, relu: true });
+    const expected = reference(x, gamma, beta, residual);
+    assertClose(values(y), values(expected), 1e-5, 'y');
+    assert.ok(values(y).some((v) => v === 0) && values(y).some((v) => v > 0), 'the ReLU cuts some values and keeps others');
+    // two training passes so far, each moving the running statistics 10% towards the batch's
+    const { mean, variance } = tf.moments(x, [0, 1, 2]);
+    const unbiased = tf.mul(variance, 18 / 17);
+    const kept = 0.9 ** 2;
+    assertClose(values(bn.runningMean), values(tf.mul(mean, 1 - kept)), 1e-5, 'running mean');
+    assertClose(values(bn.runningVariance), values(tf.add(tf.mul(unbiased, 1 - kept), kept)), 1e-5, 'running variance');
+    const inference = reference(x, gamma, beta, residual);
+    assert.notDeepEqual(values(bn.apply(x, false, { residual, relu: true })), values(inference), 'inference uses the running statistics');
+    tf.dispose([x, residual, dy, ...ours, ...theirs, y, expected, mean, variance, unbiased, inference]);
+    store.dispose();
+  });
+
   it('pads convolutions so that strided 3×3 and 1×1 shortcuts agree on odd sizes', () => {
     const store = new VariableStore(1);
     const scope = new VariableScope(store);
