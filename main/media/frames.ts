@@ -4,7 +4,7 @@
  * each one (slower, the cross-check); decodeAllFrames keeps every frame.
  */
 import { StudioError, badInput } from '../shared/errors.ts';
-import { fileInput, passthroughFrames, resolveFfmpeg, runTool } from './ffmpeg.ts';
+import { fileInput, passthroughFrames, resolveFfmpeg, runTool, type FfmpegBinaries } from './ffmpeg.ts';
 import { probeVideo, requireMediaFile, type VideoInfo } from './probe.ts';
 
 export interface FrameSize {
@@ -111,25 +111,15 @@ export async function decodeFrames(path: string, indices: readonly number[], opt
   const bins = await resolveFfmpeg();
   const select = `select='${distinct.map((n) => `eq(n\\,${n})`).join('+')}'`;
   const scatter = new FrameScatter(indices, distinct, frameBytes);
-  const args = [
-    '-hide_banner',
-    '-loglevel',
-    'error',
-    '-nostdin',
-    '-i',
-    fileInput(path),
-    '-map',
-    '0:v:0',
-    '-vf',
-    `${select},${scaleFilter(opts)}`,
-    ...passthroughFrames(bins),
-    '-frames:v',
-    String(distinct.length),
-    ...rawOutput(opts),
-  ];
+  const args = [...decodeInput(path, `${select},${scaleFilter(opts)}`, bins), '-frames:v', String(distinct.length), ...rawOutput(opts)];
   await decodeInto(bins.ffmpeg, args, path, opts, scatter, distinct.length * frameBytes);
   if (scatter.framesReceived < distinct.length) throw missingFrames(path, distinct, scatter.framesReceived);
   return scatter.out;
+}
+
+/** ffmpeg's arguments up to the output: the first video stream of `path` through `filter`, every frame passed on. */
+function decodeInput(path: string, filter: string, bins: FfmpegBinaries): string[] {
+  return ['-hide_banner', '-loglevel', 'error', '-nostdin', '-i', fileInput(path), '-map', '0:v:0', '-vf', filter, ...passthroughFrames(bins)];
 }
 
 /** Runs one ffmpeg decode whose raw frames go straight into `scatter` (at most `maxBytes` of them). */
@@ -193,20 +183,7 @@ export async function decodeAllFrames(path: string, opts: FrameSize & { signal?:
   const frameBytes = frameBytesOf(path, opts);
   await requireMediaFile(path);
   const bins = await resolveFfmpeg();
-  const args = [
-    '-hide_banner',
-    '-loglevel',
-    'error',
-    '-nostdin',
-    '-i',
-    fileInput(path),
-    '-map',
-    '0:v:0',
-    '-vf',
-    scaleFilter(opts),
-    ...passthroughFrames(bins),
-    ...rawOutput(opts),
-  ];
+  const args = [...decodeInput(path, scaleFilter(opts), bins), ...rawOutput(opts)];
   const { stdout } = await runTool(bins.ffmpeg, args, {
     timeoutMs: opts.timeoutMs ?? DECODE_TIMEOUT_MS,
     signal: opts.signal,

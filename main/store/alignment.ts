@@ -93,17 +93,29 @@ export async function getAlignment(db: Queryable, recordingId: number): Promise<
   return toAlignment(recordingId, row);
 }
 
+/** Writes a clock model into the recording's table or the stream's, keyed by `key`: a second write replaces the first. */
+async function upsertAlignment(
+  tx: Queryable,
+  table: 'clock_alignments' | 'stream_alignments',
+  keyColumn: 'recording_id' | 'stream_id',
+  key: number,
+  input: AlignmentInput,
+  detail: string,
+): Promise<void> {
+  await tx.run(
+    `INSERT INTO ${table} (${keyColumn}, offset_s, drift, method, detail) VALUES (?, ?, ?, ?, ?)
+     ON CONFLICT (${keyColumn}) DO UPDATE SET offset_s = excluded.offset_s, drift = excluded.drift, method = excluded.method,
+       detail = excluded.detail, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`,
+    [key, input.offset, input.drift, input.method, detail],
+  );
+}
+
 /** Stores (or replaces) the recording's alignment with its detail, and returns it as stored. */
 export async function setAlignment(db: Database, recordingId: number, input: AlignmentInput): Promise<Alignment> {
   const detail = checkInput(input);
   return db.transaction(async (tx) => {
     await requireRecording(tx, recordingId);
-    await tx.run(
-      `INSERT INTO clock_alignments (recording_id, offset_s, drift, method, detail) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (recording_id) DO UPDATE SET offset_s = excluded.offset_s, drift = excluded.drift, method = excluded.method,
-         detail = excluded.detail, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`,
-      [recordingId, input.offset, input.drift, input.method, detail],
-    );
+    await upsertAlignment(tx, 'clock_alignments', 'recording_id', recordingId, input, detail);
     return getAlignment(tx, recordingId);
   });
 }
@@ -133,12 +145,7 @@ export async function setStreamAlignment(db: Database, streamId: number, input: 
   const detail = checkInput(input);
   return db.transaction(async (tx) => {
     await sensorStreamRecording(tx, streamId);
-    await tx.run(
-      `INSERT INTO stream_alignments (stream_id, offset_s, drift, method, detail) VALUES (?, ?, ?, ?, ?)
-       ON CONFLICT (stream_id) DO UPDATE SET offset_s = excluded.offset_s, drift = excluded.drift, method = excluded.method,
-         detail = excluded.detail, updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now')`,
-      [streamId, input.offset, input.drift, input.method, detail],
-    );
+    await upsertAlignment(tx, 'stream_alignments', 'stream_id', streamId, input, detail);
     return getStreamAlignment(tx, streamId);
   });
 }
