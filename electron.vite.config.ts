@@ -9,11 +9,12 @@ export default defineConfig({
     build: {
       outDir: 'out/main',
       rolldownOptions: {
-        // the worker threads' entries (workerThread.ts): training and the student export start
-        // ./trainWorker.js and ./exportWorker.js next to the main bundle
+        // the worker threads' entries (workerThread.ts): training, its peer threads and the student
+        // export start ./trainWorker.js, ./trainPeer.js and ./exportWorker.js next to the main bundle
         input: {
           index: resolve(root, 'main/index.ts'),
           trainWorker: resolve(root, 'main/train/worker.ts'),
+          trainPeer: resolve(root, 'main/train/peer.ts'),
           exportWorker: resolve(root, 'main/export/worker.ts'),
         },
         // the native SQLite binding is loaded from node_modules at run time

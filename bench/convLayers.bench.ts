@@ -1,6 +1,7 @@
 /**
  * The convolution kernels of one student training step, layer by layer: every convolution of the
- * ResNet18 student (×0.25, small stem, 64×64, batch 32: the case `npm run bench -- models` profiles),
+ * ResNet18 student (×0.25, small stem, 64×64, batch 32 unless the environment chooses: the case
+ * `npm run bench -- models` profiles),
  * its forward Conv2D and both gradients (ours: main/train/kernels/wasmGradients.ts) on wasm, one thread.
  * The fastest of 5 calls after a warm-up (the machine is shared: the least disturbed call); a step runs each shape as many times as the model has it.
  */
@@ -8,7 +9,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import { selectBackend } from '../main/train/backend.ts';
 import { tensorTimesMs } from './tensorTimes.ts';
 
-const BATCH = 32;
+/** VSKD_BENCH_BATCH and VSKD_BENCH_SIZE choose another case (a small batch shows each call's fixed cost) */
+const BATCH = Number(process.env.VSKD_BENCH_BATCH ?? 32);
+const INPUT_SIZE = Number(process.env.VSKD_BENCH_SIZE ?? 64);
 const WIDTHS = [16, 32, 64, 128];
 
 interface Layer {
@@ -49,7 +52,7 @@ export default async function run(): Promise<void> {
   await selectBackend('wasm', () => {});
   const totals = { forward: 0, filter: 0, input: 0 };
   console.log('layer (input side, in→out channels, kernel/stride) × count: ms per call (GFLOP/s) forward | filter gradient | input gradient');
-  for (const layer of studentLayers(64)) {
+  for (const layer of studentLayers(INPUT_SIZE)) {
     const { size, inChannels, outChannels, kernel, stride, count } = layer;
     const pad = Math.floor(kernel / 2);
     const out = Math.floor((size + 2 * pad - kernel) / stride) + 1;

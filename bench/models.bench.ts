@@ -1,7 +1,8 @@
 /**
  * Model throughput: the studio's training step (forward, cross-entropy, backward, L2 weight decay and
- * Adam: trainer.ts's trainStep) for the ResNet18 student (small stem, 27 classes) and the depth-frame
- * teacher (8 frames of 112², batch 8), beside the same step in PyTorch on one thread
+ * Adam: step.ts's trainStep) for the ResNet18 student (small stem, 27 classes), on one thread and with
+ * each batch split over this machine's cores (trainingPeers.ts), and the depth-frame teacher (8 frames
+ * of 112², batch 8), beside the same step in PyTorch on one thread
  * (bench/reference/step.py) where python3 has torch; then a per-kernel profile of one student step and
  * the memory the full-width student takes at 64², batch 32, against the wasm heap's limit.
  *
@@ -10,6 +11,7 @@
  * and the rest are estimated from the measured cost per multiply-accumulate of one convolution layer
  * (and printed as estimates).
  */
+import { availableParallelism } from 'node:os';
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
@@ -20,8 +22,11 @@ import { crossEntropy as studioCrossEntropy } from '../main/train/losses/crossEn
 import { resnetMacs, ResNet18 } from '../main/train/models/resnet.ts';
 import { resolveTeacherConfig, Teacher, type TeacherConfig } from '../main/train/models/teacher.ts';
 import { trunkMacs } from '../main/train/models/trunk.ts';
-import { trainStep } from '../main/train/trainer.ts';
-import { referenceSamplesPerSecond, type ReferenceCase } from './reference/pytorch.ts';
+import { defaultJob, detachedStudentJob } from '../main/train/runs.ts';
+import { makeOptimiser } from '../main/train/schedule.ts';
+import { trainStep } from '../main/train/step.ts';
+import { threadedStudentTraining } from '../main/train/trainingPeers.ts';
+import { referenceSamplesPerSecond } from './reference/pytorch.ts';
 
 const CLASSES = 27;
 const SEGMENTS = 8;
@@ -85,6 +90,7 @@ const STUDENT_CASES = [
   { width: 0.25, size: 32, batch: 32, steps: 3 },
   { width: 0.25, size: 64, batch: 16, steps: 2 },
   { width: 0.25, size: 64, batch: 32, steps: 2 },
+  { width: 1, size: 64, batch: 32, steps: 1 },
 ] as const;
 /** full width: one step, with its memory against the wasm heap */
 const FULL_WIDTH = { width: 1, size: 64, batch: 32 } as const;
@@ -92,7 +98,7 @@ const FULL_WIDTH = { width: 1, size: 64, batch: 32 } as const;
 const WASM_HEAP_MAX = 4294901760;
 const WEIGHT_DECAY = 1e-5;
 
-/** One studio training step (trainer.ts's trainStep), its loss read back; what `step` allocates and keeps is freed. */
+/** One studio training step (step.ts's trainStep), its loss read back; what `step` allocates and keeps is freed. */
 function studioStep(model: ResNet18 | Teacher, inputs: () => tf.Tensor2D, labels: tf.Tensor1D, optimiser: tf.Optimizer): () => void {
   return () => {
     const { value, outputs } = trainStep(
@@ -117,8 +123,7 @@ function samplesPerSecond(step: () => void, steps: number, batch: number, warmUp
   return (steps * batch) / ((performance.now() - start) / 1000);
 }
 
-function ratioLine(backend: string, what: string, batch: number, studio: number, reference: ReferenceCase): void {
-  const torch = referenceSamplesPerSecond(reference);
+function ratioLine(backend: string, what: string, batch: number, studio: number, torch: number | string): void {
   const beside = typeof torch === 'string' ? `PyTorch: ${torch}` : `PyTorch 1 thread ${torch.toFixed(2)}, ratio ${(studio / torch).toFixed(2)}×`;
   line(backend, what, batch, `${studio.toFixed(2)} samples/s training; ${beside}`);
 }
@@ -128,6 +133,47 @@ const labelsOf = (batch: number) =>
     Array.from({ length: batch }, (_, k) => k % CLASSES),
     'int32',
   );
+
+/** the threads of the data-parallel lines: this machine's cores, as `--threads auto` takes them (up to 4) */
+const THREADS = Math.max(2, Math.min(availableParallelism(), 4));
+
+/**
+ * Samples/s of the trainer's own student step (studentTraining.ts: the resident set, cross-entropy,
+ * weight decay, Adam) with each batch split over `threads` threads, after one warm-up step.
+ */
+async function threadedSamplesPerSecond(width: number, size: number, batch: number, steps: number, threads: number): Promise<number> {
+  const job = detachedStudentJob({
+    batchSize: batch,
+    threads,
+    optimiser: { ...defaultJob.optimiser, weightDecay: WEIGHT_DECAY },
+    student: { ...defaultJob.student, width, gafSize: size },
+  });
+  const labels = Int32Array.from({ length: batch }, (_, k) => k % CLASSES);
+  const images = (await tf.randomNormal([batch, size, size, 3], 0, 1, 'float32', 1).data()) as Float32Array<ArrayBuffer>;
+  const training = await threadedStudentTraining(job, 'wasm', { classes: CLASSES, signals: [], images, labels, teacher: null }, threads);
+  const optimiser = makeOptimiser(job.optimiser);
+  const rows = Array.from({ length: batch }, (_, k) => k);
+  try {
+    return samplesPerSecond(
+      () => {
+        const { value, outputs } = trainStep(
+          () => training.forwardLoss(rows),
+          training.model.trainableVariables,
+          optimiser,
+          WEIGHT_DECAY,
+          training.reduceGradients,
+        );
+        value.dataSync();
+        tf.dispose([value, outputs.logits, ...Object.values(outputs.terms)]);
+      },
+      steps,
+      batch,
+    );
+  } finally {
+    optimiser.dispose();
+    training.dispose();
+  }
+}
 
 const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
 
@@ -216,10 +262,13 @@ async function benchWasm(): Promise<void> {
       batch,
     );
     const what = `student ResNet18 ×${width} ${size}×${size} (${(model.parameterCount() / 1e6).toFixed(2)} M params)`;
-    ratioLine('wasm', what, batch, rate, { model: 'student', width, size, batch, steps: Math.max(3, steps) });
     tf.dispose([x, labels]);
     optimiser.dispose();
     model.dispose();
+    const threaded = await threadedSamplesPerSecond(width, size, batch, steps, THREADS);
+    const torch = referenceSamplesPerSecond({ model: 'student', width, size, batch, steps: Math.max(3, steps) });
+    ratioLine('wasm', what, batch, rate, torch);
+    ratioLine('wasm', `  the same on ${THREADS} threads (trainingPeers.ts)`, batch, threaded, torch);
   }
   {
     const model = new Teacher(FRAMES);
@@ -233,7 +282,7 @@ async function benchWasm(): Promise<void> {
       false,
     );
     const what = `teacher depth frames 8×112², CNN 16…128 (${(model.parameterCount() / 1e6).toFixed(2)} M params)`;
-    ratioLine('wasm', what, TEACHER_BATCH, rate, { model: 'teacher', batch: TEACHER_BATCH, steps: 2 });
+    ratioLine('wasm', what, TEACHER_BATCH, rate, referenceSamplesPerSecond({ model: 'teacher', batch: TEACHER_BATCH, steps: 2 }));
     tf.dispose([...Object.values(inputs), labels]);
     optimiser.dispose();
     model.dispose();

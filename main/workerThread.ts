@@ -3,7 +3,7 @@
  * conversation (runInWorker in the parent, serveInWorker in the worker) and the messages they exchange.
  * Training (train/runInWorker.ts) and the student export (export/exportInWorker.ts) run this way.
  */
-import { parentPort, receiveMessageOnPort, Worker, workerData, type MessagePort } from 'node:worker_threads';
+import { parentPort, receiveMessageOnPort, Worker, workerData, type MessagePort, type TransferListItem } from 'node:worker_threads';
 import { StudioError, toStudioError, type StudioErrorJSON } from './shared/errors.ts';
 
 /** worker → parent; 'done' or 'error' comes last */
@@ -116,12 +116,14 @@ export function workerEntry(from: string, source: string, bundled: string): URL 
   return new URL(from.endsWith('.ts') ? source : bundled, from);
 }
 
-function startWorker(script: URL, job: unknown): Worker {
-  if (!script.pathname.endsWith('.ts')) return new Worker(script, { workerData: job });
+/** A worker thread running `script` with `data` as its workerData (`transfer`: moved, not copied). */
+export function startWorker(script: URL, data: unknown, transfer: TransferListItem[] = []): Worker {
+  const options = { workerData: data, transferList: transfer };
+  if (!script.pathname.endsWith('.ts')) return new Worker(script, options);
   // A worker does not inherit this thread's tsx hooks, and on Node 20 `--import tsx` in its execArgv
   // loads tsx without the hooks taking effect: register them inside the worker, then import the script.
   const tsx = import.meta.resolve('tsx/esm/api');
   const bootstrap = `import(${JSON.stringify(tsx)}).then(({ register }) => { register(); return import(${JSON.stringify(script.href)}); });`;
   // execArgv []: an inherited `--import tsx` would be resolved against the working directory
-  return new Worker(bootstrap, { eval: true, workerData: job, execArgv: [] });
+  return new Worker(bootstrap, { ...options, eval: true, execArgv: [] });
 }

@@ -1,7 +1,7 @@
 // Builds the `vskd` command as JavaScript in out/cli/, so a call starts without transpiling TypeScript.
 // Usage: node scripts/buildCli.js   (npm run build:cli; npm install runs it through "prepare")
 //
-// out/cli/main.js is the CLI, trainWorker.js and exportWorker.js the worker threads' entries
+// out/cli/main.js is the CLI, trainWorker.js, trainPeer.js and exportWorker.js the worker threads' entries
 // (main/workerThread.ts workerEntry: the module that starts a worker finds its entry next to itself,
 // so every chunk sits beside the entries). Packages stay in node_modules (native sqlite3 and
 // onnxruntime, tfjs), but for those in BUNDLED. Each dynamic import() is its own chunk, loaded only
@@ -45,7 +45,12 @@ export async function buildCli() {
   const started = Date.now();
   const result = await build({
     absWorkingDir: root,
-    entryPoints: { main: 'main/cli/main.ts', trainWorker: 'main/train/worker.ts', exportWorker: 'main/export/worker.ts' },
+    entryPoints: {
+      main: 'main/cli/main.ts',
+      trainWorker: 'main/train/worker.ts',
+      trainPeer: 'main/train/peer.ts',
+      exportWorker: 'main/export/worker.ts',
+    },
     outdir: cliDir,
     bundle: true,
     format: 'esm',
@@ -61,7 +66,7 @@ export async function buildCli() {
   mkdirSync(cliDir, { recursive: true });
   const outputs = new Set(result.outputFiles.map((file) => basename(file.path)));
   // chunks first, the entries after them, the stamp last: a CLI that sees the new stamp finds everything it loads
-  const entries = ['trainWorker.js', 'exportWorker.js', 'main.js'];
+  const entries = ['trainWorker.js', 'trainPeer.js', 'exportWorker.js', 'main.js'];
   const order = (file) => entries.indexOf(basename(file.path));
   for (const file of [...result.outputFiles].sort((a, b) => order(a) - order(b))) writeWhole(file.path, Buffer.from(file.contents));
   // chunks of earlier builds are content-named and would pile up (a .tmp is another build's, about to be renamed)

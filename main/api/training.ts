@@ -97,7 +97,7 @@ function jobRequest(args: StartArgs, datasetId: number): JobRequest {
       frameSize: args.frameSize ?? d.teacher.frameSize,
     };
     // the augmentation is the student's: a teacher's run records none
-    return { ...base, kind: 'teacher', method: 'baseline', teacherRunId: null, teacher, augment: undefined };
+    return { ...base, kind: 'teacher', method: 'baseline', teacherRunId: null, teacher, augment: undefined, threads: undefined };
   }
   const loss = Object.fromEntries(WEIGHT_OPTIONS.flatMap((name) => (args[name] === undefined ? [] : [[name, args[name]]])));
   const student = {
@@ -111,7 +111,8 @@ function jobRequest(args: StartArgs, datasetId: number): JobRequest {
     jitter: args.augmentJitter ?? d.augment.jitter,
     rotate: args.augmentRotate ?? d.augment.rotate,
   };
-  return { ...base, kind: 'student', method: args.method, teacherRunId: args.teacherRunId ?? null, student, augment, loss };
+  const threads = args.threads ?? d.threads;
+  return { ...base, kind: 'student', method: args.method, teacherRunId: args.teacherRunId ?? null, student, augment, threads, loss };
 }
 
 /** the run an argument names; NOT_FOUND names the argument */

@@ -8,7 +8,7 @@ import * as z from 'zod';
 import type { EventName, MethodName } from './channels.ts';
 import { protocols } from './protocols.ts';
 import { METHOD_NAMES } from './lossMethods.ts';
-import { backendChoices, backendNames, gafMethods, gafVariants, optimiserNames, scheduleNames, teacherInputs } from './trainSettings.ts';
+import { backendChoices, backendNames, gafMethods, gafVariants, maxTrainingThreads, optimiserNames, scheduleNames, teacherInputs } from './trainSettings.ts';
 
 export { eventNames, isMethodName, methodNames, type EventName, type MethodName } from './channels.ts';
 
@@ -606,6 +606,8 @@ const runsStartArgs = z
         augmentCrop: z.number().gt(0).max(1).optional(),
         augmentJitter: z.number().nonnegative().max(10).optional(),
         augmentRotate: z.number().nonnegative().max(180).optional(),
+        /** threads each step's batch is split over (wasm, cpu), the same numbers; auto: the machine's cores, up to 4, where the work pays for the exchanges */
+        threads: z.union([z.literal('auto'), z.number().int().min(1).max(maxTrainingThreads)]).optional(),
         alpha: z.number().nonnegative().optional(),
         beta: z.number().nonnegative().optional(),
         gamma: z.number().nonnegative().optional(),

@@ -9,6 +9,9 @@ export type BackendName = (typeof backendNames)[number];
 export const backendChoices = ['auto', ...backendNames] as const;
 export type BackendChoice = (typeof backendChoices)[number];
 
+/** the most threads a student run may split its batches over (trainingPeers.ts) */
+export const maxTrainingThreads = 16;
+
 export const optimiserNames = ['adam', 'sgd'] as const;
 export const scheduleNames = ['cosine', 'step', 'constant'] as const;
 export const gafMethods = ['summation', 'difference'] as const;

@@ -49,6 +49,11 @@ export interface TrainJob {
   backend: BackendChoice;
   optimiser: OptimiserSettings;
   student: StudentSettings;
+  /**
+   * the threads a student's step runs on, each with a shard of the batch (trainingPeers.ts; wasm and
+   * cpu only); absent (runs before it existed): one
+   */
+  threads?: number | 'auto';
   /** the student's training signals, redrawn each epoch before their GAF; absent (runs before it existed): none */
   augment?: SignalAugmentation;
   teacher: TeacherSettings;
@@ -90,6 +95,8 @@ export interface TrainResult {
   runId: number;
   status: 'done' | 'cancelled';
   backend: BackendName;
+  /** the threads its steps ran on */
+  threads: number;
   bestEpoch: number;
   bestValAccuracy: number;
   epochsRun: number;

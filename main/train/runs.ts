@@ -14,7 +14,10 @@ import { defaultAugmentation } from '../shared/trainSettings.ts';
 import { checkMethodWeights, DEFAULT_WEIGHTS, isMethodName, methodWeightOptions, type WeightOptions } from '../shared/lossMethods.ts';
 import type { RunResult, SettingValue } from './report.ts';
 
-export const defaultJob: Omit<TrainJob, 'projectPath' | 'runId' | 'datasetId' | 'kind' | 'method' | 'teacherRunId'> & { augment: SignalAugmentation } = {
+export const defaultJob: Omit<TrainJob, 'projectPath' | 'runId' | 'datasetId' | 'kind' | 'method' | 'teacherRunId'> & {
+  augment: SignalAugmentation;
+  threads: NonNullable<TrainJob['threads']>;
+} = {
   seed: 1,
   epochs: 30,
   batchSize: 16,
@@ -23,10 +26,19 @@ export const defaultJob: Omit<TrainJob, 'projectPath' | 'runId' | 'datasetId' | 
   optimiser: { optimiser: 'adam', learningRate: 1e-3, weightDecay: 1e-5, schedule: 'cosine' },
   student: { width: 0.25, gafSize: 32, gafMethod: 'summation', gafVariant: 'pyts' },
   augment: { ...defaultAugmentation },
+  threads: 'auto',
   teacher: { inputs: ['pose'], segments: 8, frameSize: 48 },
   loss: {},
   initFrom: null,
 };
+
+/**
+ * A student job of the default settings belonging to no project (no run, no dataset, no augmentation)
+ * with `changes`: for the bench and the tests that drive the training steps themselves.
+ */
+export function detachedStudentJob(changes: Partial<TrainJob>): TrainJob {
+  return { ...defaultJob, projectPath: '', runId: 0, datasetId: 0, kind: 'student', method: 'baseline', teacherRunId: null, augment: undefined, ...changes };
+}
 
 export type JobRequest = Omit<TrainJob, 'projectPath' | 'runId' | 'datasetId'> & { dataset: string | number };
 

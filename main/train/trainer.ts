@@ -7,25 +7,25 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { StudioError } from '../shared/errors.ts';
+import type { BackendName } from '../shared/trainSettings.ts';
 import { closeProject, openProject, type Project } from '../store/project.ts';
 import { getArtifact, getRun, markRunEnded, markRunStarted, putArtifact, recordEpoch } from '../store/runs.ts';
 import { selectBackend } from './backend.ts';
 import { batchesOf, disposeInputs, epochRng, shuffledOrder, teacherBatch, type TeacherData } from './batches.ts';
 import { decodeCheckpoint, encodeCheckpoint, optimiserWeights, restoreOptimiser } from './checkpoint.ts';
-import { augmentAxes, augments, checkAugmentation } from './augment.ts';
 import { frameSequences, gafImagesOf, loadSplits, poseSequences, studentSignals, type SplitData } from './inputs.ts';
 import type { TrainJob, TrainPreparation, TrainProgress, TrainResult } from './job.ts';
-import type { DistillationInputs, LossResult } from './losses/combine.ts';
 import { distillationLoss } from './losses/registry.ts';
-import { createProjection, type Projection } from './losses/semantic.ts';
 import { argmaxRows, classificationReport } from './metrics.ts';
 import type { Model } from './models/parameters.ts';
-import { ResNet18 } from './models/resnet.ts';
+import type { ResNet18 } from './models/resnet.ts';
 import { Teacher } from './models/teacher.ts';
 import { initFromWeightsDir } from './models/weightsDir.ts';
 import { predictStudent, predictTeacher, type Predictions } from './predict.ts';
-import { disposeSet, pairedBatch, residentSet, type ResidentSet } from './residentSet.ts';
 import { learningRateAt, makeOptimiser, setLearningRate } from './schedule.ts';
+import { trainStep, type GradientReduction, type StepLoss } from './step.ts';
+import { studentTraining, type StudentTrainingData } from './studentTraining.ts';
+import { TrainingPeers, trainingThreads, withPeers } from './trainingPeers.ts';
 import { decodeWeights, encodeWeights } from './weightsBlob.ts';
 
 export interface TrainHooks {
@@ -64,6 +64,13 @@ interface Setup {
   /** before each epoch's steps: redraws what is drawn per epoch (the student's augmented images) */
   startEpoch?(epoch: number): void;
   extraVariables: tf.Variable[];
+  /** the threads each step runs on (trainingPeers.ts) */
+  threads: number;
+  /** on several threads: starts the others from the model's and optimiser's state (checkpoint.ts's encoding) */
+  begin?(state: Uint8Array): Promise<void>;
+  reduceGradients?: GradientReduction;
+  /** the error to report for one a step threw (another thread's own, where it caused it) */
+  explain?(err: unknown): unknown;
   predict(split: 'val' | 'test'): Promise<Predictions | null>;
   dispose(): void;
 }
@@ -82,6 +89,7 @@ export async function trainRun(job: TrainJob, hooks: TrainHooks): Promise<TrainR
         runId: job.runId,
         status: 'cancelled',
         backend,
+        threads: 1,
         bestEpoch: 0,
         bestValAccuracy: -1,
         epochsRun: 0,
@@ -98,11 +106,30 @@ export async function trainRun(job: TrainJob, hooks: TrainHooks): Promise<TrainR
   }
 }
 
-async function runEpochs(project: Project, job: TrainJob, hooks: TrainHooks, backend: TrainResult['backend'], started: number): Promise<TrainResult> {
+async function runEpochs(project: Project, job: TrainJob, hooks: TrainHooks, backend: BackendName, started: number): Promise<TrainResult> {
   const { db } = project;
   const data = await loadSplits(db, job.datasetId);
-  const setup = job.kind === 'student' ? await studentSetup(project, job, data, hooks) : await teacherSetup(project, job, data, hooks);
+  const setup = job.kind === 'student' ? await studentSetup(project, job, data, hooks, backend) : await teacherSetup(project, job, data, hooks);
   const optimiser = makeOptimiser(job.optimiser);
+  try {
+    return await trainEpochs(project, job, hooks, backend, started, data, setup, optimiser);
+  } finally {
+    optimiser.dispose();
+    setup.dispose();
+  }
+}
+
+async function trainEpochs(
+  project: Project,
+  job: TrainJob,
+  hooks: TrainHooks,
+  backend: BackendName,
+  started: number,
+  data: SplitData,
+  setup: Setup,
+  optimiser: tf.Optimizer,
+): Promise<TrainResult> {
+  const { db } = project;
   const variables = [...setup.model.trainableVariables, ...setup.extraVariables];
   let firstEpoch = 1;
   // valAccuracy null: no validation split (JSON keeps no NaN in the checkpoint)
@@ -117,6 +144,7 @@ async function runEpochs(project: Project, job: TrainJob, hooks: TrainHooks, bac
     const selected = best.valAccuracy === null ? 'no validation split' : `best validation accuracy ${best.valAccuracy.toFixed(3)} at epoch ${best.epoch}`;
     hooks.log(`resuming run ${job.runId} after epoch ${firstEpoch - 1} (${selected})`);
   }
+  await setup.begin?.(encodeCheckpoint({ weights: await setup.model.getWeights(), optimiser: await optimiserWeights(optimiser), state: {} }));
 
   let status: TrainResult['status'] = 'done';
   let epoch = firstEpoch;
@@ -139,7 +167,13 @@ async function runEpochs(project: Project, job: TrainJob, hooks: TrainHooks, bac
         status = 'cancelled';
         break;
       }
-      const { value, outputs } = trainStep(() => setup.forwardLoss(rows, epoch, step), variables, optimiser, job.optimiser.weightDecay);
+      const { value, outputs } = (() => {
+        try {
+          return trainStep(() => setup.forwardLoss(rows, epoch, step), variables, optimiser, job.optimiser.weightDecay, setup.reduceGradients);
+        } catch (err) {
+          throw setup.explain?.(err) ?? err;
+        }
+      })();
       const reading = readStep(value, outputs);
       await previous;
       previous = reading.then(({ total, predicted, terms }) => {
@@ -211,60 +245,16 @@ async function runEpochs(project: Project, job: TrainJob, hooks: TrainHooks, bac
   }
 
   if (status === 'done') await evaluateBest(project, job, setup, data);
-  optimiser.dispose();
-  setup.dispose();
   return {
     runId: job.runId,
     status,
     backend,
+    threads: setup.threads,
     bestEpoch: best.epoch,
     bestValAccuracy: best.valAccuracy ?? NaN,
     epochsRun: epoch - firstEpoch,
     seconds: (performance.now() - started) / 1000,
   };
-}
-
-/** What a training step's loss function returns: the total it differentiates, its terms and the logits. */
-export interface StepLoss {
-  total: tf.Scalar;
-  terms: Record<string, tf.Scalar>;
-  logits: tf.Tensor2D;
-}
-
-/** A step's loss value with its terms and logits, kept for reading after the step. */
-export interface StepOutputs {
-  value: tf.Scalar;
-  outputs: { terms: Record<string, tf.Scalar>; logits: tf.Tensor2D };
-}
-
-/**
- * The gradients of `loss` with respect to `variables`, with L2 weight decay added to each (PyTorch
- * Adam's and SGD's `weight_decay`: g + λ·w, applied before the optimiser's moments).
- */
-export function stepGradients(loss: () => StepLoss, variables: tf.Variable[], weightDecay: number): StepOutputs & { grads: tf.NamedTensorMap } {
-  let outputs: StepOutputs['outputs'] | null = null;
-  const { value, grads } = tf.variableGrads(() => {
-    const result = loss();
-    outputs = { terms: Object.fromEntries(Object.entries(result.terms).map(([k, v]) => [k, tf.keep(v)])), logits: tf.keep(result.logits) };
-    return result.total;
-  }, variables);
-  if (weightDecay > 0) {
-    for (const v of variables) {
-      const g = grads[v.name];
-      if (!g) continue;
-      grads[v.name] = tf.tidy(() => tf.add(g, tf.mul(v, weightDecay)));
-      g.dispose();
-    }
-  }
-  return { value, outputs: outputs!, grads };
-}
-
-/** One optimiser step on one batch; the caller reads and frees the returned tensors. */
-export function trainStep(loss: () => StepLoss, variables: tf.Variable[], optimiser: tf.Optimizer, weightDecay: number): StepOutputs {
-  const { value, outputs, grads } = stepGradients(loss, variables, weightDecay);
-  optimiser.applyGradients(grads);
-  tf.dispose(Object.values(grads));
-  return { value, outputs };
 }
 
 /** One step's loss, terms and predicted classes, read back; the tensors are freed once read. */
@@ -359,6 +349,7 @@ async function teacherSetup(project: Project, job: TrainJob, data: SplitData, ho
     trainRows: data.splits.train.recordings.length,
     labels: data.splits.train.labels,
     extraVariables: [],
+    threads: 1,
     forwardLoss(rows, epoch, step) {
       const inputs = teacherBatch(sets.train, rows, 'train', epochRng(job.seed, epoch, step + 1));
       const out = model.forward(inputs, { training: true });
@@ -444,79 +435,47 @@ function decodePredictions(buf: Buffer): Predictions {
   };
 }
 
-/** epochRng's purpose for the augmentation draws (0 is the epoch order, 1… a teacher's steps) */
-const AUGMENT_PURPOSE = 0x5eed;
-
-async function studentSetup(project: Project, job: TrainJob, data: SplitData, hooks: TrainHooks): Promise<Setup> {
-  const s = job.student.gafSize;
+async function studentSetup(project: Project, job: TrainJob, data: SplitData, hooks: TrainHooks, backend: BackendName): Promise<Setup> {
   const tick = preparing(job, hooks, 'GAF images', recordingCount(data));
   const signals = {
     train: await studentSignals(project.db, data.splits.train.recordings, tick),
     val: await studentSignals(project.db, data.splits.val.recordings, tick),
     test: await studentSignals(project.db, data.splits.test.recordings, tick),
   };
-  const images = {
-    train: gafImagesOf(signals.train, job.student),
-    val: gafImagesOf(signals.val, job.student),
-    test: gafImagesOf(signals.test, job.student),
+  const images = { val: gafImagesOf(signals.val, job.student), test: gafImagesOf(signals.test, job.student) };
+  const teacher = job.method !== 'baseline' ? await teacherOutputs(project, job, data, hooks) : null;
+  const trainingData: StudentTrainingData = {
+    classes: data.classes.length,
+    signals: signals.train,
+    images: gafImagesOf(signals.train, job.student),
+    labels: data.splits.train.labels,
+    teacher,
   };
-  // checked even when it draws nothing: a setting out of range fails the run instead of passing unseen
-  const augment = job.augment && augments(checkAugmentation(job.augment)) ? job.augment : null;
-  const distils = job.method !== 'baseline';
-  const teacher = distils ? await teacherOutputs(project, job, data, hooks) : null;
+  const threads = trainingThreads(job, backend, hooks.log);
+  const shard = threads > 1 ? TrainingPeers.shard(threads) : undefined;
   // made once the inputs are ready: a cancel while preparing leaves nothing to free
-  const model = new ResNet18({ classes: data.classes.length, inputSize: s, width: job.student.width, seed: job.seed });
+  let training = studentTraining(job, trainingData, shard);
+  const { model } = training;
   await initialise(model, job, hooks.log);
-  let projection: Projection | null = null;
-  if (teacher && teacher.featureSize !== model.featureSize) projection = createProjection(model.featureSize, teacher.featureSize, job.seed);
-  const lossFn = distillationLoss(job.method, { ...job.loss, ...(projection ? { projection } : {}) });
-  const resident = residentSet(images.train, s, data.splits.train.labels, teacher, job.method === 'at');
   return {
     model,
     classes: data.classes,
     trainRows: data.splits.train.recordings.length,
     labels: data.splits.train.labels,
-    extraVariables: projection ? [projection.kernel, projection.bias] : [],
-    forwardLoss: (rows) => studentLoss(model, lossFn, pairedBatch(resident, rows)),
-    startEpoch(epoch) {
-      if (!augment) return;
-      // a generator per epoch: a resumed run draws the images it would have
-      const rng = epochRng(job.seed, epoch, AUGMENT_PURPOSE);
-      gafImagesOf(signals.train, job.student, (w) => augmentAxes(w.data, w.rows, 3, augment, rng), images.train);
-      const shape = resident.images.shape;
-      resident.images.dispose();
-      resident.images = tf.tensor4d(images.train, shape);
-    },
+    extraVariables: training.extraVariables,
+    threads,
+    begin:
+      shard &&
+      (async (state) => {
+        training = withPeers(training, await TrainingPeers.start(job, backend, shard, trainingData, state));
+        hooks.log(`training on ${threads} threads, ${Math.ceil(job.batchSize / threads)} or fewer of each batch's rows on each`);
+      }),
+    startEpoch: (epoch) => training.startEpoch(epoch),
+    forwardLoss: (rows) => training.forwardLoss(rows),
+    reduceGradients: training.reduceGradients,
+    explain: (err) => training.explain?.(err) ?? err,
     predict: async (split) =>
       data.splits[split].recordings.length ? predictStudent(model, images[split], data.splits[split].recordings.length, job.batchSize) : null,
-    dispose: () => {
-      model.dispose();
-      disposeSet(resident);
-      if (projection) tf.dispose([projection.kernel, projection.bias]);
-    },
-  };
-}
-
-/** The student's training-mode forward pass on one batch of the resident set, and its loss. */
-export function studentLoss(model: ResNet18, lossFn: (inputs: DistillationInputs) => LossResult, batch: ResidentSet): StepLoss {
-  const out = model.forward(batch.images, { training: true });
-  const teacherFeat = batch.teacherFeatures ?? undefined;
-  const teacherMap = batch.teacherMaps;
-  return {
-    ...lossFn({
-      labels: batch.labels,
-      studentLogits: out.logits,
-      teacherLogits: batch.teacherLogits ?? out.logits,
-      studentEmb: out.feature,
-      teacherEmb: teacherFeat,
-      studentFeat: out.feature,
-      teacherFeat,
-      studentMaps: out.maps,
-      // attention transfer pairs every stage of the student with the teacher's time map: the GAF
-      // image's rows are time, so the loss pools each student map to K × 1 and compares where in
-      // time the two networks' activations lie (a pose teacher has no spatial maps to match)
-      teacherMaps: teacherMap ? out.maps.map(() => teacherMap) : undefined,
-    }),
-    logits: out.logits,
+    dispose: () => training.dispose(),
   };
 }

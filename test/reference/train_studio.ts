@@ -20,7 +20,8 @@ import { ResNet18 } from '../../main/train/models/resnet.ts';
 import { predictStudent } from '../../main/train/predict.ts';
 import { disposeSet, pairedBatch, residentSet } from '../../main/train/residentSet.ts';
 import { learningRateAt, makeOptimiser, setLearningRate } from '../../main/train/schedule.ts';
-import { studentLoss, trainStep } from '../../main/train/trainer.ts';
+import { trainStep } from '../../main/train/step.ts';
+import { studentLoss } from '../../main/train/studentTraining.ts';
 
 const { positionals, values } = parseArgs({
   allowPositionals: true,

@@ -26,8 +26,11 @@ import { ResNet18 } from '../../main/train/models/resnet.ts';
 import type { WeightMap } from '../../main/train/models/parameters.ts';
 import { predictStudent } from '../../main/train/predict.ts';
 import { disposeSet, pairedBatch, residentSet, type ResidentSet } from '../../main/train/residentSet.ts';
+import { defaultJob, detachedStudentJob } from '../../main/train/runs.ts';
 import { learningRateAt, makeOptimiser, setLearningRate } from '../../main/train/schedule.ts';
-import { stepGradients, studentLoss, trainStep } from '../../main/train/trainer.ts';
+import { stepGradients, trainStep } from '../../main/train/step.ts';
+import { studentLoss } from '../../main/train/studentTraining.ts';
+import { threadedStudentTraining } from '../../main/train/trainingPeers.ts';
 import { tempDir } from '../helpers/tmp.ts';
 
 const REFERENCE = new URL('../reference/parity.py', import.meta.url).pathname;
@@ -202,6 +205,7 @@ describe(`training parity with PyTorch (${backend})`, { skip: 'reason' in torch 
     grads: Float32Array[];
     lrs: number[];
     steps: Float32Array[];
+    threadedSteps: Float32Array[];
     evalLogits: Float32Array;
   };
   const seen: Record<string, number> = {};
@@ -314,8 +318,46 @@ describe(`training parity with PyTorch (${backend})`, { skip: 'reason' in torch 
     model.dispose();
     disposeSet(set);
     tf.dispose([projection.kernel, projection.bias]);
+    studio.threadedSteps = await threadedSteps(stepsPerEpoch);
     await referenceRun;
   });
+
+  /** The same 20 steps with each batch split over two threads (trainingPeers.ts), as a run takes them. */
+  async function threadedSteps(stepsPerEpoch: number): Promise<Float32Array[]> {
+    const job = detachedStudentJob({
+      seed: SEED,
+      epochs: EPOCHS,
+      batchSize: BATCH,
+      optimiser: OPTIMISER,
+      student: { ...defaultJob.student, width: WIDTH, gafSize: SIZE },
+    });
+    const data = { classes: CLASSES, signals: [], images: images.slice(), labels, teacher: null };
+    const training = await threadedStudentTraining(job, backend, data, 2);
+    const optimiser = makeOptimiser(OPTIMISER);
+    const steps: Float32Array[] = [];
+    try {
+      for (let step = 0; step < batches.length; step++) {
+        const epoch = Math.floor(step / stepsPerEpoch) + 1;
+        if (step % stepsPerEpoch === 0) {
+          setLearningRate(optimiser, learningRateAt(OPTIMISER, epoch, EPOCHS));
+          training.startEpoch(epoch);
+        }
+        const { value, outputs } = trainStep(
+          () => training.forwardLoss(batches[step]),
+          training.model.trainableVariables,
+          optimiser,
+          OPTIMISER.weightDecay,
+          training.reduceGradients,
+        );
+        tf.dispose([value, outputs.logits, ...Object.values(outputs.terms)]);
+        steps.push(flat(await training.model.getWeights(), studio.names));
+      }
+      return steps;
+    } finally {
+      optimiser.dispose();
+      training.dispose();
+    }
+  }
 
   function flatGradients(grads: tf.NamedTensorMap, variables: tf.Variable[]): Float32Array {
     const parts = variables.map((v) => (grads[v.name] ? (grads[v.name].dataSync() as Float32Array) : new Float32Array(v.size)));
@@ -359,6 +401,16 @@ describe(`training parity with PyTorch (${backend})`, { skip: 'reason' in torch 
       const e = (expected.data as Float32Array).subarray(step * per, (step + 1) * per);
       const ratio = assertValuesClose(`step ${step + 1}:`, weights, e, TOLERANCE.weights, studio.allSegments);
       seen.weights = Math.max(seen.weights ?? 0, ratio);
+    });
+  });
+
+  it('agrees on every weight and running statistic after each of the 20 steps on two threads, a shard of each batch on each', () => {
+    const expected = decodeNpy(readFileSync(join(outDir, 'steps.npy')));
+    const per = expected.shape[1];
+    studio.threadedSteps.forEach((weights, step) => {
+      const e = (expected.data as Float32Array).subarray(step * per, (step + 1) * per);
+      const ratio = assertValuesClose(`two threads, step ${step + 1}:`, weights, e, TOLERANCE.weights, studio.allSegments);
+      seen.threadedWeights = Math.max(seen.threadedWeights ?? 0, ratio);
     });
   });
 

@@ -53,6 +53,7 @@ const studentOptions: OptionSpec = {
   crop: { type: 'string' },
   jitter: { type: 'string' },
   rotate: { type: 'string' },
+  threads: { type: 'string' },
 };
 const studentHelp = [
   `  --width W           ResNet18 width multiplier (default ${defaultJob.student.width}; 1 = full width)`,
@@ -61,6 +62,7 @@ const studentHelp = [
   `  --crop F            keep a random stretch of U(F, 1) of each window (default ${defaultJob.augment.crop}; 1: whole)`,
   `  --jitter S          add noise of S × each axis' standard deviation (default ${defaultJob.augment.jitter}; 0: none)`,
   `  --rotate D          rotate the axes by up to D degrees about a random axis (default ${defaultJob.augment.rotate}; 0: none)`,
+  `  --threads N|auto    split each batch over N threads, same numbers (wasm, cpu; default ${defaultJob.threads}: the cores, up to 4, where it pays)`,
 ].join('\n');
 
 /** a loss weight's command-line option: atWeight → at-weight */
@@ -94,7 +96,13 @@ function studentSettings(values: OptionValues) {
     augmentCrop: optionalNumber(values, 'crop'),
     augmentJitter: optionalNumber(values, 'jitter'),
     augmentRotate: optionalNumber(values, 'rotate'),
+    threads: threadCount(values),
   };
+}
+
+/** --threads: a whole number of threads, or auto */
+function threadCount(values: OptionValues): number | 'auto' | undefined {
+  return values.threads === 'auto' ? 'auto' : optionalWhole(values, 'threads', 1);
 }
 
 const percent = (x: number | null) => (x === null ? '—' : `${(100 * x).toFixed(1)}%`);

@@ -159,8 +159,9 @@ function conv2DBackpropInput({ inputs, backend, attrs }: KernelArgs<Conv2DBackpr
   const { strideHeight, strideWidth, filterHeight, filterWidth, outHeight, outWidth } = info;
   if (strideHeight === 1 && strideWidth === 1) {
     return composed('wasm', backend, (scope) => {
-      const flipped = scope.run(Reverse, { x: filter }, { dims: [0, 1] });
-      const swapped = scope.run(Transpose, { x: flipped }, { perm: [0, 1, 3, 2] }); // [kh, kw, Co, Ci]
+      // flipped and swapped in one pass: the backend's Reverse is a scalar loop, 10× a Transpose
+      const swapped = scope.track(backend.makeOutput([filterHeight, filterWidth, info.outChannels, info.inChannels], 'float32'));
+      fillPhaseFilter(backend, filter, swapped, 0, 0, 1, 1);
       const spread = spreadOutputGradient(scope, dy, info);
       return scope.run(Conv2D, { x: spread, filter: swapped }, { strides: 1, pad: 'valid', dataFormat: 'NHWC', dilations: 1 });
     });

@@ -89,11 +89,23 @@ export class Conv2d {
   }
 }
 
+/**
+ * The exchanges between the threads that train one batch together (dataParallel.ts), through which
+ * every thread's BatchNorm normalises with the whole batch's statistics: every thread's part, in
+ * thread order, or their element-wise sum.
+ */
+export interface BatchShards {
+  gather(part: Float32Array): Float32Array[];
+  sum(part: Float32Array): Float32Array;
+}
+
 export interface BatchNormOptions<T extends tf.Tensor> {
   /** added to the normalised value before the ReLU (a residual block's shortcut) */
   residual?: T;
   /** a ReLU on the result */
   relu?: boolean;
+  /** training on a shard of the batch: the statistics are the whole batch's */
+  across?: BatchShards;
 }
 
 /**
@@ -131,11 +143,13 @@ export class BatchNorm {
       const summed = options.residual ? (tf.add(normalised, options.residual) as T) : normalised;
       return options.relu ? tf.relu(summed) : summed;
     }
-    const count = x.size / x.shape[x.rank - 1];
-    const { residual, relu = false } = options;
+    const { residual, relu = false, across } = options;
+    // the rows each statistic is over: the whole batch's, when this thread holds a shard of it
+    let count = x.size / x.shape[x.rank - 1];
     const forward = (input: tf.Tensor, save: tf.GradSaveFunc) => {
       const [y, mean, variance] = tf.tidy(() => {
-        const moments = channelMoments(input);
+        const moments = across ? shardedMoments(input, across) : channelMoments(input);
+        count = moments.count;
         // x·scale + shift, as PyTorch's CPU kernel computes it (tf.batchNorm's rounding differs:
         // enough, over 20 Adam steps, to move a weight of the parity test past its tolerance)
         const scale = tf.mul(gamma, tf.rsqrt(tf.add(moments.variance, BN_EPSILON)));
@@ -156,9 +170,12 @@ export class BatchNorm {
         const centred = tf.sub(input, mean);
         const dBeta = channelSums(g);
         const dCentred = channelSums(tf.mul(g, centred)); // Σ g·(x − μ) = σ·dγ
+        // dx needs both sums over the whole batch; dγ and dβ stay this shard's (the trainer sums
+        // every weight's gradient over the threads)
+        const [batchBeta, batchCentred] = across ? shardedSums([dBeta, dCentred], across) : [dBeta, dCentred];
         // dx = γ/σ · (g − mean(g) − (x − μ)·Σ g·(x − μ)/(N·σ²)), grouped as PyTorch's CPU kernel groups it
-        const projection = tf.mul(centred, tf.div(tf.mul(dCentred, tf.square(invStd)), count));
-        const dx = tf.mul(tf.sub(tf.sub(g, tf.div(dBeta, count)), projection), tf.mul(gamma, invStd));
+        const projection = tf.mul(centred, tf.div(tf.mul(batchCentred, tf.square(invStd)), count));
+        const dx = tf.mul(tf.sub(tf.sub(g, tf.div(batchBeta, count)), projection), tf.mul(gamma, invStd));
         const dGamma = tf.mul(dCentred, invStd);
         return residual ? [dx, dGamma, dBeta, g] : [dx, dGamma, dBeta];
       });
@@ -186,11 +203,51 @@ function channelSums(x: tf.Tensor): tf.Tensor1D {
   );
 }
 
+interface Moments {
+  mean: tf.Tensor1D;
+  variance: tf.Tensor1D;
+  /** the rows they are over */
+  count: number;
+}
+
 /** The batch mean and (biased) variance of each channel: tf.moments' arithmetic. */
-function channelMoments(x: tf.Tensor): { mean: tf.Tensor1D; variance: tf.Tensor1D } {
+function channelMoments(x: tf.Tensor): Moments {
   const count = x.size / x.shape[x.rank - 1];
   const mean = tf.div(channelSums(x), count) as tf.Tensor1D;
-  return { mean, variance: tf.div(channelSums(tf.squaredDifference(x, mean)), count) as tf.Tensor1D };
+  return { mean, variance: tf.div(channelSums(tf.squaredDifference(x, mean)), count) as tf.Tensor1D, count };
+}
+
+/**
+ * channelMoments over the whole batch, of which `x` is this thread's shard, in one exchange: each
+ * thread's count, sum and sum of squared deviations from its own mean, combined as Chan et al. combine
+ * them (M2 = Σ M2_k + Σ n_k·(μ_k − μ)², in float64): as stable as the two passes over the whole batch.
+ */
+function shardedMoments(x: tf.Tensor, across: BatchShards): Moments {
+  const channels = x.shape[x.rank - 1];
+  const local = channelMoments(x);
+  const part = new Float32Array(2 * channels + 1);
+  part.set(tf.mul(local.mean, local.count).dataSync() as Float32Array);
+  part.set(tf.mul(local.variance, local.count).dataSync() as Float32Array, channels);
+  part[2 * channels] = local.count;
+  const parts = across.gather(part);
+  const count = parts.reduce((n, p) => n + p[2 * channels], 0);
+  const mean = new Float32Array(channels);
+  const variance = new Float32Array(channels);
+  for (let c = 0; c < channels; c++) {
+    const mu = parts.reduce((sum, p) => sum + p[c], 0) / count;
+    let m2 = 0;
+    for (const p of parts) m2 += p[channels + c] + p[2 * channels] * (p[c] / p[2 * channels] - mu) ** 2;
+    mean[c] = mu;
+    variance[c] = m2 / count;
+  }
+  return { mean: tf.tensor1d(mean), variance: tf.tensor1d(variance), count };
+}
+
+/** Per-channel sums of every thread's shard, in one exchange. */
+function shardedSums(sums: tf.Tensor1D[], across: BatchShards): tf.Tensor1D[] {
+  const channels = sums[0].size;
+  const total = across.sum(tf.concat(sums).dataSync() as Float32Array);
+  return sums.map((_, k) => tf.tensor1d(total.subarray(k * channels, (k + 1) * channels)));
 }
 
 export interface LinearOptions {

@@ -54,6 +54,7 @@ export class PoseEncoder {
 
   /** pose: [N, joints × 3] → [N, last hidden width] */
   apply(pose: tf.Tensor2D, training: boolean): tf.Tensor2D {
-    return this.layers.reduce((h, { linear, bn }) => tf.relu(bn.apply(linear.apply(h), training)), pose);
+    // BatchNorm and its ReLU as one op: its backward pass keeps two tensors a layer, not five
+    return this.layers.reduce((h, { linear, bn }) => bn.apply(linear.apply(h), training, { relu: true }), pose);
   }
 }

@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { StudioError } from '../../shared/errors.ts';
-import { Linear } from './layers.ts';
+import { Linear, type BatchShards } from './layers.ts';
 import { Model } from './parameters.ts';
 import { isPositiveInt, ResNetTrunk, trunkMacs, type StemKind, type TrunkConfig } from './trunk.ts';
 
@@ -78,14 +78,17 @@ export class ResNet18 extends Model {
     this.fc = new Linear(this.scope.child('fc'), this.featureSize, resolved.classes, { init: 'pytorch' });
   }
 
-  /** x: [B, S, S, inChannels]. Training mode normalises with batch statistics and updates the running ones. */
-  forward(x: tf.Tensor4D, options: { training: boolean }): ResNetOutput {
+  /**
+   * x: [B, S, S, inChannels]. Training mode normalises with batch statistics and updates the running
+   * ones; with `across`, x is this thread's shard of the batch and the statistics are the whole batch's.
+   */
+  forward(x: tf.Tensor4D, options: { training: boolean; across?: BatchShards }): ResNetOutput {
     const { inputSize: s, inChannels: c } = this.config;
     if (x.rank !== 4 || x.shape[1] !== s || x.shape[2] !== s || x.shape[3] !== c) {
       throw invalid('x', `must have shape [B, ${s}, ${s}, ${c}], got [${x.shape.join(', ')}]`);
     }
     return tf.tidy(() => {
-      const maps = this.trunk.apply(x, options.training);
+      const maps = this.trunk.apply(x, options.training, options.across);
       const feature = tf.mean(maps[maps.length - 1], [1, 2]) as tf.Tensor2D;
       return { logits: this.fc.apply(feature), feature, maps };
     });

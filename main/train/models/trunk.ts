@@ -4,7 +4,7 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { StudioError } from '../../shared/errors.ts';
-import { BatchNorm, Conv2d, convMacs, convOutputSize, type ConvSpec } from './layers.ts';
+import { BatchNorm, Conv2d, convMacs, convOutputSize, type ConvSpec, type BatchShards } from './layers.ts';
 import type { VariableScope } from './parameters.ts';
 
 /**
@@ -78,10 +78,10 @@ class BasicBlock {
     };
   }
 
-  apply(x: tf.Tensor4D, training: boolean): tf.Tensor4D {
-    const h = this.bn1.apply(this.conv1.apply(x), training, { relu: true });
-    const identity = this.shortcut ? this.shortcut.bn.apply(this.shortcut.conv.apply(x), training) : x;
-    return this.bn2.apply(this.conv2.apply(h), training, { residual: identity, relu: true });
+  apply(x: tf.Tensor4D, training: boolean, across?: BatchShards): tf.Tensor4D {
+    const h = this.bn1.apply(this.conv1.apply(x), training, { relu: true, across });
+    const identity = this.shortcut ? this.shortcut.bn.apply(this.shortcut.conv.apply(x), training, { across }) : x;
+    return this.bn2.apply(this.conv2.apply(h), training, { residual: identity, relu: true, across });
   }
 }
 
@@ -103,13 +103,13 @@ export class ResNetTrunk {
     return this.config.widths[this.config.widths.length - 1];
   }
 
-  /** The output of every stage, [B, H_s, W_s, widths[s]]. */
-  apply(x: tf.Tensor4D, training: boolean): tf.Tensor4D[] {
-    let h = this.stemBn.apply(this.stemConv.apply(x), training, { relu: true });
+  /** The output of every stage, [B, H_s, W_s, widths[s]]; `across`: x is a shard of the batch. */
+  apply(x: tf.Tensor4D, training: boolean, across?: BatchShards): tf.Tensor4D[] {
+    let h = this.stemBn.apply(this.stemConv.apply(x), training, { relu: true, across });
     if (this.config.stem === 'imagenet') h = tf.maxPool(h, 3, 2, 1);
     const maps: tf.Tensor4D[] = [];
     for (const stage of this.stages) {
-      for (const block of stage) h = block.apply(h, training);
+      for (const block of stage) h = block.apply(h, training, across);
       maps.push(h);
     }
     return maps;
