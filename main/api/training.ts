@@ -46,6 +46,7 @@ function progressEvent(p: TrainProgress): EventPayload<'train.progress'> {
     samplesPerSecond: finite(p.samplesPerSecond),
     etaSeconds: finite(p.etaSeconds),
     backend: p.backend,
+    threads: p.threads,
   };
 }
 
@@ -146,7 +147,7 @@ async function checkTeacher(db: Queryable, teacherRunId: number, dataset: Datase
 }
 
 type RunRow = MethodResult<'runs.list'>[number];
-type RunEnded = { runId: number; status: 'done' | 'cancelled'; backend: TrainProgress['backend']; bestEpoch: number; seconds: number };
+type RunEnded = { runId: number; status: 'done' | 'cancelled'; backend: TrainProgress['backend']; threads: number; bestEpoch: number; seconds: number };
 
 /** progress of the steps within an epoch, at most this often; every epoch's end is always sent */
 const STEP_PROGRESS_MS = 100;
@@ -181,7 +182,14 @@ export function trainingHandlers(context: ServiceContext): DomainHandlers<'train
     try {
       const result = await runTrainingWorker(job, { onProgress, onPreparing, onLog: (line) => emit('train.log', { runId: job.runId, line }), signal });
       emit('train.ended', { runId: job.runId, status: result.status });
-      return { runId: job.runId, status: result.status, backend: result.backend, bestEpoch: result.bestEpoch, seconds: result.seconds };
+      return {
+        runId: job.runId,
+        status: result.status,
+        backend: result.backend,
+        threads: result.threads,
+        bestEpoch: result.bestEpoch,
+        seconds: result.seconds,
+      };
     } catch (err) {
       const error = err instanceof Error ? err.message : String(err);
       // the trainer records its own failures; a worker that died, or a backend that never started, cannot

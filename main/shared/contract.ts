@@ -690,6 +690,8 @@ const trainingEvents = {
     samplesPerSecond: measure,
     etaSeconds: measure,
     backend: trainBackend,
+    /** the threads each step runs on (a student's batch split over them) */
+    threads: z.number().int().positive(),
   }),
   'train.ended': z.object({ runId: id, status: z.enum(['done', 'cancelled', 'failed']), error: z.string().optional() }),
   /** the trainer's log: the backend it chose (and why not a better one), resuming, early stopping */
@@ -931,7 +933,14 @@ const sessionImportMethods = {
 // ── end of your own recordings ──
 
 // ── the events of jobs: job.ended carries what the job made, by kind ──
-const runEnded = z.object({ runId: id, status: z.enum(['done', 'cancelled']), backend: trainBackend, bestEpoch: z.number().int(), seconds: z.number() });
+const runEnded = z.object({
+  runId: id,
+  status: z.enum(['done', 'cancelled']),
+  backend: trainBackend,
+  threads: z.number().int().positive(),
+  bestEpoch: z.number().int(),
+  seconds: z.number(),
+});
 const runsExported = z.object({ outDir: z.string(), files: z.array(z.string()), report: exportReport, markdown: z.string() });
 const datasetExported = z.object({
   outDir: z.string(),

@@ -77,6 +77,8 @@ export interface TrainProgress {
   /** set at the end of an epoch */
   valAccuracy?: number;
   backend: BackendName;
+  /** the threads each step runs on */
+  threads: number;
 }
 
 /** Before the first epoch: inputs being read or computed (GAF images, poses, video frames, teacher outputs). */

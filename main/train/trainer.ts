@@ -194,6 +194,7 @@ async function trainEpochs(
           samplesPerSecond: perSecond,
           etaSeconds: remaining / perSecond,
           backend,
+          threads: setup.threads,
         });
       });
     }
@@ -236,6 +237,7 @@ async function trainEpochs(
       samplesPerSecond: metrics.samplesPerSecond,
       etaSeconds: ((job.epochs - epoch) * setup.trainRows) / metrics.samplesPerSecond,
       backend,
+      threads: setup.threads,
     });
     if (job.patience > 0 && sinceBest >= job.patience) {
       hooks.log(`early stop after epoch ${epoch}: no better validation accuracy for ${job.patience} epochs`);

@@ -19,6 +19,7 @@ const step = (n: number, over: Partial<Progress> = {}): Progress => ({
   samplesPerSecond: 12.34,
   etaSeconds: 4321.4,
   backend: 'wasm',
+  threads: 1,
   ...over,
 });
 
@@ -56,5 +57,7 @@ describe('progressLines', () => {
     clock = 80_000;
     report(step(6, { epoch: 3, samplesPerSecond: null, etaSeconds: null }));
     assert.equal(lines.at(-1), 'epoch 3/30  step 6/120', 'no speed or eta before they are known');
+    report(step(120, { epoch: 3, epochEnd: true, threads: 2 }));
+    assert.ok(lines.at(-1)!.endsWith('  [wasm, 2 threads]'), 'the threads a batch is split over');
   });
 });

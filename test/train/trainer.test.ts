@@ -102,9 +102,11 @@ describe('trainer', () => {
     assert.equal((await trainRun(one, hooks())).threads, 1);
     const two = await prepareRun(path, { ...request, threads: 2 });
     const lines: string[] = [];
-    const first = await trainRun(two, { ...hooks(1), log: (line) => lines.push(line) });
+    const cancelling = hooks(1);
+    const first = await trainRun(two, { ...cancelling, log: (line) => lines.push(line) });
     assert.equal(first.status, 'cancelled');
     assert.equal(first.threads, 2);
+    assert.ok(cancelling.progress.length > 0 && cancelling.progress.every((p) => p.threads === 2), 'the progress names the threads');
     assert.ok(lines.includes("training on 2 threads, 4 or fewer of each batch's rows on each"), lines.join('\n'));
     // the peers start again from the checkpoint: weights and the optimiser's moments
     const second = await trainRun(await resumeJob(path, two.runId), hooks());

@@ -105,6 +105,9 @@ function threadCount(values: OptionValues): number | 'auto' | undefined {
   return values.threads === 'auto' ? 'auto' : optionalWhole(values, 'threads', 1);
 }
 
+/** the backend, and the threads where more than one */
+const onWhat = ({ backend, threads }: { backend: string; threads: number }) => (threads > 1 ? `${backend}, ${threads} threads` : backend);
+
 const percent = (x: number | null) => (x === null ? '—' : `${(100 * x).toFixed(1)}%`);
 
 /** One line per epoch. */
@@ -114,7 +117,7 @@ function epochLine(p: EventPayload<'train.progress'>): string {
     .join(', ');
   const eta = p.etaSeconds === null ? '' : `  eta ${Math.round(p.etaSeconds)} s`;
   const speed = p.samplesPerSecond === null ? '' : `  ${p.samplesPerSecond.toFixed(1)} samples/s`;
-  return `epoch ${p.epoch}/${p.epochs}  ${terms}  train acc ${percent(p.trainAccuracy)}  val acc ${percent(p.valAccuracy)}${speed}${eta}  [${p.backend}]`;
+  return `epoch ${p.epoch}/${p.epochs}  ${terms}  train acc ${percent(p.trainAccuracy)}  val acc ${percent(p.valAccuracy)}${speed}${eta}  [${onWhat(p)}]`;
 }
 
 /** a line within an epoch at most this often: an epoch of the full-width student takes minutes */
@@ -167,7 +170,7 @@ export async function followRun(studio: StudioClient, io: CliIO, file: string, {
     const { run } = await studio.call('runs.get', { runId });
     const test = run.test ? `, test accuracy ${percent(run.test.accuracy)}, macro-F1 ${percent(run.test.macroF1)}` : '';
     const status = result?.status ?? end.status;
-    const how = result ? ` on ${result.backend} in ${result.seconds.toFixed(0)} s` : '';
+    const how = result ? ` on ${onWhat(result)} in ${result.seconds.toFixed(0)} s` : '';
     const best =
       run.bestValAccuracy === null
         ? 'no validation split'
