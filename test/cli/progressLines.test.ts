@@ -58,6 +58,7 @@ describe('progressLines', () => {
     report(step(6, { epoch: 3, samplesPerSecond: null, etaSeconds: null }));
     assert.equal(lines.at(-1), 'epoch 3/30  step 6/120', 'no speed or eta before they are known');
     report(step(120, { epoch: 3, epochEnd: true, threads: 2 }));
-    assert.ok(lines.at(-1)!.endsWith('  [wasm, 2 threads]'), 'the threads a batch is split over');
+    const epochLine: string = lines[lines.length - 1];
+    assert.ok(epochLine.endsWith('  [wasm, 2 threads]'), `the threads a batch is split over: ${epochLine}`);
   });
 });
