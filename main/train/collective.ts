@@ -14,8 +14,12 @@ const ARRIVED = 0;
 const GENERATION = 1;
 const ABORTED = 2;
 const CONTROL_WORDS = 3;
-/** how long a thread waits at a barrier before concluding another one stopped answering */
-const BARRIER_TIMEOUT_MS = 300_000;
+/**
+ * how long a thread waits at a barrier before concluding another one stopped answering (a thread that
+ * dies outside its own error handling cannot abort: the others learn it here). Between two barriers
+ * lies at most one layer of a step, seconds even at full width.
+ */
+const BARRIER_TIMEOUT_MS = 120_000;
 /** how often a waiting thread looks at the abort word */
 const POLL_MS = 200;
 
@@ -36,6 +40,13 @@ export function createCollectiveBuffers(world: number): CollectiveBuffers {
     lengths: new SharedArrayBuffer(2 * world * 4),
     data: new SharedArrayBuffer(2 * world * SLOT_FLOATS * 4),
   };
+}
+
+/** Thrown by a thread that waited at a barrier for longer than BARRIER_TIMEOUT_MS. */
+export class CollectiveTimeout extends StudioError {
+  constructor() {
+    super('INTERNAL', `a training thread stopped answering for ${BARRIER_TIMEOUT_MS / 1000} s`);
+  }
 }
 
 /** Thrown in every thread once one of them aborted the group. */
@@ -133,7 +144,7 @@ export class Collective {
       this.throwIfAborted();
       if (Date.now() > deadline) {
         this.abort();
-        throw new StudioError('INTERNAL', `a training thread stopped answering for ${BARRIER_TIMEOUT_MS / 1000} s`);
+        throw new CollectiveTimeout();
       }
     }
     this.throwIfAborted();

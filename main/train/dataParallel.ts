@@ -42,19 +42,22 @@ export function gatherBatch<T extends tf.Tensor>(local: T, shard: Shard): T {
   return tf.concat(pieces, 0) as T;
 }
 
-/** Replaces each of `variables`' gradients in `grads` by its sum over the threads (one exchange for all). */
+/**
+ * Replaces each of `variables`' gradients in `grads` by its sum over the threads (one exchange for
+ * all). A weight the loss does not reach has none on any thread (the same graph on each): it keeps none.
+ */
 export function sumGradients(grads: tf.NamedTensorMap, variables: tf.Variable[], shard: Shard): void {
-  const flat = new Float32Array(variables.reduce((n, v) => n + v.size, 0));
+  const reached = variables.filter((v) => grads[v.name]);
+  const flat = new Float32Array(reached.reduce((n, v) => n + v.size, 0));
   let at = 0;
-  for (const v of variables) {
-    // a weight the loss does not reach has no gradient: zeros, so every thread sends the same length
-    if (grads[v.name]) flat.set(grads[v.name].dataSync() as Float32Array, at);
+  for (const v of reached) {
+    flat.set(grads[v.name].dataSync() as Float32Array, at);
     at += v.size;
   }
   const sum = shard.collective.allReduceSum(flat);
   at = 0;
-  for (const v of variables) {
-    grads[v.name]?.dispose();
+  for (const v of reached) {
+    grads[v.name].dispose();
     grads[v.name] = tf.tensor(sum.subarray(at, at + v.size), v.shape);
     at += v.size;
   }

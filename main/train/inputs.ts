@@ -7,7 +7,6 @@
  */
 import type { ClockModel } from '../shared/clockModel.ts';
 import { StudioError } from '../shared/errors.ts';
-import { gafFromRows } from '../shared/gaf.ts';
 import { cutSensor, type SensorSeries } from '../datasets/sensorCut.ts';
 import { sensorClock } from '../datasets/sensorClock.ts';
 import { decodeAllFrames } from '../media/frames.ts';
@@ -18,6 +17,7 @@ import { listLabels } from '../store/labels.ts';
 import { listRecordings, type RecordingSummary } from '../store/recordings.ts';
 import { readSamples } from '../store/samples.ts';
 import { streamSourcePath } from '../store/streams.ts';
+import { gafImagesOf, type AxesWindow } from './gafImages.ts';
 import type { StudentSettings } from './job.ts';
 import { centreSkeleton, UTD_MHAD_HIP_CENTRE } from './models/pose.ts';
 
@@ -119,12 +119,6 @@ export function sensorRows(db: Queryable): (sample: DatasetSample) => Promise<{ 
   };
 }
 
-/** A sample's accelerometer window: its first three sensor channels, row-major rows × 3. */
-export interface AxesWindow {
-  rows: number;
-  data: Float64Array;
-}
-
 /** The first three channels of each sample's sensor window, read once (augmentation redraws images from them each epoch). */
 export async function studentSignals(db: Queryable, samples: DatasetSample[], onSample?: () => void): Promise<AxesWindow[]> {
   const rowsOf = sensorRows(db);
@@ -139,29 +133,6 @@ export async function studentSignals(db: Queryable, samples: DatasetSample[], on
     onSample?.();
   }
   return windows;
-}
-
-/**
- * GAF images [N, S, S, 3] of the windows, each drawn through `augment` first when given (training),
- * written into `out` when given (an epoch's images replace the last's).
- */
-export function gafImagesOf(
-  windows: AxesWindow[],
-  settings: StudentSettings,
-  augment?: (window: AxesWindow) => AxesWindow,
-  out: Float32Array<ArrayBuffer> = new Float32Array(windows.length * settings.gafSize * settings.gafSize * 3),
-): Float32Array<ArrayBuffer> {
-  const s = settings.gafSize;
-  const pixels = s * s;
-  const chw = new Float32Array(3 * pixels);
-  for (const [n, window] of windows.entries()) {
-    const w = augment ? augment(window) : window;
-    gafFromRows(w.data, w.rows, 3, [0, 1, 2], { size: s, method: settings.gafMethod, variant: settings.gafVariant }, chw);
-    // CHW (one image per axis) → HWC, the layout of the convolutions
-    const base = n * pixels * 3;
-    for (let p = 0; p < pixels; p++) for (let c = 0; c < 3; c++) out[base + p * 3 + c] = chw[c * pixels + p];
-  }
-  return out;
 }
 
 /** GAF images of the first three channels of each sample's sensor window: [N, S, S, 3]. */

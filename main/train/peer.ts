@@ -1,7 +1,8 @@
 /**
  * A peer thread of a student run on several threads (trainingPeers.ts starts it; in the Electron build
  * it is bundled as out/main/trainPeer.js): its own backend, the same model, data and optimiser state
- * as the run's first thread, and its shard of every step. It stores nothing: the first thread does.
+ * as the run's first thread, and its shard of every step. It stores nothing: the first thread does,
+ * and ends this thread when the run ends.
  */
 import { workerData } from 'node:worker_threads';
 import * as tf from '@tensorflow/tfjs-core';
@@ -31,7 +32,7 @@ try {
       if (command.type === 'epoch') {
         setLearningRate(optimiser, learningRateAt(job.optimiser, command.epoch, job.epochs));
         training.startEpoch(command.epoch);
-      } else if (command.type === 'step') {
+      } else {
         const { value, outputs } = trainStep(
           () => training.forwardLoss(command.rows),
           variables,
@@ -40,10 +41,6 @@ try {
           training.reduceGradients,
         );
         tf.dispose([value, outputs.logits, ...Object.values(outputs.terms)]);
-      } else {
-        optimiser.dispose();
-        training.dispose();
-        port.close();
       }
     } catch (err) {
       fail(err);
@@ -54,11 +51,15 @@ try {
   fail(err);
 }
 
-/** Ends this thread's part: the others hear of it at their next collective call, the first thread also why. */
+/**
+ * Ends this thread's part: the others hear of it at their next collective call, the first thread also
+ * why (told first: it reads the report as soon as the abort wakes it).
+ */
 function fail(err: unknown): void {
   if (!(err instanceof CollectiveAborted)) {
+    const error = toStudioError(err).toJSON();
+    report({ type: 'error', error: { ...error, message: `training thread ${rank + 1}: ${error.message}` } });
     collective.abort();
-    report({ type: 'error', error: toStudioError(err).toJSON() });
   }
   port.close();
 }

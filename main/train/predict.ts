@@ -1,7 +1,8 @@
 /** Inference over a whole set in batches: logits, penultimate features and the teacher's time maps, row-major. */
 import * as tf from '@tensorflow/tfjs-core';
 import { mulberry32 } from '../random.ts';
-import { batchesOf, disposeInputs, imageBatch, teacherBatch, type TeacherData } from './batches.ts';
+import { disposeInputs, imageBatch, teacherBatch, type TeacherData } from './batches.ts';
+import { batchesOf } from './epochOrder.ts';
 import type { ResNet18 } from './models/resnet.ts';
 import type { Teacher } from './models/teacher.ts';
 

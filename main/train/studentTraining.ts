@@ -5,9 +5,9 @@
  */
 import * as tf from '@tensorflow/tfjs-core';
 import { augmentAxes, augments, checkAugmentation } from './augment.ts';
-import { epochRng } from './batches.ts';
+import { epochRng } from './epochOrder.ts';
 import { batchShards, gatherBatch, shardRange, sumGradients, type Shard } from './dataParallel.ts';
-import { gafImagesOf, type AxesWindow } from './inputs.ts';
+import { gafImagesOf, type AxesWindow } from './gafImages.ts';
 import type { TrainJob } from './job.ts';
 import type { DistillationInputs, LossResult } from './losses/combine.ts';
 import { distillationLoss } from './losses/registry.ts';

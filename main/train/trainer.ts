@@ -11,9 +11,11 @@ import type { BackendName } from '../shared/trainSettings.ts';
 import { closeProject, openProject, type Project } from '../store/project.ts';
 import { getArtifact, getRun, markRunEnded, markRunStarted, putArtifact, recordEpoch } from '../store/runs.ts';
 import { selectBackend } from './backend.ts';
-import { batchesOf, disposeInputs, epochRng, shuffledOrder, teacherBatch, type TeacherData } from './batches.ts';
+import { disposeInputs, teacherBatch, type TeacherData } from './batches.ts';
 import { decodeCheckpoint, encodeCheckpoint, optimiserWeights, restoreOptimiser } from './checkpoint.ts';
-import { frameSequences, gafImagesOf, loadSplits, poseSequences, studentSignals, type SplitData } from './inputs.ts';
+import { batchesOf, epochRng, shuffledOrder } from './epochOrder.ts';
+import { gafImagesOf } from './gafImages.ts';
+import { frameSequences, loadSplits, poseSequences, studentSignals, type SplitData } from './inputs.ts';
 import type { TrainJob, TrainPreparation, TrainProgress, TrainResult } from './job.ts';
 import { distillationLoss } from './losses/registry.ts';
 import { argmaxRows, classificationReport } from './metrics.ts';
@@ -25,7 +27,8 @@ import { predictStudent, predictTeacher, type Predictions } from './predict.ts';
 import { learningRateAt, makeOptimiser, setLearningRate } from './schedule.ts';
 import { trainStep, type GradientReduction, type StepLoss } from './step.ts';
 import { studentTraining, type StudentTrainingData } from './studentTraining.ts';
-import { TrainingPeers, trainingThreads, withPeers } from './trainingPeers.ts';
+import { TrainingPeers, withPeers } from './trainingPeers.ts';
+import { trainingThreads } from './trainingThreads.ts';
 import { decodeWeights, encodeWeights } from './weightsBlob.ts';
 
 export interface TrainHooks {
@@ -453,7 +456,7 @@ async function studentSetup(project: Project, job: TrainJob, data: SplitData, ho
     labels: data.splits.train.labels,
     teacher,
   };
-  const threads = trainingThreads(job, backend, hooks.log);
+  const threads = trainingThreads(job, backend, trainingData.labels.length, hooks.log);
   const shard = threads > 1 ? TrainingPeers.shard(threads) : undefined;
   // made once the inputs are ready: a cancel while preparing leaves nothing to free
   let training = studentTraining(job, trainingData, shard);

@@ -3,16 +3,14 @@
  * first thread: started with a copy of the training data and the model's and optimiser's state, then
  * told each epoch and step, in lockstep with the first thread through the collective.
  */
-import { availableParallelism } from 'node:os';
 import { MessageChannel, receiveMessageOnPort, type MessagePort, type Worker } from 'node:worker_threads';
 import { StudioError, type StudioErrorJSON } from '../shared/errors.ts';
 import type { BackendName } from '../shared/trainSettings.ts';
 import { startWorker, workerEntry } from '../workerThread.ts';
-import { Collective, CollectiveAborted, createCollectiveBuffers, type CollectiveBuffers } from './collective.ts';
+import { Collective, CollectiveAborted, CollectiveTimeout, createCollectiveBuffers, type CollectiveBuffers } from './collective.ts';
 import type { Shard } from './dataParallel.ts';
 import type { TrainJob } from './job.ts';
 import { encodeCheckpoint } from './checkpoint.ts';
-import { resnetMacs } from './models/resnet.ts';
 import { studentTraining, type StudentTraining, type StudentTrainingData } from './studentTraining.ts';
 
 /** What a peer thread starts from (its workerData). */
@@ -28,56 +26,27 @@ export interface PeerStart {
 }
 
 /** first thread → peer */
-export type PeerCommand = { type: 'epoch'; epoch: number } | { type: 'step'; rows: number[] } | { type: 'stop' };
+export type PeerCommand = { type: 'epoch'; epoch: number } | { type: 'step'; rows: number[] };
 /** peer → first thread */
 export type PeerReport = { type: 'ready' } | { type: 'error'; error: StudioErrorJSON };
 
-/** the most threads one run trains on; more gain little at the student's batch sizes */
-const MAX_THREADS = 4;
-/** the fewest rows a thread computes when `auto` picks the count */
-const MIN_SHARD_ROWS = 8;
-/**
- * the least forward-pass work (multiply-accumulates) a thread's rows take when `auto` picks the count:
- * each step's exchanges cost about 40 ms on 2 cores (docs/PERFORMANCE.md), which rows of less work
- * than this do not win back (×0.25 at 32²: 35 M a row; ×0.125 at 16², the demo's: 2.2 M)
- */
-const MIN_SHARD_MACS = 2e8;
 /** the peers' start (a backend and the training set each) */
 const START_TIMEOUT_MS = 300_000;
 
-/**
- * The threads a run trains on: what the job asks (absent: one, as runs before threads existed), on
- * the backends that compute on one thread (wasm, cpu); `auto`: the machine's cores, up to 4, while
- * each thread keeps at least 8 of the batch's rows and enough work to pay for its exchanges.
- */
-export function trainingThreads(job: TrainJob, backend: BackendName, log: (line: string) => void): number {
-  const asked = job.threads ?? 1;
-  if (backend !== 'wasm' && backend !== 'cpu') {
-    if (typeof asked === 'number' && asked > 1) log(`the ${backend} backend trains on one thread (it uses the machine's cores itself)`);
-    return 1;
-  }
-  if (asked !== 'auto') return Math.min(asked, job.batchSize);
-  const rowMacs = resnetMacs({ classes: 1, inputSize: job.student.gafSize, width: job.student.width });
-  let threads = Math.min(availableParallelism(), MAX_THREADS, Math.floor(job.batchSize / MIN_SHARD_ROWS));
-  while (threads > 1 && (job.batchSize / threads) * rowMacs < MIN_SHARD_MACS) threads--;
-  return Math.max(1, threads);
+/** One peer: its thread, the port it is told and reports through, and its start. */
+interface Peer {
+  worker: Worker;
+  port: MessagePort;
+  ready: Promise<void>;
 }
 
 export class TrainingPeers {
-  /** a peer that crashed outside its own error handling (seen when this thread's event loop runs) */
-  private crash: StudioError | null = null;
+  private readonly peers: Peer[] = [];
+  /** the first error a peer reported, or its crash, as soon as this thread's event loop has seen it */
+  private failure: StudioError | null = null;
+  private stopping = false;
 
-  private constructor(
-    private readonly workers: { worker: Worker; port: MessagePort }[],
-    private readonly collective: Collective,
-  ) {
-    workers.forEach(({ worker }, k) =>
-      worker.on('error', (err) => {
-        this.crash ??= new StudioError('INTERNAL', `training thread ${k + 2} crashed: ${err.message}`);
-        collective.abort();
-      }),
-    );
-  }
+  private constructor(private readonly collective: Collective) {}
 
   /** The first thread's shard of the group, before any peer starts. */
   static shard(world: number): Shard & { buffers: CollectiveBuffers } {
@@ -93,20 +62,15 @@ export class TrainingPeers {
     data: StudentTrainingData,
     state: Uint8Array,
   ): Promise<TrainingPeers> {
-    const script = workerEntry(import.meta.url, './peer.ts', './trainPeer.js');
-    const workers = Array.from({ length: shard.world - 1 }, (_, k) => {
-      const { port1, port2 } = new MessageChannel();
-      const start: PeerStart = { job, backend, rank: k + 1, buffers: shard.buffers, data, state, port: port2 };
-      return { worker: startWorker(script, start, [port2]), port: port1 };
-    });
-    const peers = new TrainingPeers(workers, shard.collective);
+    const group = new TrainingPeers(shard.collective);
     try {
-      await Promise.all(workers.map(({ worker, port }, k) => peerReady(worker, port, k + 2)));
+      for (let rank = 1; rank < shard.world; rank++) group.startPeer({ job, backend, rank, buffers: shard.buffers, data, state });
+      await Promise.all(group.peers.map((peer) => peer.ready));
     } catch (err) {
-      peers.stop();
+      group.stop();
       throw err;
     }
-    return peers;
+    return group;
   }
 
   epoch(epoch: number): void {
@@ -118,57 +82,64 @@ export class TrainingPeers {
   }
 
   /**
-   * What stopped the group: a peer's own error in place of the collective's abort it caused, when the
-   * peer reported one; else `err` itself.
+   * What stopped the group: a peer's own error in place of the collective's abort or timeout it
+   * caused, when the peer reported one (or crashed); else `err` itself.
    */
   explain(err: unknown): unknown {
-    if (!(err instanceof CollectiveAborted)) return err;
-    for (const { port } of this.workers) {
-      for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) {
-        const report = m.message as PeerReport;
-        if (report.type === 'error') return StudioError.fromJSON(report.error);
-      }
+    if (!(err instanceof CollectiveAborted || err instanceof CollectiveTimeout)) return err;
+    // this thread was blocked in the collective: what the peers posted meanwhile is still queued
+    for (const { port } of this.peers) {
+      for (let m = receiveMessageOnPort(port); m; m = receiveMessageOnPort(port)) this.heard(m.message as PeerReport);
     }
-    return this.crash ?? err;
+    return this.failure ?? err;
   }
 
   /** Ends every peer (one blocked in a collective call too). */
   stop(): void {
+    this.stopping = true;
     this.collective.abort();
-    for (const { worker, port } of this.workers) {
-      port.postMessage({ type: 'stop' } satisfies PeerCommand);
+    for (const { worker, port } of this.peers) {
       port.close();
       void worker.terminate();
     }
   }
 
-  private post(command: PeerCommand): void {
-    for (const { port } of this.workers) port.postMessage(command);
+  private startPeer(start: Omit<PeerStart, 'port'>): void {
+    const thread = start.rank + 1;
+    const { port1, port2 } = new MessageChannel();
+    const worker = startWorker(workerEntry(import.meta.url, './peer.ts', './trainPeer.js'), { ...start, port: port2 } satisfies PeerStart, [port2]);
+    const ready = new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(
+        () => fail(new StudioError('INTERNAL', `training thread ${thread} did not start within ${START_TIMEOUT_MS / 1000} s`)),
+        START_TIMEOUT_MS,
+      );
+      const fail = (error: StudioError) => {
+        clearTimeout(timer);
+        this.failure ??= error;
+        this.collective.abort();
+        reject(this.failure);
+      };
+      port1.on('message', (report: PeerReport) => {
+        if (report.type === 'ready') {
+          clearTimeout(timer);
+          resolve();
+        } else fail(StudioError.fromJSON(report.error));
+      });
+      worker.on('error', (err) => fail(new StudioError('INTERNAL', `training thread ${thread} crashed: ${err.message}`)));
+      worker.on('exit', (code) => this.stopping || fail(new StudioError('INTERNAL', `training thread ${thread} exited (code ${code})`)));
+    });
+    // Promise.all in start() takes the first rejection only: the others end here
+    ready.catch(() => undefined);
+    this.peers.push({ worker, port: port1, ready });
   }
-}
 
-/** Resolves when the peer reports ready; rejects with its error, or when it dies or takes too long. */
-function peerReady(worker: Worker, port: MessagePort, thread: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(
-      () => fail(new StudioError('INTERNAL', `training thread ${thread} did not start within ${START_TIMEOUT_MS / 1000} s`)),
-      START_TIMEOUT_MS,
-    );
-    const settle = (then: () => void) => {
-      clearTimeout(timer);
-      port.off('message', onReport);
-      worker.off('error', onError);
-      worker.off('exit', onExit);
-      then();
-    };
-    const fail = (error: StudioError) => settle(() => reject(error));
-    const onReport = (report: PeerReport) => (report.type === 'ready' ? settle(resolve) : fail(StudioError.fromJSON(report.error)));
-    const onError = (err: Error) => fail(new StudioError('INTERNAL', `training thread ${thread} crashed: ${err.message}`));
-    const onExit = (code: number) => fail(new StudioError('INTERNAL', `training thread ${thread} exited with code ${code} before it started`));
-    port.on('message', onReport);
-    worker.on('error', onError);
-    worker.on('exit', onExit);
-  });
+  private heard(report: PeerReport): void {
+    if (report.type === 'error') this.failure ??= StudioError.fromJSON(report.error);
+  }
+
+  private post(command: PeerCommand): void {
+    for (const { port } of this.peers) port.postMessage(command);
+  }
 }
 
 /** `training` (the first thread's) driving `peers` in lockstep: each epoch and step is theirs too, and disposing it ends them. */

@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import * as tf from '@tensorflow/tfjs-core';
 import { decodeNpy } from '../../main/formats/npy.ts';
 import { selectBackend } from '../../main/train/backend.ts';
-import { batchesOf, epochRng, shuffledOrder } from '../../main/train/batches.ts';
+import { batchesOf, epochRng, shuffledOrder } from '../../main/train/epochOrder.ts';
 import type { BackendChoice } from '../../main/shared/trainSettings.ts';
 import type { OptimiserSettings } from '../../main/train/job.ts';
 import { distillationLoss } from '../../main/train/losses/registry.ts';

@@ -7,7 +7,7 @@ import { gafFromRows } from '../../main/shared/gaf.ts';
 import { closeProject, openProject } from '../../main/store/project.ts';
 import { getRun, listRuns, runEpochs } from '../../main/store/runs.ts';
 import { augmentAxes, augments, checkAugmentation, noAugmentation, rotationMatrix } from '../../main/train/augment.ts';
-import { gafImagesOf } from '../../main/train/inputs.ts';
+import { gafImagesOf } from '../../main/train/gafImages.ts';
 import { defaultJob, prepareRun } from '../../main/train/runs.ts';
 import { trainRun } from '../../main/train/trainer.ts';
 import { tempDir } from '../helpers/tmp.ts';

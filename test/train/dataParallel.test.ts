@@ -7,20 +7,19 @@
  * threaded trajectory against PyTorch too.
  */
 import assert from 'node:assert/strict';
-import { availableParallelism } from 'node:os';
 import { describe, it } from 'node:test';
 import * as tf from '@tensorflow/tfjs-core';
 import { mulberry32, randomGaussian } from '../../main/random.ts';
 import { StudioError } from '../../main/shared/errors.ts';
-import type { BackendName } from '../../main/shared/trainSettings.ts';
 import { selectBackend } from '../../main/train/backend.ts';
 import { shardRange } from '../../main/train/dataParallel.ts';
 import type { TrainJob } from '../../main/train/job.ts';
 import { defaultJob, detachedStudentJob } from '../../main/train/runs.ts';
 import { makeOptimiser } from '../../main/train/schedule.ts';
 import { stepGradients, trainStep } from '../../main/train/step.ts';
-import type { StudentTrainingData } from '../../main/train/studentTraining.ts';
-import { threadedStudentTraining, TrainingPeers, trainingThreads } from '../../main/train/trainingPeers.ts';
+import { studentTraining, type StudentTrainingData } from '../../main/train/studentTraining.ts';
+import { encodeCheckpoint } from '../../main/train/checkpoint.ts';
+import { threadedStudentTraining, TrainingPeers, withPeers } from '../../main/train/trainingPeers.ts';
 
 const ROWS = 24;
 const CLASSES = 5;
@@ -127,22 +126,6 @@ describe('training on several threads', () => {
     }
   });
 
-  it('picks the threads a run asks for, or as many cores as pay on the backends that compute on one thread', () => {
-    const cores = Math.min(availableParallelism(), 4);
-    const at = (changes: Partial<TrainJob>, backend: BackendName = 'wasm') => trainingThreads({ ...job, ...changes }, backend, () => undefined);
-    const student = (width: number, gafSize: number) => ({ student: { ...job.student, width, gafSize } });
-    assert.equal(at({ threads: 3 }), 3);
-    assert.equal(at({ threads: 16, batchSize: 4 }), 4, 'no more threads than rows');
-    assert.equal(at({ threads: undefined }), 1, 'a run from before threads existed');
-    assert.equal(at({ threads: 2 }, 'webgpu'), 1);
-    // the default student (×0.25, 32², batch 16): 8 rows of 35 M multiply-accumulates each
-    assert.equal(at({ threads: 'auto', batchSize: 16, ...student(0.25, 32) }), Math.min(cores, 2));
-    assert.equal(at({ threads: 'auto', batchSize: 64, ...student(0.25, 32) }), cores);
-    // the demo's student (×0.125, 16²): too little work for a thread's exchanges
-    assert.equal(at({ threads: 'auto', batchSize: 16, ...student(0.125, 16) }), 1);
-    assert.equal(at({ threads: 'auto', batchSize: 8, ...student(0.25, 64) }), 1, 'fewer than 8 rows a thread');
-  });
-
   it("computes one thread's DASK terms and gradients on two and on three threads (unequal shards)", { timeout: 180_000 }, async () => {
     await selectBackend('wasm', () => undefined);
     const one = await firstStep('dask', 1);
@@ -179,11 +162,35 @@ describe('training on several threads', () => {
     );
   });
 
+  it("reports a thread's failure in the middle of a step as that thread's one-line error", { timeout: 60_000 }, async () => {
+    await selectBackend('wasm', () => undefined);
+    const dask = jobOf('dask');
+    const shard = TrainingPeers.shard(2);
+    const leader = studentTraining(dask, trainingData(), shard);
+    const state = encodeCheckpoint({ weights: await leader.model.getWeights(), optimiser: {}, state: {} });
+    // the second thread lacks the teacher's outputs: its loss fails after the forward pass's exchanges
+    const training = withPeers(leader, await TrainingPeers.start(dask, 'wasm', shard, { ...trainingData(), teacher: null }, state));
+    try {
+      const variables = [...training.model.trainableVariables, ...training.extraVariables];
+      let error: unknown;
+      try {
+        stepGradients(() => training.forwardLoss(rowsOf(0)), variables, 0, training.reduceGradients);
+      } catch (err) {
+        error = training.explain!(err);
+      }
+      assert.ok(error instanceof StudioError, String(error));
+      assert.match(error.message, /^training thread 2: .*teacher/);
+      assert.doesNotMatch(error.message, /\n/);
+    } finally {
+      training.dispose();
+    }
+  });
+
   it('reports a thread that cannot start in one line, and leaves no thread behind', { timeout: 60_000 }, async () => {
     const shard = TrainingPeers.shard(2);
     await assert.rejects(TrainingPeers.start(job, 'wasm', shard, trainingData(), new Uint8Array([1, 2, 3])), (err: unknown) => {
       assert.ok(err instanceof StudioError, String(err));
-      assert.match(err.message, /^the first thread state: /);
+      assert.match(err.message, /^training thread 2: the first thread state: /);
       assert.doesNotMatch(err.message, /\n/);
       return true;
     });

@@ -17,7 +17,7 @@ import { mulberry32, randomGaussian } from '../../main/random.ts';
 import { gafFromRows } from '../../main/shared/gaf.ts';
 import type { TermName, TermWeights } from '../../main/shared/lossMethods.ts';
 import { selectBackend } from '../../main/train/backend.ts';
-import { batchesOf, epochRng, shuffledOrder } from '../../main/train/batches.ts';
+import { batchesOf, epochRng, shuffledOrder } from '../../main/train/epochOrder.ts';
 import type { BackendName } from '../../main/shared/trainSettings.ts';
 import type { OptimiserSettings } from '../../main/train/job.ts';
 import { resolveOptions, weightedLoss } from '../../main/train/losses/combine.ts';

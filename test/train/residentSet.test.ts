@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import { batchesOf, epochRng, shuffledOrder } from '../../main/train/batches.ts';
+import { batchesOf, epochRng, shuffledOrder } from '../../main/train/epochOrder.ts';
 import type { Predictions } from '../../main/train/predict.ts';
 import { disposeSet, pairedBatch, residentSet } from '../../main/train/residentSet.ts';
 

@@ -111,6 +111,7 @@ describe('trainer', () => {
     // the peers start again from the checkpoint: weights and the optimiser's moments
     const second = await trainRun(await resumeJob(path, two.runId), hooks());
     assert.equal(second.status, 'done');
+    assert.equal(second.threads, 2);
     const a = await epochMetrics(path, one.runId);
     const b = await epochMetrics(path, two.runId);
     assert.equal(b.length, 3);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { batchesOf, epochRng, shuffledOrder } from '../../main/train/batches.ts';
+import { batchesOf, epochRng, shuffledOrder } from '../../main/train/epochOrder.ts';
 
 describe('batches', () => {
   it('shuffle the same way for the same seed and epoch, differently for another epoch', () => {
