@@ -92,6 +92,11 @@ export function columnList(value: string | undefined): (string | number)[] | und
 }
 
 /** A job's progress as a bar on a terminal (nothing elsewhere), with its ETA. */
+/** why a job made nothing, as the CLI says it (doneResult's `failure`): its title, how it ended and its error */
+export function jobFailure(end: EventPayload<'job.ended'>): string {
+  return `${end.title}: ${end.status}${end.error ? `: ${end.error}` : ''}`;
+}
+
 export function progressBar(io: CliIO, label: string) {
   let last = '';
   return ({ done, total, etaSeconds }: Pick<EventPayload<'job.progress'>, 'done' | 'total' | 'etaSeconds'>) => {

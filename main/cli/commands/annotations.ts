@@ -1,6 +1,7 @@
 import type { EventPayload } from '../../shared/contract.ts';
+import { doneResult } from '../../shared/jobResult.ts';
 import type { StudioClient } from '../client.ts';
-import { oneOf, optionalString, progressBar, requireString, type CliIO, type Command, type OptionValues } from '../command.ts';
+import { jobFailure, oneOf, optionalString, progressBar, requireString, type CliIO, type Command, type OptionValues } from '../command.ts';
 
 const annotationFormats = ['csv', 'eaf'] as const;
 type Ended<K> = Extract<EventPayload<'job.ended'>, { kind: K }>;
@@ -8,15 +9,9 @@ type ImportReport = NonNullable<Ended<'import.annotations'>['result']>;
 type Conflict = ImportReport['conflicts'][number];
 
 /** The result of an annotation export or import job, once it is done. */
-async function resultOf<K extends 'export.annotations' | 'import.annotations'>(
-  studio: StudioClient,
-  io: CliIO,
-  kind: K,
-  started: { job: string },
-): Promise<NonNullable<Ended<K>['result']>> {
+async function resultOf<K extends 'export.annotations' | 'import.annotations'>(studio: StudioClient, io: CliIO, kind: K, started: { job: string }) {
   const end = await studio.job(started.job, progressBar(io, kind === 'export.annotations' ? 'exporting' : 'reading'));
-  if (end.kind !== kind || end.status !== 'done' || !end.result) throw new Error(`${end.title}: ${end.status}${end.error ? `: ${end.error}` : ''}`);
-  return end.result as NonNullable<Ended<K>['result']>;
+  return doneResult(end, kind, jobFailure);
 }
 
 /** "file:line" with the element when there is one. */

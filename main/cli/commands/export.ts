@@ -1,6 +1,7 @@
 /** vskd export: a trained student as a device bundle (ONNX or tfjs) with its manifest and report. */
 import { DEFAULT_LATENCY_RUNS } from '../../shared/exportSettings.ts';
-import { listOf, oneOf, optionalWhole, requireString, UsageError, type Command } from '../command.ts';
+import { doneResult } from '../../shared/jobResult.ts';
+import { jobFailure, listOf, oneOf, optionalWhole, requireString, UsageError, type Command } from '../command.ts';
 
 export const exportCommand: Command = {
   usage: 'vskd export <project.vskd> <run> --format tfjs|onnx [--quantize int8|float16] --out <dir>',
@@ -25,8 +26,8 @@ export const exportCommand: Command = {
     await studio.call('project.open', { path: file });
     const args = { runId, format, quantize: listOf(values, 'quantize', ['int8', 'float16'] as const), out, latencyRuns: optionalWhole(values, 'runs', 1) };
     const end = await studio.job((await studio.call('runs.export', args)).job, (step) => step.message && io.err(step.message));
-    if (end.kind !== 'export.student' || !end.result) throw new Error(`${end.title}: ${end.status}${end.error ? `: ${end.error}` : ''}`);
-    io.out(end.result.markdown);
-    io.out(`wrote ${end.result.files.join(', ')} to ${end.result.outDir}`);
+    const result = doneResult(end, 'export.student', jobFailure);
+    io.out(result.markdown);
+    io.out(`wrote ${result.files.join(', ')} to ${result.outDir}`);
   },
 };

@@ -2,7 +2,8 @@
 import { DEFAULT_EXPORT_FRAME_SIZE } from '../../shared/exportSettings.ts';
 import { gafMethods, gafVariants } from '../../shared/trainSettings.ts';
 import { defaultJob } from '../../train/runs.ts';
-import { listOf, oneOf, optionalWhole, progressBar, requireString, type Command } from '../command.ts';
+import { doneResult } from '../../shared/jobResult.ts';
+import { jobFailure, listOf, oneOf, optionalWhole, progressBar, requireString, type Command } from '../command.ts';
 
 export const exportDatasetCommand: Command = {
   usage: 'vskd export-dataset <project.vskd> --dataset NAME --out <dir> [--split train,val,test] [--what gaf,raw,frames] [--gaf-size N]',
@@ -47,8 +48,7 @@ export const exportDatasetCommand: Command = {
     const end = await studio.job((await studio.call('datasets.export', args)).job, (p) =>
       io.interactive ? progressBar(io, 'exporting')(p) : p.message && io.err(p.message),
     );
-    if (end.kind !== 'export.dataset' || !end.result) throw new Error(`${end.title}: ${end.status}${end.error ? `: ${end.error}` : ''}`);
-    const { dataset, splits, written, kept } = end.result;
+    const { dataset, splits, written, kept } = doneResult(end, 'export.dataset', jobFailure);
     const counts = Object.entries(splits).map(([split, n]) => `${split} ${n}`);
     io.out(`exported dataset ${dataset} (${counts.join(', ')} recordings) to ${out}: ${written} files written, ${kept} kept`);
   },

@@ -5,14 +5,20 @@ import { BatchNorm, Conv2d, convOutputSize, dropout, Linear } from '../../../mai
 import { VariableScope, VariableStore } from '../../../main/train/models/parameters.ts';
 import { mulberry32 } from '../../../main/random.ts';
 
+/** A BatchNorm of three channels with γ (0.5, 2, −1) and β `beta`, and the store that frees it. */
+function batchNormOf(beta: number[]): { store: VariableStore; bn: BatchNorm } {
+  const store = new VariableStore(1);
+  const bn = new BatchNorm(new VariableScope(store, 'bn'), 3);
+  tf.tidy(() => {
+    bn.gamma.assign(tf.tensor1d([0.5, 2, -1]));
+    bn.beta.assign(tf.tensor1d(beta));
+  });
+  return { store, bn };
+}
+
 describe('layers', () => {
   it('BatchNorm in training matches tf.batchNorm with batch statistics, values and gradients', () => {
-    const store = new VariableStore(1);
-    const bn = new BatchNorm(new VariableScope(store, 'bn'), 3);
-    tf.tidy(() => {
-      bn.gamma.assign(tf.tensor1d([0.5, 2, -1]));
-      bn.beta.assign(tf.tensor1d([0.1, 0, 3]));
-    });
+    const { store, bn } = batchNormOf([0.1, 0, 3]);
     const x = randomInput<tf.Rank.R4>([2, 3, 3, 3], 1);
     const dy = randomInput<tf.Rank.R4>([2, 3, 3, 3], 2);
     const reference = (input: tf.Tensor) => {
@@ -29,12 +35,7 @@ describe('layers', () => {
   });
 
   it('BatchNorm + residual + ReLU in training (one custom-gradient op) equals the same taped op by op: values, every gradient, running statistics', () => {
-    const store = new VariableStore(1);
-    const bn = new BatchNorm(new VariableScope(store, 'bn'), 3);
-    tf.tidy(() => {
-      bn.gamma.assign(tf.tensor1d([0.5, 2, -1]));
-      bn.beta.assign(tf.tensor1d([0.1, 0, 0.3]));
-    });
+    const { store, bn } = batchNormOf([0.1, 0, 0.3]);
     const x = randomInput<tf.Rank.R4>([2, 3, 3, 3], 1);
     const residual = randomInput<tf.Rank.R4>([2, 3, 3, 3], 3);
     const dy = randomInput<tf.Rank.R4>([2, 3, 3, 3], 2);
