@@ -6,7 +6,9 @@
  * (bench/reference/step.py) where python3 has torch; then a per-kernel profile of one student step and
  * the memory the full-width student takes at 64², batch 32, against the wasm heap's limit.
  *
- * Backends: wasm when it initialises, with our convolution gradients (main/train/kernels/wasmGradients.ts);
+ * Backends: wasm when it initialises, with the native kernels where they are built (oneDNN's
+ * convolutions and BatchNorm's passes, main/train/kernels/nativeKernels.ts: also timed on this machine's
+ * cores, inside each kernel) and else our convolution gradients (main/train/kernels/wasmGradients.ts);
  * and cpu, whose Conv2DBackpropFilter is a scalar loop: there only the convolution-free cases are timed,
  * and the rest are estimated from the measured cost per multiply-accumulate of one convolution layer
  * (and printed as estimates).
@@ -23,6 +25,7 @@ import { resnetMacs, ResNet18 } from '../main/train/models/resnet.ts';
 import { resolveTeacherConfig, Teacher, type TeacherConfig } from '../main/train/models/teacher.ts';
 import { trunkMacs } from '../main/train/models/trunk.ts';
 import { defaultJob, detachedStudentJob } from '../main/train/runs.ts';
+import { loadNativeKernels } from '../main/train/kernels/nativeKernels.ts';
 import { makeOptimiser } from '../main/train/schedule.ts';
 import { trainStep } from '../main/train/step.ts';
 import { threadedStudentTraining } from '../main/train/trainingPeers.ts';
@@ -250,24 +253,39 @@ async function oneStudentStep(width: number, size: number, batch: number, profil
   }
 }
 
-async function benchWasm(): Promise<void> {
-  for (const { width, size, batch, steps } of STUDENT_CASES) {
-    const model = new ResNet18({ classes: CLASSES, inputSize: size, width });
-    const x = tf.randomNormal([batch, size, size, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
-    const labels = labelsOf(batch);
-    const optimiser = new FusedAdam(1e-3);
-    const rate = samplesPerSecond(
+/** Samples/s of the student's step on this thread (the native kernels, where built, on `nativeThreads`). */
+function studentSamplesPerSecond(model: ResNet18, size: number, batch: number, steps: number, nativeThreads: number): number {
+  const native = loadNativeKernels().addon;
+  native?.setThreads(nativeThreads);
+  const x = tf.randomNormal([batch, size, size, 3], 0, 1, 'float32', 1) as tf.Tensor4D;
+  const labels = labelsOf(batch);
+  const optimiser = new FusedAdam(1e-3);
+  try {
+    return samplesPerSecond(
       studioStep(model, () => model.forward(x, { training: true }).logits, labels, optimiser),
       steps,
       batch,
     );
-    const what = `student ResNet18 ×${width} ${size}×${size} (${(model.parameterCount() / 1e6).toFixed(2)} M params)`;
+  } finally {
+    native?.setThreads(1);
     tf.dispose([x, labels]);
     optimiser.dispose();
+  }
+}
+
+async function benchWasm(): Promise<void> {
+  const native = loadNativeKernels();
+  console.log(native.addon ? `native kernels: ${native.version} (nativeKernels.ts)` : `native kernels: none (${native.reason}): XNNPACK and wasmGradients.ts`);
+  for (const { width, size, batch, steps } of STUDENT_CASES) {
+    const model = new ResNet18({ classes: CLASSES, inputSize: size, width });
+    const rate = studentSamplesPerSecond(model, size, batch, steps, 1);
+    const nativeThreaded = native.addon ? studentSamplesPerSecond(model, size, batch, steps, THREADS) : null;
+    const what = `student ResNet18 ×${width} ${size}×${size} (${(model.parameterCount() / 1e6).toFixed(2)} M params)`;
     model.dispose();
     const threaded = await threadedSamplesPerSecond(width, size, batch, steps, THREADS);
     const torch = referenceSamplesPerSecond({ model: 'student', width, size, batch, steps: Math.max(3, steps) });
     ratioLine('wasm', what, batch, rate, torch);
+    if (nativeThreaded !== null) ratioLine('wasm', `  the same, native kernels on ${THREADS} threads`, batch, nativeThreaded, torch);
     ratioLine('wasm', `  the same on ${THREADS} threads (trainingPeers.ts)`, batch, threaded, torch);
   }
   {
@@ -275,14 +293,15 @@ async function benchWasm(): Promise<void> {
     const inputs = teacherInputs(FRAMES, TEACHER_BATCH);
     const labels = labelsOf(TEACHER_BATCH);
     const optimiser = new FusedAdam(1e-3);
-    const rate = samplesPerSecond(
-      studioStep(model, () => model.forward(inputs, { training: true }).logits, labels, optimiser),
-      1,
-      TEACHER_BATCH,
-      false,
-    );
+    const step = studioStep(model, () => model.forward(inputs, { training: true }).logits, labels, optimiser);
+    const rate = samplesPerSecond(step, 2, TEACHER_BATCH);
+    native.addon?.setThreads(THREADS);
+    const nativeThreaded = native.addon ? samplesPerSecond(step, 2, TEACHER_BATCH) : null;
+    native.addon?.setThreads(1);
     const what = `teacher depth frames 8×112², CNN 16…128 (${(model.parameterCount() / 1e6).toFixed(2)} M params)`;
-    ratioLine('wasm', what, TEACHER_BATCH, rate, referenceSamplesPerSecond({ model: 'teacher', batch: TEACHER_BATCH, steps: 2 }));
+    const torch = referenceSamplesPerSecond({ model: 'teacher', batch: TEACHER_BATCH, steps: 2 });
+    ratioLine('wasm', what, TEACHER_BATCH, rate, torch);
+    if (nativeThreaded !== null) ratioLine('wasm', `  the same, native kernels on ${THREADS} threads`, TEACHER_BATCH, nativeThreaded, torch);
     tf.dispose([...Object.values(inputs), labels]);
     optimiser.dispose();
     model.dispose();

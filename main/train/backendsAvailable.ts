@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { BackendName } from '../shared/trainSettings.ts';
+import { loadNativeKernels } from './kernels/nativeKernels.ts';
 import { registerBackendKernels } from './kernels/register.ts';
 import { vulkanDriverListed } from './vulkanDrivers.ts';
 
@@ -120,13 +121,19 @@ const webgpu: BackendCandidate = {
   },
 };
 
+/** wasm's version and whether the native kernels (nativeKernels.ts) compute its convolutions and BatchNorms */
+function wasmDetail(): string {
+  const native = loadNativeKernels();
+  return `TensorFlow.js ${tf.version_core}, ${native.addon ? `native kernels (${native.version})` : `no native kernels: ${native.reason}`}`;
+}
+
 const wasm: BackendCandidate = {
   name: 'wasm',
   backend: 'wasm',
   probe: async () => {
     await import('@tensorflow/tfjs-backend-wasm');
     await startInIsolation('wasm', '@tensorflow/tfjs-backend-wasm');
-    return `TensorFlow.js ${tf.version_core}`;
+    return wasmDetail();
   },
   activate: async () => {
     // loaded on demand: a broken wasm package then fails this attempt, not the import of this module
@@ -135,7 +142,7 @@ const wasm: BackendCandidate = {
     setWasmPaths(`${dirname(createRequire(import.meta.url).resolve('@tensorflow/tfjs-backend-wasm'))}/`);
     await registerBackendKernels('wasm');
     await setActive('wasm');
-    return `TensorFlow.js ${tf.version_core}`;
+    return wasmDetail();
   },
 };
 

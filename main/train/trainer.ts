@@ -17,6 +17,7 @@ import { batchesOf, epochRng, shuffledOrder } from './epochOrder.ts';
 import { gafImagesOf } from './gafImages.ts';
 import { frameSequences, loadSplits, poseSequences, studentSignals, type SplitData } from './inputs.ts';
 import type { TrainJob, TrainPreparation, TrainProgress, TrainResult } from './job.ts';
+import { nativeKernelsFor, type NativeKernels } from './kernels/nativeKernels.ts';
 import { distillationLoss } from './losses/registry.ts';
 import { argmaxRows, classificationReport } from './metrics.ts';
 import type { Model } from './models/parameters.ts';
@@ -28,7 +29,7 @@ import { learningRateAt, makeOptimiser, setLearningRate } from './schedule.ts';
 import { trainStep, type GradientReduction, type StepLoss } from './step.ts';
 import { studentTraining, type StudentTrainingData } from './studentTraining.ts';
 import { TrainingPeers, withPeers } from './trainingPeers.ts';
-import { trainingThreads } from './trainingThreads.ts';
+import { kernelThreads, trainingThreads } from './trainingThreads.ts';
 import { decodeWeights, encodeWeights } from './weightsBlob.ts';
 
 export interface TrainHooks {
@@ -112,7 +113,7 @@ export async function trainRun(job: TrainJob, hooks: TrainHooks): Promise<TrainR
 async function runEpochs(project: Project, job: TrainJob, hooks: TrainHooks, backend: BackendName, started: number): Promise<TrainResult> {
   const { db } = project;
   const data = await loadSplits(db, job.datasetId);
-  const setup = job.kind === 'student' ? await studentSetup(project, job, data, hooks, backend) : await teacherSetup(project, job, data, hooks);
+  const setup = job.kind === 'student' ? await studentSetup(project, job, data, hooks, backend) : await teacherSetup(project, job, data, hooks, backend);
   const optimiser = makeOptimiser(job.optimiser);
   try {
     return await trainEpochs(project, job, hooks, backend, started, data, setup, optimiser);
@@ -338,7 +339,7 @@ const teacherInputsName = (settings: TrainJob['teacher']) => settings.inputs.map
 /** the recordings of every split, for counting */
 const recordingCount = (data: SplitData) => data.splits.train.recordings.length + data.splits.val.recordings.length + data.splits.test.recordings.length;
 
-async function teacherSetup(project: Project, job: TrainJob, data: SplitData, hooks: TrainHooks): Promise<Setup> {
+async function teacherSetup(project: Project, job: TrainJob, data: SplitData, hooks: TrainHooks, backend: BackendName): Promise<Setup> {
   const tick = preparing(job, hooks, teacherInputsName(job.teacher), job.teacher.inputs.length * recordingCount(data));
   const sets = {
     train: await teacherData(project, job.teacher, data.splits.train.recordings, tick),
@@ -348,13 +349,14 @@ async function teacherSetup(project: Project, job: TrainJob, data: SplitData, ho
   const model = teacherModel(data.classes.length, job.teacher, job.seed, sets.train);
   await initialise(model, job, hooks.log);
   const lossFn = distillationLoss('baseline');
+  const kernels = nativeKernelsFor(backend);
   return {
     model,
     classes: data.classes,
     trainRows: data.splits.train.recordings.length,
     labels: data.splits.train.labels,
     extraVariables: [],
-    threads: 1,
+    threads: kernels ? useKernelThreads(kernels, job, hooks.log) : 1,
     forwardLoss(rows, epoch, step) {
       const inputs = teacherBatch(sets.train, rows, 'train', epochRng(job.seed, epoch, step + 1));
       const out = model.forward(inputs, { training: true });
@@ -440,6 +442,14 @@ function decodePredictions(buf: Buffer): Predictions {
   };
 }
 
+/** Sets the native kernels' threads for this run (kernelThreads); returns the count. */
+function useKernelThreads(kernels: NativeKernels, job: TrainJob, log: (line: string) => void): number {
+  const threads = kernelThreads(job);
+  kernels.setThreads(threads);
+  log(`the native kernels (convolutions, BatchNorm) compute on ${threads} thread${threads === 1 ? '' : 's'}`);
+  return threads;
+}
+
 async function studentSetup(project: Project, job: TrainJob, data: SplitData, hooks: TrainHooks, backend: BackendName): Promise<Setup> {
   const tick = preparing(job, hooks, 'GAF images', recordingCount(data));
   const signals = {
@@ -456,8 +466,9 @@ async function studentSetup(project: Project, job: TrainJob, data: SplitData, ho
     labels: data.splits.train.labels,
     teacher,
   };
-  const threads = trainingThreads(job, backend, trainingData.labels.length, hooks.log);
-  const shard = threads > 1 ? TrainingPeers.shard(threads) : undefined;
+  const kernels = nativeKernelsFor(backend);
+  const threads = kernels ? useKernelThreads(kernels, job, hooks.log) : trainingThreads(job, backend, trainingData.labels.length, hooks.log);
+  const shard = !kernels && threads > 1 ? TrainingPeers.shard(threads) : undefined;
   // made once the inputs are ready: a cancel while preparing leaves nothing to free
   let training = studentTraining(job, trainingData, shard);
   const { model } = training;

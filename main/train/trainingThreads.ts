@@ -1,4 +1,7 @@
-/** How many threads a student run splits its batches over (trainingPeers.ts starts them). */
+/**
+ * How many threads a run trains on: inside each kernel where the native kernels run (their own threads,
+ * nativeKernels.ts), else, for a student, over shards of each batch (trainingPeers.ts starts them).
+ */
 import { availableParallelism } from 'node:os';
 import type { BackendName } from '../shared/trainSettings.ts';
 import type { TrainJob } from './job.ts';
@@ -39,4 +42,14 @@ export function trainingThreads(job: TrainJob, backend: BackendName, trainRows: 
   let threads = Math.min(availableParallelism(), MAX_AUTO_THREADS, Math.floor(job.batchSize / MIN_SHARD_ROWS), smallestBatch);
   while (threads > 1 && (job.batchSize / threads) * rowMacs < MIN_SHARD_MACS) threads--;
   return Math.max(1, threads);
+}
+
+/**
+ * The threads the native kernels use inside each convolution and BatchNorm (nativeKernels.ts): what
+ * the job asks (absent: one); `auto`: the machine's cores, up to 4. No exchanges between threads, so
+ * no least work per thread, and the teacher trains on them as the student does.
+ */
+export function kernelThreads(job: TrainJob): number {
+  const asked = job.threads ?? 1;
+  return asked === 'auto' ? Math.max(1, Math.min(availableParallelism(), MAX_AUTO_THREADS)) : asked;
 }

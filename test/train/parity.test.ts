@@ -61,9 +61,11 @@ const TEACHER_FEATURE = 32;
  * gradients below it differ by 0.5%), and a weight whose gradient plus weight decay cancels to within
  * Adam's ε = 1e-8 (one element in about 10⁵ comes that close: its first step may then take any
  * fraction of the learning rate; with this model, seeds 2, 3, 4, 6 and 7 have one). Either then parts
- * the two trajectories: after a change to the model's initialisation, choose another seed.
+ * the two trajectories: after a change to the model's initialisation, choose another seed. Seed 5 met
+ * one at step 13 once BatchNorm summed as PyTorch does (native kernels, nativeKernels.ts), and seeds 9,
+ * 11 and 12 on the wasm kernels alone; 8 and 10 meet none with either.
  */
-const SEED = 5;
+const SEED = 8;
 /** a weight decay large enough that L2 against decoupled decay would show within 20 steps */
 const OPTIMISER: OptimiserSettings = { optimiser: 'adam', learningRate: 1e-3, weightDecay: 5e-3, schedule: 'cosine' };
 /**

@@ -2,38 +2,15 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { createDataset, datasetMembers } from '../../main/store/datasets.ts';
 import { closeProject, openProject } from '../../main/store/project.ts';
-import { getArtifact, getRun, runEpochs } from '../../main/store/runs.ts';
-import type { TrainJob, TrainPreparation, TrainProgress } from '../../main/train/job.ts';
-import { defaultJob, prepareRun, resumeJob } from '../../main/train/runs.ts';
-import { trainRun, type TrainHooks } from '../../main/train/trainer.ts';
-import { tempDir } from '../helpers/tmp.ts';
-import { tinyProject } from './tinyProject.ts';
+import { getArtifact, getRun } from '../../main/store/runs.ts';
+import type { TrainJob, TrainPreparation } from '../../main/train/job.ts';
+import { loadNativeKernels } from '../../main/train/kernels/nativeKernels.ts';
+import { prepareRun, resumeJob } from '../../main/train/runs.ts';
+import { trainRun } from '../../main/train/trainer.ts';
+import { epochMetrics, hooks, project, settings } from './trainerRuns.ts';
 
-function hooks(cancelAfterEpoch = Infinity): TrainHooks & { progress: TrainProgress[] } {
-  const progress: TrainProgress[] = [];
-  return {
-    progress,
-    onProgress: (p) => progress.push(p),
-    isCancelled: () => progress.some((p) => p.valAccuracy !== undefined && p.epoch >= cancelAfterEpoch),
-    log: () => undefined,
-  };
-}
-
-const settings = { ...defaultJob, backend: 'wasm' as const, epochs: 3, batchSize: 4, student: { ...defaultJob.student, gafSize: 16, width: 0.125 } };
-
-async function project() {
-  const { path } = await tinyProject(tempDir());
-  return path;
-}
-
-async function epochMetrics(path: string, runId: number) {
-  const p = await openProject(path);
-  try {
-    return await runEpochs(p.db, runId);
-  } finally {
-    await closeProject(p);
-  }
-}
+const native = loadNativeKernels();
+const nativeSkip = native.addon ? false : `no native kernels (${native.reason})`;
 
 describe('trainer', () => {
   it('trains a student, stores every epoch, the best weights and the test evaluation', { timeout: 120_000 }, async () => {
@@ -95,26 +72,20 @@ describe('trainer', () => {
     }
   });
 
-  it("trains on two threads, cancelled and resumed on them, to one thread's numbers", { timeout: 180_000 }, async () => {
+  it("trains on the native kernels' two threads to one thread's numbers, starting no peers", { skip: nativeSkip, timeout: 180_000 }, async () => {
     const path = await project();
     const request = { ...settings, batchSize: 8, dataset: 'tiny', kind: 'student' as const, method: 'baseline' as const, teacherRunId: null };
     const one = await prepareRun(path, { ...request, threads: 1 });
     assert.equal((await trainRun(one, hooks())).threads, 1);
     const two = await prepareRun(path, { ...request, threads: 2 });
     const lines: string[] = [];
-    const cancelling = hooks(1);
-    const first = await trainRun(two, { ...cancelling, log: (line) => lines.push(line) });
-    assert.equal(first.status, 'cancelled');
-    assert.equal(first.threads, 2);
-    assert.ok(cancelling.progress.length > 0 && cancelling.progress.every((p) => p.threads === 2), 'the progress names the threads');
-    assert.ok(lines.includes("training on 2 threads, 4 or fewer of each batch's rows on each"), lines.join('\n'));
-    // the peers start again from the checkpoint: weights and the optimiser's moments
-    const second = await trainRun(await resumeJob(path, two.runId), hooks());
-    assert.equal(second.status, 'done');
-    assert.equal(second.threads, 2);
+    const result = await trainRun(two, { ...hooks(), log: (line) => lines.push(line) });
+    assert.equal(result.status, 'done');
+    assert.equal(result.threads, 2);
+    assert.ok(lines.includes('the native kernels (convolutions, BatchNorm) compute on 2 threads'), lines.join('\n'));
+    assert.ok(!lines.some((line) => /rows on each/.test(line)), 'no peers');
     const a = await epochMetrics(path, one.runId);
     const b = await epochMetrics(path, two.runId);
-    assert.equal(b.length, 3);
     for (let i = 0; i < 3; i++) {
       const [x, y] = [a[i].metrics.crossEntropy, b[i].metrics.crossEntropy];
       assert.ok(Math.abs(x - y) < 1e-4 * Math.max(1, x), `epoch ${i + 1}: one thread ${x}, two ${y}`);

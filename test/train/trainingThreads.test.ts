@@ -4,7 +4,7 @@ import { describe, it } from 'node:test';
 import type { BackendName } from '../../main/shared/trainSettings.ts';
 import type { TrainJob } from '../../main/train/job.ts';
 import { defaultJob, detachedStudentJob } from '../../main/train/runs.ts';
-import { trainingThreads } from '../../main/train/trainingThreads.ts';
+import { kernelThreads, trainingThreads } from '../../main/train/trainingThreads.ts';
 
 const job = detachedStudentJob({ batchSize: 16 });
 
@@ -36,5 +36,14 @@ describe('training threads', () => {
     assert.equal(at(4, 16, 33), 4, 'a last batch of one row is dropped: 16 rows is the smallest');
     assert.equal(at(4, 16, 3), 3, 'three rows in all');
     assert.match(logged[0], /^training on 4 threads, not 16: the smallest batch has 4 rows$/);
+  });
+
+  it("with the native kernels, takes what the run asks or, for auto, the cores (up to 4), whatever the model's size", () => {
+    const cores = Math.max(1, Math.min(availableParallelism(), 4));
+    assert.equal(kernelThreads({ ...job, threads: 3 }), 3);
+    assert.equal(kernelThreads({ ...job, threads: undefined }), 1, 'a run from before threads existed');
+    assert.equal(kernelThreads({ ...job, threads: 'auto' }), cores);
+    // the demo's student, which shards of the batch would keep on one thread
+    assert.equal(kernelThreads({ ...job, threads: 'auto', batchSize: 4, student: { ...defaultJob.student, width: 0.125, gafSize: 16 } }), cores);
   });
 });

@@ -51,9 +51,21 @@ export interface KernelArgs<Inputs extends object, Attrs extends object, Backend
 export function kernelConfig<Inputs extends object, Attrs extends object, Backend extends KernelBackend>(
   kernelName: string,
   backendName: string,
-  kernel: (args: { inputs: Inputs; backend: Backend; attrs: Attrs }) => TensorInfo,
+  kernel: (args: { inputs: Inputs; backend: Backend; attrs: Attrs }) => TensorInfo | TensorInfo[],
 ): KernelConfig {
   return { kernelName, backendName, kernelFunc: kernel as KernelFunc };
+}
+
+/**
+ * `replaced` (another backend's or the stock kernel, setup included) with `kernel` in front: `kernel`
+ * answers null for a call it does not cover, which `replaced` then runs. Types narrowed as kernelConfig's.
+ */
+export function kernelInFrontOf<Inputs extends object, Attrs extends object, Backend extends KernelBackend>(
+  replaced: KernelConfig,
+  kernel: (args: { inputs: Inputs; backend: Backend; attrs: Attrs }) => TensorInfo | null,
+): KernelConfig {
+  const own = kernel as (args: Parameters<KernelFunc>[0]) => TensorInfo | null;
+  return { ...replaced, kernelFunc: (args) => own(args) ?? replaced.kernelFunc(args) };
 }
 
 /** Runs a backend's kernels directly on it, keeping track of what they allocate. */

@@ -5,11 +5,37 @@
  */
 import { getKernel, registerKernel, unregisterKernel, type KernelConfig } from '@tensorflow/tfjs-core';
 
+let wasmKernels: Promise<readonly KernelConfig[]> | undefined;
+
+/**
+ * Ours for wasm; with the native addon built (nativeKernels.ts), its kernels in front of the stock ones
+ * and our composed gradients, which keep the calls it does not cover (wasmNative.ts), and BatchNorm's
+ * training passes. Made once: registering again is a no-op.
+ */
+async function wasmKernelsOnce(): Promise<readonly KernelConfig[]> {
+  const [{ WASM_GRADIENT_KERNELS }, { WASM_SHARED_DATA_KERNELS }, { loadNativeKernels }] = await Promise.all([
+    import('./wasmGradients.ts'),
+    import('./wasmSharedData.ts'),
+    import('./nativeKernels.ts'),
+  ]);
+  const own = [...WASM_GRADIENT_KERNELS, ...WASM_SHARED_DATA_KERNELS];
+  const { addon } = loadNativeKernels();
+  if (!addon) return own;
+  const { batchNormKernels, frontKernels, FRONTED_KERNEL_NAMES } = await import('./wasmNative.ts');
+  // ours where we have one (the composed gradients), else the stock kernel
+  const replaced = Object.fromEntries(
+    FRONTED_KERNEL_NAMES.map((name) => {
+      const kernel = WASM_GRADIENT_KERNELS.find((k) => k.kernelName === name) ?? getKernel(name, 'wasm');
+      if (!kernel) throw new Error(`@tensorflow/tfjs-backend-wasm registered no ${name}`);
+      return [name, kernel];
+    }),
+  ) as Record<(typeof FRONTED_KERNEL_NAMES)[number], KernelConfig>;
+  const names: readonly string[] = FRONTED_KERNEL_NAMES;
+  return [...own.filter((k) => !names.includes(k.kernelName)), ...frontKernels(addon, replaced), ...batchNormKernels(addon)];
+}
+
 const BACKEND_KERNELS = {
-  wasm: async () => {
-    const [{ WASM_GRADIENT_KERNELS }, { WASM_SHARED_DATA_KERNELS }] = await Promise.all([import('./wasmGradients.ts'), import('./wasmSharedData.ts')]);
-    return [...WASM_GRADIENT_KERNELS, ...WASM_SHARED_DATA_KERNELS];
-  },
+  wasm: () => (wasmKernels ??= wasmKernelsOnce()),
   webgpu: async () => {
     const [{ WEBGPU_GRADIENT_KERNELS }, { WEBGPU_ADAM_KERNEL }] = await Promise.all([import('./webgpuGradients.ts'), import('./webgpuAdam.ts')]);
     return [...WEBGPU_GRADIENT_KERNELS, WEBGPU_ADAM_KERNEL];

@@ -8,6 +8,13 @@ import * as tf from '@tensorflow/tfjs-core';
 // tfjs's global registry (as the @tensorflow/tfjs package does), so tf.variableGrads works
 import '@tensorflow/tfjs-layers';
 import { randomGaussian, randomInt, type Rng } from '../../random.ts';
+import {
+  batchNormApplyKernel,
+  batchNormGradInputKernel,
+  batchNormGradSumsKernel,
+  channelMomentsKernel,
+  hasBatchNormKernels,
+} from '../kernels/batchNormKernels.ts';
 import type { VariableScope } from './parameters.ts';
 
 const BN_EPSILON = 1e-5;
@@ -152,8 +159,10 @@ export class BatchNorm {
         count = moments.count;
         // x·scale + shift, as PyTorch's CPU kernel computes it (tf.batchNorm's rounding differs:
         // enough, over 20 Adam steps, to move a weight of the parity test past its tolerance)
-        const scale = tf.mul(gamma, tf.rsqrt(tf.add(moments.variance, BN_EPSILON)));
-        let out = tf.add(tf.mul(input, scale), tf.sub(beta, tf.mul(moments.mean, scale)));
+        const scale = tf.mul(gamma, tf.rsqrt(tf.add(moments.variance, BN_EPSILON))) as tf.Tensor1D;
+        const shift = tf.sub(beta, tf.mul(moments.mean, scale)) as tf.Tensor1D;
+        if (hasBatchNormKernels()) return [batchNormApplyKernel(input, scale, shift, residual, relu), moments.mean, moments.variance];
+        let out = tf.add(tf.mul(input, scale), shift);
         if (residual) out = tf.add(out, residual);
         if (relu) out = tf.relu(out);
         return [out, moments.mean, moments.variance];
@@ -164,20 +173,24 @@ export class BatchNorm {
     };
     const backward = (dy: tf.Tensor, saved: tf.Tensor[]) =>
       tf.tidy(() => {
-        const [input, y, mean, variance] = saved;
-        const g = relu ? tf.mul(dy, tf.step(y)) : dy;
+        const [input, y, mean, variance] = saved as [T, T, tf.Tensor1D, tf.Tensor1D];
         const invStd = tf.rsqrt(tf.add(variance, BN_EPSILON));
-        const centred = tf.sub(input, mean);
-        const dBeta = channelSums(g);
-        const dCentred = channelSums(tf.mul(g, centred)); // Σ g·(x − μ) = σ·dγ
+        const native = hasBatchNormKernels();
+        const { dBeta, dCentred, g } = native
+          ? nativeGradSums(dy, relu ? y : undefined, input, mean, !!residual)
+          : gradSums(dy, relu ? y : undefined, input, mean);
         // dx needs both sums over the whole batch; dγ and dβ stay this shard's (the trainer sums
         // every weight's gradient over the threads)
         const [batchBeta, batchCentred] = across ? shardedSums([dBeta, dCentred], across) : [dBeta, dCentred];
         // dx = γ/σ · (g − mean(g) − (x − μ)·Σ g·(x − μ)/(N·σ²)), grouped as PyTorch's CPU kernel groups it
-        const projection = tf.mul(centred, tf.div(tf.mul(batchCentred, tf.square(invStd)), count));
-        const dx = tf.mul(tf.sub(tf.sub(g, tf.div(batchBeta, count)), projection), tf.mul(gamma, invStd));
+        const meanG = tf.div(batchBeta, count) as tf.Tensor1D;
+        const projection = tf.div(tf.mul(batchCentred, tf.square(invStd)), count) as tf.Tensor1D;
+        const factor = tf.mul(gamma, invStd) as tf.Tensor1D;
+        const dx = native
+          ? batchNormGradInputKernel(dy, relu ? y : undefined, input, mean, tf.concat([meanG, projection, factor]))
+          : tf.mul(tf.sub(tf.sub(g!, meanG), tf.mul(tf.sub(input, mean), projection)), factor);
         const dGamma = tf.mul(dCentred, invStd);
-        return residual ? [dx, dGamma, dBeta, g] : [dx, dGamma, dBeta];
+        return residual ? [dx, dGamma, dBeta, g!] : [dx, dGamma, dBeta];
       });
     const op = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
       const save = args[args.length - 1] as tf.GradSaveFunc;
@@ -203,6 +216,28 @@ function channelSums(x: tf.Tensor): tf.Tensor1D {
   );
 }
 
+interface GradSums {
+  /** Σ g per channel */
+  dBeta: tf.Tensor1D;
+  /** Σ g·(x − μ) per channel (σ·dγ) */
+  dCentred: tf.Tensor1D;
+  /** dy through the ReLU (dy where there is none); the native path makes it only when asked */
+  g?: tf.Tensor;
+}
+
+/** The backward pass's sums by element-wise ops; y is the ReLU's output where there is one. */
+function gradSums(dy: tf.Tensor, y: tf.Tensor | undefined, x: tf.Tensor, mean: tf.Tensor1D): GradSums {
+  const g = y ? tf.mul(dy, tf.step(y)) : dy;
+  return { dBeta: channelSums(g), dCentred: channelSums(tf.mul(g, tf.sub(x, mean))), g };
+}
+
+/** The same by the backend's kernel (batchNormKernels.ts): one pass; g only when the residual needs it. */
+function nativeGradSums(dy: tf.Tensor, y: tf.Tensor | undefined, x: tf.Tensor, mean: tf.Tensor1D, withG: boolean): GradSums {
+  const { sums, g } = batchNormGradSumsKernel(dy, y, x, mean, withG);
+  const [dBeta, dCentred] = tf.split(sums, 2) as [tf.Tensor1D, tf.Tensor1D];
+  return { dBeta, dCentred, g };
+}
+
 interface Moments {
   mean: tf.Tensor1D;
   variance: tf.Tensor1D;
@@ -213,6 +248,7 @@ interface Moments {
 /** The batch mean and (biased) variance of each channel: tf.moments' arithmetic. */
 function channelMoments(x: tf.Tensor): Moments {
   const count = x.size / x.shape[x.rank - 1];
+  if (hasBatchNormKernels()) return { ...channelMomentsKernel(x), count };
   const mean = tf.div(channelSums(x), count) as tf.Tensor1D;
   return { mean, variance: tf.div(channelSums(tf.squaredDifference(x, mean)), count) as tf.Tensor1D, count };
 }
