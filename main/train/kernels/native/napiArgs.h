@@ -31,6 +31,27 @@ inline bool arguments(napi_env env, napi_callback_info info, size_t count, napi_
   return true;
 }
 
+// The call of a kernel on three tensors: (Float32Array, Float32Array, Float32Array, shape), the shape an
+// array of `count` integers. Errors name `what`.
+inline bool kernelCall(napi_env env, napi_callback_info info, const std::string& what, float** data, size_t* lengths, int32_t* shape, uint32_t count) {
+  napi_value argv[4];
+  if (!arguments(env, info, 4, argv, what.c_str())) return false;
+  for (int i = 0; i < 3; i++) {
+    if (!float32View(env, argv[i], &data[i], &lengths[i])) return false;
+  }
+  bool isArray = false;
+  uint32_t length = 0;
+  napi_is_array(env, argv[3], &isArray);
+  if (isArray) napi_get_array_length(env, argv[3], &length);
+  if (length != count) return throwError(env, what + ": the shape has " + std::to_string(count) + " numbers");
+  for (uint32_t i = 0; i < count; i++) {
+    napi_value element;
+    napi_get_element(env, argv[3], i, &element);
+    if (napi_get_value_int32(env, element, &shape[i]) != napi_ok) return throwError(env, what + ": the shape holds integers");
+  }
+  return true;
+}
+
 inline void defineFunction(napi_env env, napi_value exports, const char* name, napi_callback callback) {
   napi_value fn;
   napi_create_function(env, name, NAPI_AUTO_LENGTH, callback, nullptr, &fn);

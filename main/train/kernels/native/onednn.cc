@@ -143,20 +143,9 @@ struct Call {
 };
 
 bool readCall(napi_env env, napi_callback_info info, Call* call) {
-  napi_value argv[4];
-  if (!vskd::arguments(env, info, 4, argv, "a convolution")) return false;
-  for (int i = 0; i < 3; i++) {
-    if (!vskd::float32View(env, argv[i], &call->tensors[i], &call->lengths[i])) return false;
-  }
-  bool isArray = false;
-  napi_is_array(env, argv[3], &isArray);
-  uint32_t length = 0;
-  if (isArray) napi_get_array_length(env, argv[3], &length);
-  if (length != kShapeLength) return vskd::throwError(env, "oneDNN: the shape has 15 numbers");
-  for (uint32_t i = 0; i < kShapeLength; i++) {
-    napi_value element;
-    napi_get_element(env, argv[3], i, &element);
-    if (napi_get_value_int32(env, element, &call->shape[i]) != napi_ok || call->shape[i] < 0) return vskd::throwError(env, "oneDNN: the shape holds non-negative integers");
+  if (!vskd::kernelCall(env, info, "oneDNN", call->tensors, call->lengths, call->shape.data(), kShapeLength)) return false;
+  for (const int32_t n : call->shape) {
+    if (n < 0) return vskd::throwError(env, "oneDNN: the shape holds non-negative integers");
   }
   return true;
 }
@@ -235,26 +224,12 @@ napi_value convolve(napi_env env, napi_callback_info info, Kind kind) {
 napi_value matmul(napi_env env, napi_callback_info info) {
   State* state = nullptr;
   napi_get_instance_data(env, reinterpret_cast<void**>(&state));
-  napi_value argv[4];
-  if (!vskd::arguments(env, info, 4, argv, "matmul")) return nullptr;
   float* data[3];
   size_t lengths[3];
-  for (int i = 0; i < 3; i++) {
-    if (!vskd::float32View(env, argv[i], &data[i], &lengths[i])) return nullptr;
-  }
   std::array<int32_t, 6> key{};
-  uint32_t length = 0;
-  bool isArray = false;
-  napi_is_array(env, argv[3], &isArray);
-  if (isArray) napi_get_array_length(env, argv[3], &length);
-  if (length != key.size()) {
-    vskd::throwError(env, "oneDNN: a matrix product's shape has 6 numbers");
-    return nullptr;
-  }
-  for (uint32_t i = 0; i < key.size(); i++) {
-    napi_value element;
-    napi_get_element(env, argv[3], i, &element);
-    if (napi_get_value_int32(env, element, &key[i]) != napi_ok || key[i] < (i < 4 ? 1 : 0) || (i >= 4 && key[i] > 1)) {
+  if (!vskd::kernelCall(env, info, "oneDNN", data, lengths, key.data(), key.size())) return nullptr;
+  for (size_t i = 0; i < key.size(); i++) {
+    if (key[i] < (i < 4 ? 1 : 0) || (i >= 4 && key[i] > 1)) {
       vskd::throwError(env, "oneDNN: a matrix product's shape holds positive sizes and two flags");
       return nullptr;
     }

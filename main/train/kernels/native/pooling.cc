@@ -13,26 +13,12 @@ constexpr uint32_t kPoolShapeLength = 12;
 
 // maxPoolGrad(dy, x, dx, shape)
 napi_value maxPoolGrad(napi_env env, napi_callback_info info) {
-  napi_value argv[4];
-  if (!vskd::arguments(env, info, 4, argv, "maxPoolGrad")) return nullptr;
   float* data[3];
   size_t lengths[3];
-  for (int i = 0; i < 3; i++) {
-    if (!vskd::float32View(env, argv[i], &data[i], &lengths[i])) return nullptr;
-  }
   int32_t s[kPoolShapeLength];
-  uint32_t length = 0;
-  bool isArray = false;
-  napi_is_array(env, argv[3], &isArray);
-  if (isArray) napi_get_array_length(env, argv[3], &length);
-  if (length != kPoolShapeLength) {
-    vskd::throwError(env, "maxPoolGrad: the shape has 12 numbers");
-    return nullptr;
-  }
+  if (!vskd::kernelCall(env, info, "maxPoolGrad", data, lengths, s, kPoolShapeLength)) return nullptr;
   for (uint32_t i = 0; i < kPoolShapeLength; i++) {
-    napi_value element;
-    napi_get_element(env, argv[3], i, &element);
-    if (napi_get_value_int32(env, element, &s[i]) != napi_ok || s[i] < 0 || (s[i] == 0 && i >= 4 && i < 8)) {
+    if (s[i] < 0 || (s[i] == 0 && i >= 4 && i < 8)) {
       vskd::throwError(env, "maxPoolGrad: the shape holds non-negative sizes and positive filter sizes and strides");
       return nullptr;
     }
