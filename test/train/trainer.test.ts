@@ -7,7 +7,7 @@ import type { TrainJob, TrainPreparation } from '../../main/train/job.ts';
 import { loadNativeKernels } from '../../main/train/kernels/nativeKernels.ts';
 import { prepareRun, resumeJob } from '../../main/train/runs.ts';
 import { trainRun } from '../../main/train/trainer.ts';
-import { epochMetrics, hooks, project, settings } from './trainerRuns.ts';
+import { assertSameEpochs, epochMetrics, hooks, oneAndTwoThreads, project, settings } from './trainerRuns.ts';
 
 const native = loadNativeKernels();
 const nativeSkip = native.addon ? false : `no native kernels (${native.reason})`;
@@ -74,22 +74,14 @@ describe('trainer', () => {
 
   it("trains on the native kernels' two threads to one thread's numbers, starting no peers", { skip: nativeSkip, timeout: 180_000 }, async () => {
     const path = await project();
-    const request = { ...settings, batchSize: 8, dataset: 'tiny', kind: 'student' as const, method: 'baseline' as const, teacherRunId: null };
-    const one = await prepareRun(path, { ...request, threads: 1 });
-    assert.equal((await trainRun(one, hooks())).threads, 1);
-    const two = await prepareRun(path, { ...request, threads: 2 });
+    const { one, two } = await oneAndTwoThreads(path);
     const lines: string[] = [];
     const result = await trainRun(two, { ...hooks(), log: (line) => lines.push(line) });
     assert.equal(result.status, 'done');
     assert.equal(result.threads, 2);
     assert.ok(lines.includes('the native kernels (convolutions, BatchNorm) compute on 2 threads'), lines.join('\n'));
     assert.ok(!lines.some((line) => /rows on each/.test(line)), 'no peers');
-    const a = await epochMetrics(path, one.runId);
-    const b = await epochMetrics(path, two.runId);
-    for (let i = 0; i < 3; i++) {
-      const [x, y] = [a[i].metrics.crossEntropy, b[i].metrics.crossEntropy];
-      assert.ok(Math.abs(x - y) < 1e-4 * Math.max(1, x), `epoch ${i + 1}: one thread ${x}, two ${y}`);
-    }
+    await assertSameEpochs(path, one.runId, two.runId);
   });
 
   it('distils from a teacher whose outputs are computed once, paired with the same recordings', { timeout: 180_000 }, async () => {
